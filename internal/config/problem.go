@@ -1,0 +1,119 @@
+package config
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// Severity says whether a client would refuse the config (error) or accept
+// it while doing something the user probably did not mean (warning).
+type Severity string
+
+const (
+	SeverityError   Severity = "error"
+	SeverityWarning Severity = "warning"
+)
+
+// Problem codes: stable strings that tests and `validate --json` users match.
+const (
+	CodeUnreadable        = "unreadable"
+	CodeSyntax            = "syntax"
+	CodeType              = "type"
+	CodeInvalidName       = "invalid_name"
+	CodeNoTransport       = "no_transport"
+	CodeWrongTransport    = "field_not_for_transport"
+	CodeBearerToken       = "bearer_token_unsupported"
+	CodeNegativeTimeout   = "invalid_timeout"
+	CodeIgnoredKey        = "ignored_key"
+	CodeUnknownKey        = "unknown_key"
+	CodeInvalidURL        = "invalid_url"
+	CodeInvalidValue      = "invalid_value"
+	CodeEnvUnset          = "env_unset"
+	CodeEnvEmpty          = "env_empty"
+	CodeHeaderEnvUnset    = "header_env_unset"
+	CodeCommandNotFound   = "command_not_found"
+	CodeCwdMissing        = "cwd_missing"
+	CodeForwardedEnvUnset = "env_var_unset"
+)
+
+// Problem is one thing wrong with a config, located as precisely as the file
+// allows.
+type Problem struct {
+	Severity Severity `json:"severity"`
+	Code     string   `json:"code"`
+	File     string   `json:"file"`
+	Line     int      `json:"line,omitempty"`
+	Column   int      `json:"column,omitempty"`
+	Server   string   `json:"server,omitempty"`
+	// Key is the dotted key inside the server's table ("args", "oauth.client_id").
+	Key     string `json:"key,omitempty"`
+	Message string `json:"message"`
+}
+
+// String renders the problem the way compilers do, so editors and terminals
+// can jump to it: "config.toml:12:1: error: mcp_servers.docs.url: …".
+func (p Problem) String() string {
+	var b strings.Builder
+	b.WriteString(p.File)
+	if p.Line > 0 {
+		fmt.Fprintf(&b, ":%d", p.Line)
+		if p.Column > 0 {
+			fmt.Fprintf(&b, ":%d", p.Column)
+		}
+	}
+	fmt.Fprintf(&b, ": %s: ", p.Severity)
+	if k := p.QualifiedKey(); k != "" {
+		b.WriteString(k)
+		b.WriteString(": ")
+	}
+	b.WriteString(p.Message)
+	return b.String()
+}
+
+// QualifiedKey is the key as written in the file: mcp_servers.NAME.KEY.
+func (p Problem) QualifiedKey() string {
+	switch {
+	case p.Server == "" && p.Key == "":
+		return ""
+	case p.Server == "":
+		return p.Key
+	}
+	k := "mcp_servers." + quoteKey(p.Server)
+	if p.Key != "" {
+		k += "." + p.Key
+	}
+	return k
+}
+
+// quoteKey quotes a TOML key when it is not a bare key.
+func quoteKey(k string) string {
+	if k != "" && strings.Trim(k, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") == "" {
+		return k
+	}
+	return fmt.Sprintf("%q", k)
+}
+
+// HasErrors reports whether any problem is an error.
+func HasErrors(ps []Problem) bool {
+	for _, p := range ps {
+		if p.Severity == SeverityError {
+			return true
+		}
+	}
+	return false
+}
+
+// SortProblems orders problems as they appear in the file, so output is
+// stable and reads top to bottom.
+func SortProblems(ps []Problem) {
+	sort.SliceStable(ps, func(i, j int) bool {
+		if ps[i].File != ps[j].File {
+			return ps[i].File < ps[j].File
+		}
+		if ps[i].Line != ps[j].Line {
+			return ps[i].Line < ps[j].Line
+		}
+		return ps[i].Column < ps[j].Column
+	})
+}
