@@ -1,0 +1,674 @@
+package probe
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// This file holds what the two HTTP transports share: the client and its
+// redirect policy, the recording of exchanges, capped reading and the
+// Server-Sent Events parser.
+
+// maxRedirects bounds the hops one request may follow.
+const maxRedirects = 5
+
+// httpWire is one HTTP transport's connection to its server: the configured
+// URL and headers, the client that keeps those headers on their origin, and
+// the recorder every exchange goes to.
+type httpWire struct {
+	// target is the configured URL; targetErr is set when it does not parse.
+	target    *url.URL
+	targetErr error
+	// header holds the configured headers with their raw values. They are
+	// sent to target's origin only (DESIGN.md, "Secrets never leave").
+	header http.Header
+	opts   Options
+	rec    *Recorder
+	client *http.Client
+	// owned is the http.Transport this wire created, closed with it; nil
+	// when the caller's client supplied one, whose pool is the caller's.
+	owned *http.Transport
+
+	mu       sync.Mutex
+	findings []Finding
+}
+
+// rpcMethodKey carries the JSON-RPC method of a request in its context, so
+// that the redirect policy can name it in the exchanges it records.
+type rpcMethodKey struct{}
+
+func newHTTPWire(rawURL string, header http.Header, opts Options, rec *Recorder) *httpWire {
+	w := &httpWire{header: header.Clone(), opts: opts, rec: rec}
+	if w.header == nil {
+		w.header = http.Header{}
+	}
+	u, err := url.Parse(rawURL)
+	switch {
+	case err != nil:
+		w.targetErr = err
+	case u.Scheme != "http" && u.Scheme != "https":
+		w.targetErr = fmt.Errorf("the URL %q is not http or https", rawURL)
+	case u.Host == "":
+		w.targetErr = fmt.Errorf("the URL %q has no host", rawURL)
+	}
+	if w.targetErr != nil {
+		w.targetErr = &Error{Category: CategoryConfig, Message: "cannot use the server's url: " + w.targetErr.Error(), Err: w.targetErr,
+			Hint: "set url to the MCP endpoint, such as https://example.com/mcp"}
+	}
+	w.target = u
+
+	var rt http.RoundTripper
+	var jar http.CookieJar
+	if opts.HTTPClient != nil {
+		rt, jar = opts.HTTPClient.Transport, opts.HTTPClient.Jar
+	}
+	if rt == nil {
+		w.owned = newHTTPTransport()
+		rt = w.owned
+	}
+	// No Client.Timeout (not even the caller's): an event stream
+	// legitimately stays open for as long as a call runs. Every request
+	// carries the probe's context instead.
+	w.client = &http.Client{Transport: rt, Jar: jar, CheckRedirect: w.checkRedirect}
+	return w
+}
+
+// newHTTPTransport bounds each phase of a connection that has a natural
+// bound. It sets no ResponseHeaderTimeout: a server that answers in
+// application/json sends its headers only when a tool finishes, which may
+// take tool_timeout_sec; the request's context bounds that wait.
+func newHTTPTransport() *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.DialContext = (&net.Dialer{Timeout: 15 * time.Second, KeepAlive: 30 * time.Second}).DialContext
+	t.TLSHandshakeTimeout = 15 * time.Second
+	t.ExpectContinueTimeout = time.Second
+	t.IdleConnTimeout = 30 * time.Second
+	return t
+}
+
+// close releases the connections this wire opened.
+func (w *httpWire) close() {
+	if w.owned != nil {
+		w.owned.CloseIdleConnections()
+	}
+}
+
+// Findings returns what the wire noticed that is not a failure by itself.
+func (w *httpWire) Findings() []Finding {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return append([]Finding(nil), w.findings...)
+}
+
+// finding adds a finding once per code.
+func (w *httpWire) finding(f Finding) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for _, g := range w.findings {
+		if g.Code == f.Code {
+			return
+		}
+	}
+	w.findings = append(w.findings, f)
+}
+
+// checkRedirect records each hop and keeps the configured headers on their
+// origin: net/http itself drops only Authorization and Cookie, and only when
+// the domain changes, while an X-Api-Key would follow the redirect anywhere.
+func (w *httpWire) checkRedirect(req *http.Request, via []*http.Request) error {
+	prev := via[len(via)-1]
+	hop := Exchange{Method: prev.Method, URL: prev.URL.String(), RequestHeader: w.keepHeaders(prev.Header)}
+	hop.RPCMethod, _ = req.Context().Value(rpcMethodKey{}).(string)
+	if r := req.Response; r != nil {
+		hop.Status = r.StatusCode
+		hop.ResponseHeader = w.keepHeaders(r.Header)
+	}
+	hop.Note = "redirect to " + req.URL.String()
+	if len(via) > maxRedirects {
+		hop.Err = fmt.Sprintf("stopped after %d redirects", maxRedirects)
+		w.rec.Add(hop)
+		return &Error{Category: CategoryHTTPStatus, Message: fmt.Sprintf("%s %s redirected more than %d times", via[0].Method, via[0].URL, maxRedirects),
+			Hint: "the URL redirects in a loop or too far: put the final URL in the config"}
+	}
+	if !sameOrigin(req.URL, w.target) {
+		dropped := w.credentialNames(via[0].Header)
+		for _, name := range dropped {
+			req.Header.Del(name)
+		}
+		msg := fmt.Sprintf("%s %s redirected to another origin, %s", via[0].Method, via[0].URL, originOf(req.URL))
+		if len(dropped) > 0 {
+			hop.Note += "; dropped " + strings.Join(dropped, ", ") + ": redirect to another origin"
+			msg += fmt.Sprintf("; mcpdoctor did not send %s there, so a server that needs it will refuse", strings.Join(dropped, ", "))
+		}
+		w.finding(Finding{Code: "cross_origin_redirect", Severity: SeverityWarning, Message: msg,
+			Hint: "credentials go only to the origin they are configured for: if you trust the new origin, put its URL in the config"})
+	}
+	w.rec.Add(hop)
+	return nil
+}
+
+// credentialNames lists the headers of h that must not leave the configured
+// origin: every configured header, and Authorization and cookies whatever
+// set them.
+func (w *httpWire) credentialNames(h http.Header) []string {
+	var names []string
+	for name := range h {
+		if _, ok := w.header[name]; ok || name == "Authorization" || name == "Cookie" || name == "Proxy-Authorization" {
+			names = append(names, name)
+		}
+	}
+	sort.Strings(names)
+	return names
+}
+
+// sameOrigin compares scheme, host and port (RFC 6454), with default ports
+// made explicit.
+func sameOrigin(a, b *url.URL) bool {
+	return a != nil && b != nil && originOf(a) == originOf(b)
+}
+
+func originOf(u *url.URL) string {
+	scheme := strings.ToLower(u.Scheme)
+	port := u.Port()
+	if port == "" {
+		switch scheme {
+		case "http":
+			port = "80"
+		case "https":
+			port = "443"
+		}
+	}
+	return scheme + "://" + net.JoinHostPort(strings.ToLower(u.Hostname()), port)
+}
+
+// wireHeaders are the headers an Exchange keeps: the ones that explain an
+// MCP exchange. The configured headers are kept too, raw; the report layer
+// redacts them.
+var wireHeaders = []string{"Accept", "Content-Type", "Mcp-Session-Id", "Mcp-Protocol-Version", "Last-Event-Id", "Www-Authenticate", "Location", "Allow"}
+
+func (w *httpWire) keepHeaders(h http.Header) http.Header {
+	out := http.Header{}
+	for _, name := range wireHeaders {
+		if v := h.Values(name); len(v) > 0 {
+			out[name] = append([]string(nil), v...)
+		}
+	}
+	for name := range w.header {
+		if v := h.Values(name); len(v) > 0 {
+			out[http.CanonicalHeaderKey(name)] = append([]string(nil), v...)
+		}
+	}
+	if v := h.Values("Authorization"); len(v) > 0 {
+		out["Authorization"] = append([]string(nil), v...)
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}
+
+// wireRequest is one HTTP request a transport sends.
+type wireRequest struct {
+	method string
+	url    *url.URL
+	body   []byte
+	// header holds the transport's own headers (Accept, session, version).
+	header http.Header
+	// credentials says whether the configured headers go along: only to the
+	// configured origin.
+	credentials bool
+	rpcMethod   string
+	// record receives the exchange; nil means the recorder.
+	record func(Exchange)
+}
+
+// liveExchange is an Exchange being filled in while its response is read.
+type liveExchange struct {
+	Exchange
+	start  time.Time
+	body   *excerptBuffer
+	record func(Exchange)
+}
+
+// do sends a request and returns the response with its exchange, which the
+// caller finishes once it has read the body. On a transport error the
+// exchange is recorded here and the error keeps its net/http type, so that
+// Classify can tell DNS from a refused connection from a timeout.
+func (w *httpWire) do(ctx context.Context, r wireRequest) (*http.Response, *liveExchange, error) {
+	ex := &liveExchange{start: time.Now(), body: &excerptBuffer{}, record: r.record}
+	if ex.record == nil {
+		ex.record = w.rec.Add
+	}
+	ex.Method, ex.URL, ex.RPCMethod = r.method, r.url.String(), r.rpcMethod
+	if len(r.body) > 0 {
+		ex.RequestBody = excerpt(r.body, MaxExcerpt)
+	}
+	var body io.Reader
+	if r.body != nil {
+		body = bytes.NewReader(r.body)
+	}
+	if r.rpcMethod != "" {
+		ctx = context.WithValue(ctx, rpcMethodKey{}, r.rpcMethod)
+	}
+	req, err := http.NewRequestWithContext(ctx, r.method, r.url.String(), body)
+	if err != nil {
+		ex.Err = err.Error()
+		ex.record(ex.Exchange)
+		return nil, nil, &Error{Category: CategoryConfig, Message: "cannot build the request: " + err.Error(), Err: err}
+	}
+	if r.credentials {
+		for name, v := range w.header {
+			req.Header[http.CanonicalHeaderKey(name)] = append([]string(nil), v...)
+		}
+	}
+	if req.Header.Get("User-Agent") == "" {
+		req.Header.Set("User-Agent", "mcpdoctor/"+firstNonEmpty(w.opts.ClientVersion, "dev"))
+	}
+	for name, v := range r.header {
+		req.Header[name] = v
+	}
+	ex.RequestHeader = w.keepHeaders(req.Header)
+	resp, err := w.client.Do(req)
+	if err != nil {
+		ex.Err = err.Error()
+		ex.Duration = time.Since(ex.start)
+		ex.record(ex.Exchange)
+		if ctx.Err() != nil {
+			return nil, nil, timeoutError(ctx, err, fmt.Sprintf("%s %s %s: no answer within %s", r.method, r.url, r.rpcMethod, roundDuration(ex.Duration)))
+		}
+		return nil, nil, err
+	}
+	ex.Status = resp.StatusCode
+	ex.ResponseHeader = w.keepHeaders(resp.Header)
+	if resp.Request != nil && resp.Request.URL.String() != ex.URL {
+		ex.URL = resp.Request.URL.String()
+	}
+	resp.Body = &teeBody{ReadCloser: resp.Body, tee: ex.body}
+	return resp, ex, nil
+}
+
+// finish records the exchange, with err (if any) and the body read so far.
+func (w *httpWire) finish(ex *liveExchange, err error) {
+	ex.Duration = time.Since(ex.start)
+	if ex.body.total > 0 {
+		ex.ResponseBody = ex.body.String()
+		ex.Truncated = ex.Truncated || ex.body.truncated()
+	}
+	if err != nil && ex.Err == "" {
+		ex.Err = err.Error()
+	}
+	if errors.Is(err, errTooLarge) {
+		ex.Truncated = true
+	}
+	ex.record(ex.Exchange)
+}
+
+// statusError reads an excerpt of a non-2xx answer and describes it.
+func (w *httpWire) statusError(resp *http.Response, ex *liveExchange) error {
+	b, _ := io.ReadAll(io.LimitReader(resp.Body, MaxExcerpt))
+	err := &HTTPStatusError{Method: ex.Method, URL: ex.URL, Status: resp.StatusCode, Header: resp.Header.Clone(), Body: string(b)}
+	w.finish(ex, err)
+	return err
+}
+
+// notMCPError describes a 2xx answer that is neither JSON nor an event
+// stream: most often the web page of a site, not its MCP endpoint.
+func (w *httpWire) notMCPError(resp *http.Response, ex *liveExchange, what string) error {
+	b, _ := io.ReadAll(io.LimitReader(resp.Body, MaxExcerpt))
+	ct := resp.Header.Get("Content-Type")
+	if ct == "" {
+		ct = "no Content-Type"
+	}
+	msg := fmt.Sprintf("%s answered %d with %s, not JSON or an event stream", what, resp.StatusCode, ct)
+	if s := oneLine(b, 80); s != "" {
+		msg += ": " + s
+	}
+	hint := "the URL does not serve MCP: check the path (often /mcp) and that nothing (a proxy, a login page) stands in front of the server"
+	if mediaType(resp.Header) == "text/html" || bytes.HasPrefix(bytes.TrimSpace(bytes.ToLower(b)), []byte("<!doctype html")) {
+		hint = "the URL serves a web page, not an MCP endpoint: check the path (often /mcp)"
+	}
+	err := &Error{Category: CategoryNotMCP, Message: msg, Hint: hint}
+	w.finish(ex, err)
+	return err
+}
+
+// timeoutError keeps a deadline's category and hint and says what we were
+// waiting for. A cancelled (not expired) context is classified as it is.
+func timeoutError(ctx context.Context, err error, msg string) error {
+	if !errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return err
+	}
+	e := Classify(context.DeadlineExceeded)
+	return &Error{Category: e.Category, Message: msg, Hint: e.Hint, Err: err}
+}
+
+func roundDuration(d time.Duration) time.Duration {
+	if d > time.Second {
+		return d.Round(100 * time.Millisecond)
+	}
+	return d.Round(time.Millisecond)
+}
+
+// mediaType is the Content-Type without its parameters, lower case.
+func mediaType(h http.Header) string {
+	ct := h.Get("Content-Type")
+	if mt, _, err := mime.ParseMediaType(ct); err == nil {
+		return mt
+	}
+	return strings.ToLower(strings.TrimSpace(strings.Split(ct, ";")[0]))
+}
+
+func isJSONType(mt string) bool {
+	return mt == "application/json" || strings.HasSuffix(mt, "+json")
+}
+
+func isSuccess(status int) bool { return status >= 200 && status < 300 }
+
+// oneLine is a short, single-line excerpt of a body for a message.
+func oneLine(b []byte, n int) string {
+	s := strings.Join(strings.Fields(string(b)), " ")
+	if len(s) > n {
+		s = s[:n] + "…"
+	}
+	return s
+}
+
+// errTooLarge marks a body over the cap (Options.MaxMessageBytes).
+var errTooLarge = errors.New("response over the size cap")
+
+// tooLargeError is the answer to a body over the cap.
+func tooLargeError(limit int64) *Error {
+	return &Error{Category: CategoryProtocol, Err: errTooLarge,
+		Message: fmt.Sprintf("the response is larger than %d bytes", limit),
+		Hint:    "the server sent more than mcpdoctor reads for one message: check what it returns, or raise the limit if the answer is legitimately this big"}
+}
+
+// readCapped reads a whole body, failing once it is longer than limit. Its
+// buffer doubles (io.ReadAll grows large buffers by a quarter, which costs
+// five times the cap on the way to it).
+func readCapped(r io.Reader, limit int64) ([]byte, error) {
+	buf := make([]byte, 0, min(limit+1, 16<<10))
+	for {
+		if len(buf) == cap(buf) {
+			grown := make([]byte, len(buf), min(limit+1, int64(2*cap(buf))))
+			copy(grown, buf)
+			buf = grown
+		}
+		n, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if int64(len(buf)) > limit {
+			return buf[:limit], tooLargeError(limit)
+		}
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return buf, err
+		}
+	}
+}
+
+// excerptBuffer keeps the first MaxExcerpt bytes written to it and counts
+// the rest.
+type excerptBuffer struct {
+	buf   []byte
+	total int64
+}
+
+func (e *excerptBuffer) Write(p []byte) (int, error) {
+	if room := MaxExcerpt - len(e.buf); room > 0 {
+		e.buf = append(e.buf, p[:min(room, len(p))]...)
+	}
+	e.total += int64(len(p))
+	return len(p), nil
+}
+
+func (e *excerptBuffer) truncated() bool { return e.total > int64(len(e.buf)) }
+
+func (e *excerptBuffer) String() string {
+	if e.truncated() {
+		return string(e.buf) + "…"
+	}
+	return string(e.buf)
+}
+
+// teeBody copies what is read from a response body into its excerpt.
+type teeBody struct {
+	io.ReadCloser
+	tee io.Writer
+}
+
+func (t *teeBody) Read(p []byte) (int, error) {
+	n, err := t.ReadCloser.Read(p)
+	if n > 0 {
+		_, _ = t.tee.Write(p[:n])
+	}
+	return n, err
+}
+
+// sseEvent is one dispatched Server-Sent Event.
+type sseEvent struct {
+	// Name is the event type, "message" when the stream named none.
+	Name string
+	// ID is the last event ID when the event was dispatched.
+	ID   string
+	Data []byte
+}
+
+// sseReader parses an event stream as the HTML standard defines it
+// (https://html.spec.whatwg.org/multipage/server-sent-events.html#event-stream-interpretation):
+// lines end with CRLF, LF or CR; a blank line dispatches; data lines are
+// joined with LF; lines starting with a colon are comments. One event's data
+// is capped at limit bytes.
+type sseReader struct {
+	br    *bufio.Reader
+	limit int64
+	// lastID and retry are the stream's state: the last event ID seen and
+	// the reconnection time the server asked for (-1 when it did not).
+	lastID string
+	retry  time.Duration
+	// comments and events count what went by, for messages.
+	comments, events int
+	// discarded is set when the stream ended inside an event, which the
+	// standard says to drop.
+	discarded bool
+	// queued holds lines split off a chunk at lone CRs.
+	queued [][]byte
+}
+
+func newSSEReader(r io.Reader, limit int64) *sseReader {
+	return &sseReader{br: bufio.NewReaderSize(r, 32<<10), limit: limit, retry: -1}
+}
+
+// readLine returns the next line without its terminator. A line cut by the
+// end of the stream is reported as io.EOF with partial set.
+func (s *sseReader) readLine() (line []byte, partial bool, err error) {
+	if len(s.queued) > 0 {
+		line, s.queued = s.queued[0], s.queued[1:]
+		return line, false, nil
+	}
+	for {
+		chunk, err := s.br.ReadSlice('\n')
+		if int64(len(line)+len(chunk)) > s.limit+2 {
+			return nil, false, tooLargeError(s.limit)
+		}
+		line = append(line, chunk...)
+		if err == bufio.ErrBufferFull {
+			continue
+		}
+		if err != nil {
+			return nil, len(line) > 0, err
+		}
+		break
+	}
+	line = bytes.TrimSuffix(bytes.TrimSuffix(line, []byte("\n")), []byte("\r"))
+	// A lone CR also ends a line. (One that ends a chunk is only seen when
+	// the next LF arrives; no server we know uses bare CRs.)
+	if i := bytes.IndexByte(line, '\r'); i >= 0 {
+		parts := bytes.Split(line, []byte("\r"))
+		line, s.queued = parts[0], append(s.queued, parts[1:]...)
+	}
+	return line, false, nil
+}
+
+// next returns the next event, skipping comments. It returns io.EOF (or
+// the read error) when the stream ends.
+func (s *sseReader) next() (sseEvent, error) {
+	var (
+		name    string
+		data    []byte
+		hasData bool
+		pending bool
+	)
+	for {
+		line, partial, err := s.readLine()
+		if err != nil {
+			s.discarded = pending || partial
+			return sseEvent{}, err
+		}
+		if len(line) == 0 {
+			if !hasData {
+				name, pending = "", false
+				continue
+			}
+			s.events++
+			if name == "" {
+				name = "message"
+			}
+			return sseEvent{Name: name, ID: s.lastID, Data: bytes.TrimSuffix(data, []byte("\n"))}, nil
+		}
+		if line[0] == ':' {
+			s.comments++
+			continue
+		}
+		pending = true
+		field, value, found := bytes.Cut(line, []byte(":"))
+		if found {
+			value = bytes.TrimPrefix(value, []byte(" "))
+		}
+		switch string(field) {
+		case "event":
+			name = string(value)
+		case "data":
+			if int64(len(data)+len(value)) > s.limit {
+				return sseEvent{}, tooLargeError(s.limit)
+			}
+			hasData = true
+			data = append(data, value...)
+			data = append(data, '\n')
+		case "id":
+			if bytes.IndexByte(value, 0) < 0 {
+				s.lastID = string(value)
+			}
+		case "retry":
+			if ms, err := strconv.Atoi(string(value)); err == nil && ms >= 0 && isDigits(value) {
+				s.retry = time.Duration(ms) * time.Millisecond
+			}
+		}
+	}
+}
+
+func isDigits(b []byte) bool {
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return len(b) > 0
+}
+
+// streamSummary says what a stream carried, for a message about it.
+func (s *sseReader) summary() string {
+	return fmt.Sprintf("%d %s, %d %s", s.events, plural(s.events, "event", "events"), s.comments, plural(s.comments, "comment", "comments"))
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// incoming handles one message from the server that is not the response the
+// caller waits for, the same way on both HTTP transports: a request is
+// answered with MethodNotFound through answer, a notification is recorded
+// and skipped, a response to another id is recorded and skipped.
+func (w *httpWire) incoming(msg *Message, record func(Exchange), answer func(reply, req *Message)) {
+	switch {
+	case msg.IsRequest() && msg.Method == "ping":
+		// Either side must answer ping with an empty result (spec,
+		// basic/utilities/ping).
+		pong := &Message{JSONRPC: "2.0", ID: msg.ID, Result: json.RawMessage(`{}`)}
+		_ = pong.encode()
+		answer(pong, msg)
+	case msg.IsRequest():
+		answer(MethodNotFound(msg), msg)
+	case msg.IsNotification():
+		record(Exchange{Direction: "receive", RPCMethod: msg.Method, ResponseBody: excerpt(msg.Raw, MaxExcerpt),
+			Truncated: len(msg.Raw) > MaxExcerpt, Note: "notification, skipped"})
+	default:
+		record(Exchange{Direction: "receive", ResponseBody: excerpt(msg.Raw, MaxExcerpt),
+			Truncated: len(msg.Raw) > MaxExcerpt, Note: "response to id " + string(msg.ID) + ", which no call waits for; skipped"})
+	}
+}
+
+// postReply sends our answer to a server's request and records it. Its
+// failure is evidence, not the probe's failure.
+func (w *httpWire) postReply(ctx context.Context, to *url.URL, header http.Header, credentials bool, record func(Exchange), reply, req *Message) {
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	h := header.Clone()
+	if h == nil {
+		h = http.Header{}
+	}
+	h.Set("Content-Type", "application/json")
+	h.Set("Accept", "application/json, text/event-stream")
+	resp, ex, err := w.do(ctx, wireRequest{method: http.MethodPost, url: to, body: reply.Raw, header: h,
+		credentials: credentials, rpcMethod: replyName(reply, req), record: record})
+	if err != nil {
+		return
+	}
+	defer resp.Body.Close()
+	ex.Note = fmt.Sprintf("the server asked for %s (id %s); mcpdoctor serves no client features, so it answered -32601 Method not found", req.Method, req.ID)
+	if reply.Error == nil {
+		ex.Note = fmt.Sprintf("the server sent %s (id %s); mcpdoctor answered it", req.Method, req.ID)
+	}
+	_, rerr := readCapped(resp.Body, MaxExcerpt)
+	if rerr == nil && !isSuccess(resp.StatusCode) {
+		rerr = fmt.Errorf("the server refused our answer with %d", resp.StatusCode)
+	}
+	if errors.Is(rerr, errTooLarge) {
+		rerr = nil // an answer to an answer: its size does not matter
+	}
+	w.finish(ex, rerr)
+}
+
+// replyName names our answer to a server's request in an exchange.
+func replyName(reply, req *Message) string {
+	if reply.Error != nil {
+		return "error response to " + req.Method
+	}
+	return "response to " + req.Method
+}
+
+// protocolError is a server answer that breaks the MCP transport rules.
+func protocolError(msg, hint string) *Error {
+	if hint == "" {
+		hint = "the server does not follow the MCP transport; report this to its authors with the exchange below"
+	}
+	return &Error{Category: CategoryProtocol, Message: msg, Hint: hint}
+}
