@@ -1,0 +1,43 @@
+package main
+
+import (
+	"io"
+	"os"
+
+	"github.com/mattn/go-isatty"
+)
+
+// IOStreams are the command's standard streams and what it knows about
+// them. Tests build one over buffers.
+type IOStreams struct {
+	In  io.Reader
+	Out io.Writer
+	Err io.Writer
+	// OutTTY and ErrTTY say whether the streams are terminals: colour and
+	// progress lines only go to terminals.
+	OutTTY, ErrTTY bool
+	// Getenv reads the environment (NO_COLOR, CODEX_HOME, HOME).
+	Getenv func(string) string
+	// LookupEnv resolves credential variables for the probe.
+	LookupEnv func(string) (string, bool)
+}
+
+func systemStreams() *IOStreams {
+	return &IOStreams{
+		In: os.Stdin, Out: os.Stdout, Err: os.Stderr,
+		OutTTY:    isTerminal(os.Stdout),
+		ErrTTY:    isTerminal(os.Stderr),
+		Getenv:    os.Getenv,
+		LookupEnv: os.LookupEnv,
+	}
+}
+
+func isTerminal(f *os.File) bool {
+	return isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd())
+}
+
+// colorOut reports whether stdout may be coloured: a terminal, and the user
+// has not asked for plain text (https://no-color.org).
+func (s *IOStreams) colorOut() bool {
+	return s.OutTTY && s.Getenv("NO_COLOR") == ""
+}

@@ -1,0 +1,136 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/mcpdoctor/mcpdoctor/internal/config"
+	"github.com/mcpdoctor/mcpdoctor/internal/probe"
+	"github.com/mcpdoctor/mcpdoctor/internal/report"
+)
+
+type listOptions struct {
+	JSON    bool
+	NoProbe bool
+	Jobs    int
+	Timeout time.Duration
+}
+
+func newListCmd(a *app) *cobra.Command {
+	opts := &listOptions{}
+	cmd := &cobra.Command{
+		Use:   "list",
+		Short: "List every configured server: transport, auth status, health, tool count",
+		Long: `List every configured MCP server. Enabled servers are probed concurrently
+(initialize and tools/list, never tools/call); disabled ones are listed but
+never started. Under the table, each server with a problem gets what went
+wrong and what to try.
+
+With --no-probe nothing is started or contacted: the table shows the config
+as read, its timeouts and its problems.`,
+		Example: `  mcpdoctor list
+  mcpdoctor list --json | jq '.[] | {name, auth_status, healthy}'
+  mcpdoctor list --no-probe --config ./config.toml`,
+		Args: cobra.NoArgs,
+		RunE: func(*cobra.Command, []string) error { return listRun(a, opts) },
+	}
+	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print a JSON array, one object per server (the stable contract)")
+	cmd.Flags().BoolVar(&opts.NoProbe, "no-probe", false, "only read the config: start and contact nothing")
+	cmd.Flags().IntVarP(&opts.Jobs, "jobs", "j", 8, "probe at most `N` servers at once")
+	cmd.Flags().DurationVar(&opts.Timeout, "timeout", 0, "replace every server's startup_timeout_sec and tool_timeout_sec (e.g. 10s)")
+	return cmd
+}
+
+func listRun(a *app, opts *listOptions) error {
+	if opts.Jobs < 1 {
+		return usageError("--jobs must be at least 1, not %d", opts.Jobs)
+	}
+	f, err := a.loadConfig()
+	if err != nil {
+		return err
+	}
+	if p := f.Fatal(); p != nil {
+		return &exitError{code: exitUsage, err: fmt.Errorf("%s (run `mcpdoctor validate` for details)", p)}
+	}
+	entries := make([]report.Entry, len(f.Servers))
+	var enabled []config.Server
+	var enabledIdx []int
+	for i, s := range f.Servers {
+		entries[i] = report.Entry{Server: s, Problems: a.problems(f, s)}
+		if s.Enabled {
+			enabled = append(enabled, s)
+			enabledIdx = append(enabledIdx, i)
+		}
+	}
+	healthy := true
+	if !opts.NoProbe && len(enabled) > 0 {
+		progress := a.progress(len(enabled))
+		results := probe.RunAll(context.Background(), enabled, a.probeOptions(opts.Timeout), opts.Jobs, progress.update)
+		progress.done()
+		for j, r := range results {
+			a.red.Add(r.Secrets...)
+			entries[enabledIdx[j]].Result = r
+			healthy = healthy && r.Healthy
+		}
+	}
+	if opts.JSON {
+		if err := report.ListJSON(a.io.Out, entries, a.red); err != nil {
+			return err
+		}
+	} else {
+		report.ListTable(a.io.Out, entries, a.red, report.Style{Color: a.io.colorOut()})
+	}
+	if !healthy {
+		return silentFailure
+	}
+	return nil
+}
+
+// probeOptions are the probe settings every command shares.
+func (a *app) probeOptions(timeout time.Duration) probe.Options {
+	return probe.Options{
+		Timeout:       timeout,
+		LookupEnv:     a.io.LookupEnv,
+		ClientVersion: version(),
+	}
+}
+
+// progressLine shows "probing 3/12…" on a terminal's stderr, and nothing
+// elsewhere, so pipes and CI logs stay clean.
+type progressLine struct {
+	a     *app
+	total int
+	shown bool
+}
+
+func (a *app) progress(total int) *progressLine {
+	p := &progressLine{a: a, total: total}
+	p.update(0, total)
+	return p
+}
+
+func (p *progressLine) update(done, total int) {
+	if !p.a.io.ErrTTY {
+		return
+	}
+	p.shown = true
+	fmt.Fprintf(p.a.io.Err, "\rprobing servers: %d/%d done", done, total)
+	flush(p.a.io.Err)
+}
+
+func (p *progressLine) done() {
+	if p.shown {
+		fmt.Fprint(p.a.io.Err, "\r\033[K")
+		flush(p.a.io.Err)
+	}
+}
+
+// flush pushes out a partial line held by the redacting writer.
+func flush(w any) {
+	if f, ok := w.(interface{ Flush() error }); ok {
+		_ = f.Flush()
+	}
+}

@@ -1,0 +1,122 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/mcpdoctor/mcpdoctor/internal/config"
+	"github.com/mcpdoctor/mcpdoctor/internal/probe"
+	"github.com/mcpdoctor/mcpdoctor/internal/report"
+)
+
+type probeOptions struct {
+	JSON    bool
+	Call    string
+	Args    string
+	Timeout time.Duration
+	Verbose bool
+}
+
+func newProbeCmd(a *app) *cobra.Command {
+	opts := &probeOptions{}
+	cmd := &cobra.Command{
+		Use:   "probe NAME",
+		Short: "Probe one server in depth: every stage, every exchange, the verdict and its evidence",
+		Long: `Probe one configured server as a client would: connect, initialize,
+notifications/initialized and tools/list, and — only with --call — one
+tools/call. Prints each stage with its duration and exchanges, the auth
+verdict with the evidence that decided it, and what to try when something
+failed. Tools are never called unless you ask.
+
+Exit status: 0 when the server is healthy, 1 when it is not, 2 for usage or
+config errors (such as an unknown NAME).`,
+		Example: `  mcpdoctor probe docs
+  mcpdoctor probe docs --json
+  mcpdoctor probe docs --call search --args '{"query": "mcp"}'
+  mcpdoctor probe docs --verbose --timeout 10s`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(_ *cobra.Command, args []string) error { return probeRun(a, args[0], opts) },
+	}
+	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print one JSON object (the stable contract), with every exchange")
+	cmd.Flags().StringVar(&opts.Call, "call", "", "also call the `TOOL` named here (tools/call)")
+	cmd.Flags().StringVar(&opts.Args, "args", "", "the tool's arguments as a JSON object (with --call)")
+	cmd.Flags().DurationVar(&opts.Timeout, "timeout", 0, "replace the server's startup_timeout_sec and tool_timeout_sec (e.g. 10s)")
+	cmd.Flags().BoolVarP(&opts.Verbose, "verbose", "v", false, "trace every exchange on stderr as it happens (redacted)")
+	return cmd
+}
+
+func probeRun(a *app, name string, opts *probeOptions) error {
+	call, err := parseCall(opts.Call, opts.Args)
+	if err != nil {
+		return err
+	}
+	f, err := a.loadConfig()
+	if err != nil {
+		return err
+	}
+	if p := f.Fatal(); p != nil {
+		return &exitError{code: exitUsage, err: fmt.Errorf("%s (run `mcpdoctor validate` for details)", p)}
+	}
+	s, err := a.server(f, name)
+	if err != nil {
+		return err
+	}
+	entry := report.Entry{Server: s, Problems: a.problems(f, s)}
+	if !s.Enabled {
+		// Asked by name, a disabled server is still probed: the user wants to
+		// know whether enabling it would work.
+		entry.Problems = append(entry.Problems, disabledNote(f.Path, s))
+	}
+	po := a.probeOptions(opts.Timeout)
+	po.Call = call
+	if opts.Verbose {
+		po.Trace = func(ex probe.Exchange) {
+			report.Trace(a.io.Err, ex, a.red)
+		}
+	}
+	res := probe.Run(context.Background(), s, po)
+	a.red.Add(res.Secrets...)
+	entry.Result = res
+	if opts.JSON {
+		if err := report.WriteJSON(a.io.Out, report.View(entry, a.red, report.Full)); err != nil {
+			return err
+		}
+	} else {
+		report.ProbeText(a.io.Out, entry, a.red, report.Style{Color: a.io.colorOut()})
+	}
+	if !res.Healthy {
+		return silentFailure
+	}
+	return nil
+}
+
+// parseCall checks --call and --args before anything is started.
+func parseCall(tool, args string) (*probe.ToolCall, error) {
+	if tool == "" {
+		if args != "" {
+			return nil, usageError("--args needs --call TOOL: tools are never called unless you name one")
+		}
+		return nil, nil
+	}
+	call := &probe.ToolCall{Name: tool}
+	if args != "" {
+		var obj map[string]any
+		if err := json.Unmarshal([]byte(args), &obj); err != nil {
+			return nil, usageError("--args must be a JSON object such as '{\"query\": \"x\"}': %v", err)
+		}
+		call.Arguments = json.RawMessage(args)
+	}
+	return call, nil
+}
+
+func disabledNote(path string, s config.Server) config.Problem {
+	return config.Problem{
+		Severity: config.SeverityWarning, Code: "disabled", File: path, Line: s.Line, Column: s.Column,
+		Server: s.Name, Key: "enabled",
+		Message: "disabled in the config (enabled = false); probed because you named it — Codex does not start it",
+	}
+}

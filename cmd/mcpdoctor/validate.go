@@ -1,0 +1,74 @@
+package main
+
+import (
+	"github.com/spf13/cobra"
+
+	"github.com/mcpdoctor/mcpdoctor/internal/config"
+	"github.com/mcpdoctor/mcpdoctor/internal/report"
+)
+
+type validateOptions struct {
+	JSON   bool
+	Format string
+	Static bool
+}
+
+func newValidateCmd(a *app) *cobra.Command {
+	opts := &validateOptions{}
+	cmd := &cobra.Command{
+		Use:   "validate",
+		Short: "Check a config without starting or contacting anything (for CI)",
+		Long: `Check the config statically: TOML syntax and types, every rule Codex
+enforces when it starts (a transport per server, fields that belong to it,
+valid names and timeouts), the keys Codex silently ignores, and — unless
+--static — what this machine lacks to start each enabled server (an unset
+token variable, a command not on PATH, a missing cwd). Nothing is started and
+no network is used.
+
+Exit status: 0 when valid (warnings allowed), 1 when there are errors, 2 when
+the file cannot be read.`,
+		Example: `  mcpdoctor validate
+  mcpdoctor validate --config ./codex/config.toml --static --format github`,
+		Args: cobra.NoArgs,
+		RunE: func(*cobra.Command, []string) error { return validateRun(a, opts) },
+	}
+	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the result as JSON")
+	cmd.Flags().StringVar(&opts.Format, "format", "text", "output `format`: text, or github for GitHub Actions annotations (::error file=…,line=…::)")
+	cmd.Flags().BoolVar(&opts.Static, "static", false, "check only the file, not this machine's environment (for CI, where the servers' variables and commands are absent)")
+	return cmd
+}
+
+func validateRun(a *app, opts *validateOptions) error {
+	if opts.Format != "text" && opts.Format != "github" {
+		return usageError("--format must be text or github, not %q", opts.Format)
+	}
+	if opts.JSON && opts.Format != "text" {
+		return usageError("--json and --format github are different outputs: choose one")
+	}
+	f, err := a.loadConfig()
+	if err != nil {
+		return err
+	}
+	problems := append([]config.Problem{}, f.Problems...)
+	if !opts.Static {
+		for _, s := range f.Servers {
+			problems = append(problems, config.CheckEnvironment(f.Path, s, a.machine())...)
+		}
+	}
+	config.SortProblems(problems)
+	v := report.NewValidation(f.Path, len(f.Servers), problems, a.red)
+	switch {
+	case opts.JSON:
+		if err := report.WriteJSON(a.io.Out, v); err != nil {
+			return err
+		}
+	case opts.Format == "github":
+		report.ValidateGitHub(a.io.Out, v)
+	default:
+		report.ValidateText(a.io.Out, v, report.Style{Color: a.io.colorOut()})
+	}
+	if !v.Valid {
+		return silentFailure
+	}
+	return nil
+}

@@ -1,0 +1,248 @@
+package report
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/mcpdoctor/mcpdoctor/internal/config"
+	"github.com/mcpdoctor/mcpdoctor/internal/redact"
+)
+
+// WriteJSON writes v as indented JSON without HTML escaping, so "<redacted>"
+// and "→" read as they are.
+func WriteJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+// ListJSON is `list --json`: an array with one object per configured server,
+// disabled ones included.
+func ListJSON(w io.Writer, entries []Entry, red *redact.Redactor) error {
+	views := make([]Server, 0, len(entries))
+	for _, e := range entries {
+		views = append(views, View(e, red, Summary))
+	}
+	return WriteJSON(w, views)
+}
+
+// ListTable is `list` for people: one row per server, then what went wrong
+// and what to try, server by server.
+func ListTable(w io.Writer, entries []Entry, red *redact.Redactor, st Style) {
+	if len(entries) == 0 {
+		fmt.Fprintln(w, "No MCP servers are configured (no [mcp_servers.NAME] tables).")
+		return
+	}
+	probed := false
+	for _, e := range entries {
+		probed = probed || e.Result != nil
+	}
+	if probed {
+		probedTable(w, entries, red, st)
+	} else {
+		staticTable(w, entries, red, st)
+	}
+	notes(w, entries, red, st)
+}
+
+func probedTable(w io.Writer, entries []Entry, red *redact.Redactor, st Style) {
+	t := table{header: []string{"NAME", "TRANSPORT", "AUTH", "CODEX SAYS", "HEALTH", "TOOLS", "TARGET"}}
+	disagree := false
+	for _, e := range entries {
+		v := View(e, red, Summary)
+		if e.Result == nil {
+			health := cell{text: "disabled", paint: st.Faint}
+			if e.Server.Enabled {
+				health = cell{text: "invalid", paint: st.Bad}
+			}
+			t.add(plain(v.Name), plain(v.Transport.Type), plain("-"), plain(dash(v.CodexAuthStatus)), health, plain("-"), plain(target(v)))
+			continue
+		}
+		auth := cell{text: v.AuthStatus, paint: authPaint(v.AuthStatus, st)}
+		if v.OAuth != nil && v.AuthStatus == "oauth" && !v.OAuth.LoggedIn {
+			auth.text += " (not logged in)"
+		}
+		codex := plain(dash(v.CodexAuthStatus))
+		if CodexDisagrees(v.CodexAuthStatus, v.AuthStatus) {
+			codex = cell{text: v.CodexAuthStatus + " *", paint: st.Warn}
+			disagree = true
+		}
+		health := cell{text: "ok", paint: st.Good}
+		if !*v.Healthy {
+			health = cell{text: "failed", paint: st.Bad}
+			if v.Failure != nil {
+				health.text = "failed: " + v.Failure.Category
+			}
+		}
+		tools := "-"
+		if v.Server != nil {
+			tools = strconv.Itoa(len(v.Tools))
+		}
+		t.add(plain(v.Name), plain(v.Transport.Type), auth, codex, health, plain(tools), plain(target(v)))
+	}
+	t.write(w, st)
+	if disagree {
+		fmt.Fprintln(w, st.Warn("* Codex would show a different status from what the server did; see the notes below."))
+	}
+}
+
+func staticTable(w io.Writer, entries []Entry, red *redact.Redactor, st Style) {
+	t := table{header: []string{"NAME", "TRANSPORT", "ENABLED", "STARTUP", "TOOL CALL", "PROBLEMS", "TARGET"}}
+	for _, e := range entries {
+		v := View(e, red, Summary)
+		enabled := cell{text: "yes"}
+		if !v.Enabled {
+			enabled = cell{text: "no", paint: st.Faint}
+		}
+		problems := plain("-")
+		if errs, warns := countProblems(e.Problems); errs+warns > 0 {
+			problems = cell{text: problemCount(errs, warns), paint: st.Warn}
+			if errs > 0 {
+				problems.paint = st.Bad
+			}
+		}
+		t.add(plain(v.Name), plain(v.Transport.Type), enabled,
+			plain(seconds(v.Timeouts.StartupSec)), plain(seconds(v.Timeouts.ToolSec)), problems, plain(target(v)))
+	}
+	t.write(w, st)
+}
+
+// notes lists, under the table, what each server's row cannot say: config
+// problems, the failure and what to try, findings.
+func notes(w io.Writer, entries []Entry, red *redact.Redactor, st Style) {
+	for _, e := range entries {
+		v := View(e, red, Summary)
+		var lines []string
+		for _, p := range v.ConfigProblems {
+			lines = append(lines, severityMark(string(p.Severity), st)+" "+problemText(p))
+		}
+		if v.Failure != nil {
+			lines = append(lines, st.Bad("✗")+" "+v.Failure.Stage+" failed ("+v.Failure.Category+"): "+v.Failure.Message)
+			if v.Failure.Hint != "" {
+				lines = append(lines, "  try: "+v.Failure.Hint)
+			}
+		}
+		for _, f := range v.Findings {
+			lines = append(lines, severityMark(f.Severity, st)+" "+f.Message)
+			if f.Hint != "" {
+				lines = append(lines, "  try: "+f.Hint)
+			}
+		}
+		if v.Hint != "" && (v.Failure == nil || v.Hint != v.Failure.Hint) {
+			lines = append(lines, "  try: "+v.Hint)
+		}
+		if len(lines) == 0 {
+			continue
+		}
+		fmt.Fprintln(w)
+		fmt.Fprintln(w, st.Bold(v.Name)+":")
+		for _, l := range lines {
+			fmt.Fprintln(w, "  "+l)
+		}
+	}
+}
+
+// problemText is a problem without its file name, which the user knows.
+func problemText(p config.Problem) string {
+	loc := ""
+	if p.Line > 0 {
+		loc = fmt.Sprintf("line %d: ", p.Line)
+	}
+	key := p.Key
+	if key != "" {
+		key += ": "
+	}
+	return loc + key + p.Message
+}
+
+func severityMark(sev string, st Style) string {
+	switch sev {
+	case "error":
+		return st.Bad("✗")
+	case "warning":
+		return st.Warn("!")
+	}
+	return st.Faint("·")
+}
+
+func authPaint(status string, st Style) func(string) string {
+	switch status {
+	case "none", "bearer":
+		return st.Good
+	case "oauth":
+		return st.Warn
+	}
+	return st.Bad
+}
+
+func countProblems(ps []config.Problem) (errs, warns int) {
+	for _, p := range ps {
+		if p.Severity == config.SeverityError {
+			errs++
+		} else {
+			warns++
+		}
+	}
+	return
+}
+
+func problemCount(errs, warns int) string {
+	var parts []string
+	if errs > 0 {
+		parts = append(parts, plural(errs, "error"))
+	}
+	if warns > 0 {
+		parts = append(parts, plural(warns, "warning"))
+	}
+	return strings.Join(parts, ", ")
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return strconv.Itoa(n) + " " + word + "s"
+}
+
+func seconds(s float64) string {
+	return strconv.FormatFloat(s, 'f', -1, 64) + "s"
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+func target(v Server) string {
+	if v.Transport.URL != "" {
+		return v.Transport.URL
+	}
+	return strings.TrimSpace(v.Transport.Command + " " + strings.Join(v.Transport.Args, " "))
+}
+
+// CodexDisagrees reports whether Codex's status misrepresents what the
+// server did: Codex's vocabulary differs from ours, so compare meanings.
+func CodexDisagrees(codex, measured string) bool {
+	switch codex {
+	case "":
+		return false
+	case "unsupported":
+		// Codex says this for stdio (fine) and for HTTP servers it could not
+		// classify; it hides nothing then, unless the server works with a
+		// credential.
+		return measured == "bearer" || measured == "oauth"
+	case "bearer_token":
+		return measured != "bearer"
+	case "o_auth":
+		return measured != "oauth"
+	case "not_logged_in":
+		return measured != "oauth"
+	}
+	return false
+}

@@ -1,0 +1,167 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/mcpdoctor/mcpdoctor/internal/probe"
+	"github.com/mcpdoctor/mcpdoctor/internal/redact"
+)
+
+// ProbeText is `probe NAME` for people: who the server is, the verdict, each
+// stage with its exchanges, the tools, and what to try.
+func ProbeText(w io.Writer, e Entry, red *redact.Redactor, st Style) {
+	v := View(e, red, Full)
+	transport := v.Transport.Type
+	if v.Transport.Configured != "" {
+		transport += " (configured as " + v.Transport.Configured + ")"
+	}
+	fmt.Fprintf(w, "%s  %s  %s\n", st.Bold(v.Name), transport, target(v))
+	field := func(name, value string) { fmt.Fprintf(w, "  %-8s %s\n", name, value) }
+	if v.Server != nil {
+		s := v.Server
+		field("server", fmt.Sprintf("%s %s (protocol %s)", s.Name, s.Version, s.ProtocolVersion))
+	}
+	if v.AuthStatus != "" {
+		auth := st.paintAuth(v.AuthStatus)
+		if v.Credential != nil {
+			sent := "sent"
+			if !v.Credential.Sent {
+				sent = "not sent"
+			}
+			auth += fmt.Sprintf(" — %s from %s (%s)", v.Credential.Header, v.Credential.Source, sent)
+		}
+		if o := v.OAuth; o != nil && v.AuthStatus == "oauth" {
+			if o.LoggedIn {
+				auth += " — logged in"
+			} else {
+				auth += " — not logged in"
+			}
+		}
+		field("auth", auth)
+	}
+	if v.CodexAuthStatus != "" {
+		codex := v.CodexAuthStatus
+		if CodexDisagrees(v.CodexAuthStatus, v.AuthStatus) {
+			codex = st.Warn(codex + " (differs from what the server did; see findings)")
+		}
+		field("codex", codex)
+	}
+	health := st.Good("ok")
+	if !*v.Healthy {
+		health = st.Bad("failed")
+	}
+	field("health", fmt.Sprintf("%s (%d ms)", health, *v.DurationMS))
+
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, st.Bold("Stages"))
+	for _, s := range v.Stages {
+		mark := map[string]string{"ok": st.Good("✓"), "failed": st.Bad("✗"), "skipped": st.Faint("-")}[s.Status]
+		line := fmt.Sprintf("  %s %-26s %6d ms", mark, s.Name, s.DurationMS)
+		if s.Note != "" {
+			line += "  " + s.Note
+		}
+		fmt.Fprintln(w, strings.TrimRight(line, " "))
+		for _, ex := range s.Exchanges {
+			fmt.Fprintln(w, "      "+st.Faint(ex.Summary))
+		}
+	}
+	if v.Failure != nil {
+		fmt.Fprintln(w)
+		fmt.Fprintf(w, "%s %s failed (%s): %s\n", st.Bad("✗"), v.Failure.Stage, v.Failure.Category, v.Failure.Message)
+		if v.Failure.Hint != "" {
+			fmt.Fprintln(w, "  try: "+v.Failure.Hint)
+		}
+	}
+	if len(v.StderrTail) > 0 {
+		fmt.Fprintln(w)
+		fmt.Fprintln(w, st.Bold("Server stderr (last lines)"))
+		for _, l := range v.StderrTail {
+			fmt.Fprintln(w, "  "+l)
+		}
+	}
+	if v.Server != nil {
+		fmt.Fprintln(w)
+		fmt.Fprintf(w, "%s (%d)\n", st.Bold("Tools"), len(v.Tools))
+		for _, t := range v.Tools {
+			desc := firstLine(t.Description)
+			if desc != "" {
+				desc = "  " + st.Faint(desc)
+			}
+			fmt.Fprintf(w, "  %s%s\n", t.Name, desc)
+		}
+	}
+	if tc := v.ToolCall; tc != nil {
+		fmt.Fprintln(w)
+		status := st.Good("ok")
+		if tc.IsError {
+			status = st.Bad("isError")
+		}
+		fmt.Fprintf(w, "%s %s: %s\n", st.Bold("Call"), tc.Name, status)
+		fmt.Fprintln(w, "  "+clip(string(tc.Content), 2000))
+	}
+	var findings []string
+	for _, p := range v.ConfigProblems {
+		findings = append(findings, severityMark(string(p.Severity), st)+" "+problemText(p))
+	}
+	for _, f := range v.Findings {
+		findings = append(findings, severityMark(f.Severity, st)+" "+f.Message)
+		if f.Hint != "" {
+			findings = append(findings, "  try: "+f.Hint)
+		}
+	}
+	if len(findings) > 0 {
+		fmt.Fprintln(w)
+		fmt.Fprintln(w, st.Bold("Findings"))
+		for _, f := range findings {
+			fmt.Fprintln(w, "  "+f)
+		}
+	}
+	if len(v.Evidence) > 0 {
+		fmt.Fprintln(w)
+		fmt.Fprintf(w, "%s (%s)\n", st.Bold("Evidence"), v.AuthStatus)
+		for _, ev := range v.Evidence {
+			fmt.Fprintln(w, "  "+ev)
+		}
+	}
+	if v.Hint != "" && (v.Failure == nil || v.Hint != v.Failure.Hint) {
+		fmt.Fprintln(w)
+		fmt.Fprintln(w, "try: "+v.Hint)
+	}
+}
+
+// Trace prints one exchange as it happens (--verbose): its summary, the
+// headers that matter, and body excerpts, all redacted.
+func Trace(w io.Writer, ex probe.Exchange, red *redact.Redactor) {
+	x := exchangeView(ex, red)
+	var b strings.Builder
+	b.WriteString("trace: " + x.Summary + "\n")
+	for _, h := range []map[string]string{x.RequestHeader, x.ResponseHeader} {
+		for _, k := range sortedMapKeys(h) {
+			b.WriteString("  " + k + ": " + h[k] + "\n")
+		}
+	}
+	if x.RequestBody != "" {
+		b.WriteString("  > " + clip(x.RequestBody, 500) + "\n")
+	}
+	if x.ResponseBody != "" {
+		b.WriteString("  < " + clip(x.ResponseBody, 500) + "\n")
+	}
+	io.WriteString(w, b.String())
+}
+
+func (s Style) paintAuth(status string) string { return authPaint(status, s)(status) }
+
+func firstLine(s string) string {
+	s, _, _ = strings.Cut(strings.TrimSpace(s), "\n")
+	return clip(s, 80)
+}
+
+func clip(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n]) + "…"
+}

@@ -1,0 +1,242 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mcpdoctor/mcpdoctor/internal/config"
+	"github.com/mcpdoctor/mcpdoctor/internal/probe"
+	"github.com/mcpdoctor/mcpdoctor/internal/redact"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+// golden compares got with testdata/name, or rewrites it with -update.
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run with -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs from the golden file; got:\n%s", name, got)
+	}
+}
+
+const (
+	tokenValue  = "tok-9f8e7d6c5b4a3921"
+	headerValue = "hdr-key-0a1b2c3d4e5f"
+	envValue    = "env-secret-77665544"
+)
+
+// entries builds one healthy HTTP server, one stdio server that crashed, and
+// a disabled one, with secrets planted where real ones turn up.
+func entries() []Entry {
+	f := config.Parse("config.toml", []byte(`
+[mcp_servers.todo]
+url = "https://user:pw@example.com/server/Zx81Kq29Lm47Np03Rt65?key=url-secret-123"
+bearer_token_env_var = "TODO_TOKEN"
+http_headers = { "X-Api-Key" = "`+headerValue+`", "X-Tenant" = "acme" }
+
+[mcp_servers.crash]
+command = "node"
+args = ["server.js"]
+env = { API_KEY = "`+envValue+`" }
+
+[mcp_servers.off]
+url = "http://127.0.0.1:9/mcp"
+enabled = false
+`))
+	todo, crash, off := f.Servers[0], f.Servers[1], f.Servers[2]
+	hdr := http.Header{}
+	hdr.Set("Authorization", "Bearer "+tokenValue)
+	hdr.Set("X-Api-Key", headerValue)
+	resp := http.Header{}
+	resp.Set("Content-Type", "application/json")
+	resp.Set("Mcp-Session-Id", "sess-1")
+	healthy := &probe.Result{
+		Name: "todo", Transport: config.TransportStreamableHTTP, Healthy: true,
+		CodexAuthStatus: "bearer_token",
+		Auth: probe.Verdict{
+			Status:     probe.AuthBearer,
+			Evidence:   []string{"POST " + todo.URL + " initialize → 200 application/json (84 ms)", "initialize succeeded with the Authorization header from bearer_token_env_var $TODO_TOKEN"},
+			Credential: &probe.Credential{Header: "Authorization", Source: "bearer_token_env_var $TODO_TOKEN", Sent: true},
+		},
+		Stages: []probe.Stage{
+			{Name: probe.StageConnect, Status: probe.StatusOK},
+			{Name: probe.StageInitialize, Status: probe.StatusOK, Duration: 84 * time.Millisecond, Exchanges: []probe.Exchange{{
+				Method: "POST", URL: todo.URL, Status: 200, RPCMethod: "initialize",
+				RequestHeader: hdr, ResponseHeader: resp,
+				RequestBody:  `{"jsonrpc":"2.0","id":1,"method":"initialize"}`,
+				ResponseBody: `{"jsonrpc":"2.0","id":1,"result":{"echo":"` + tokenValue + `"}}`,
+				Duration:     84 * time.Millisecond,
+			}}},
+			{Name: probe.StageInitialized, Status: probe.StatusOK, Duration: 3 * time.Millisecond},
+			{Name: probe.StageToolsList, Status: probe.StatusOK, Duration: 12 * time.Millisecond},
+		},
+		Server:   &probe.ServerInfo{Name: "todo-server", Version: "1.2.0", ProtocolVersion: "2025-06-18"},
+		Tools:    []probe.Tool{{Name: "create_todo", Description: "Create a todo.\nMore text."}, {Name: "list_todos"}},
+		Secrets:  []string{tokenValue, headerValue},
+		Duration: 101 * time.Millisecond,
+	}
+	crashed := &probe.Result{
+		Name: "crash", Transport: config.TransportStdio, CodexAuthStatus: "unsupported",
+		Auth: probe.Verdict{Status: probe.AuthFailed, Evidence: []string{"initialize failed (process_exit): the server exited with status 1 before answering initialize"}},
+		Stages: []probe.Stage{
+			{Name: probe.StageConnect, Status: probe.StatusOK, Duration: 5 * time.Millisecond},
+			{Name: probe.StageInitialize, Status: probe.StatusFailed, Duration: 40 * time.Millisecond},
+			{Name: probe.StageInitialized, Status: probe.StatusSkipped, Note: "an earlier stage failed"},
+			{Name: probe.StageToolsList, Status: probe.StatusSkipped, Note: "an earlier stage failed"},
+		},
+		Failure:    &probe.Failure{Stage: probe.StageInitialize, Category: probe.CategoryProcessExit, Message: "the server exited with status 1 before answering initialize", Hint: "run the command yourself to see why"},
+		StderrTail: []string{"Error: invalid key " + envValue},
+		Duration:   45 * time.Millisecond,
+	}
+	return []Entry{
+		{Server: todo, Problems: todo.Problems, Result: healthy},
+		{Server: crash, Problems: crash.Problems, Result: crashed},
+		{Server: off, Problems: off.Problems},
+	}
+}
+
+func redactor(es []Entry) *redact.Redactor {
+	red := redact.New()
+	for _, e := range es {
+		red.Add(e.Server.SecretValues()...)
+		if e.Result != nil {
+			red.Add(e.Result.Secrets...)
+		}
+	}
+	return red
+}
+
+var planted = []string{tokenValue, headerValue, envValue, "url-secret-123", "user:pw", "Zx81Kq29Lm47Np03Rt65"}
+
+func assertNoSecrets(t *testing.T, out string) {
+	t.Helper()
+	for _, s := range planted {
+		if strings.Contains(out, s) {
+			t.Errorf("output leaks %q:\n%s", s, out)
+		}
+	}
+}
+
+func TestListTableGolden(t *testing.T) {
+	es := entries()
+	var buf bytes.Buffer
+	ListTable(&buf, es, redactor(es), Style{})
+	assertNoSecrets(t, buf.String())
+	golden(t, "list.txt", buf.Bytes())
+}
+
+func TestListJSONContract(t *testing.T) {
+	es := entries()
+	var buf bytes.Buffer
+	if err := ListJSON(&buf, es, redactor(es)); err != nil {
+		t.Fatal(err)
+	}
+	assertNoSecrets(t, buf.String())
+	golden(t, "list.json", buf.Bytes())
+
+	// The contract's fixed fields, by name and type.
+	var got []map[string]any
+	if err := json.Unmarshal(buf.Bytes(), &got); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 3 {
+		t.Fatalf("%d objects, want 3 (disabled ones included)", len(got))
+	}
+	todo := got[0]
+	for _, field := range []string{"name", "enabled", "transport", "auth_status", "evidence", "stages", "server", "tools"} {
+		if _, ok := todo[field]; !ok {
+			t.Errorf("contract field %q missing", field)
+		}
+	}
+	if tr := todo["transport"].(map[string]any); tr["type"] != "streamable_http" {
+		t.Errorf("transport = %v", tr)
+	}
+	if st := todo["stages"].([]any)[1].(map[string]any); st["name"] != "initialize" || st["status"] != "ok" || st["duration_ms"] != float64(84) {
+		t.Errorf("stage = %v", st)
+	}
+	if _, ok := todo["stages"].([]any)[1].(map[string]any)["exchanges"]; ok {
+		t.Error("list carries no exchanges; probe does")
+	}
+	if srv := todo["server"].(map[string]any); srv["protocol_version"] != "2025-06-18" {
+		t.Errorf("server = %v", srv)
+	}
+	if _, ok := got[2]["auth_status"]; ok {
+		t.Error("a disabled server is never probed, so it has no auth_status")
+	}
+}
+
+func TestProbeJSONCarriesRedactedExchanges(t *testing.T) {
+	es := entries()
+	var buf bytes.Buffer
+	if err := WriteJSON(&buf, View(es[0], redactor(es), Full)); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	assertNoSecrets(t, out)
+	for _, want := range []string{`"Authorization": "Bearer <redacted>"`, `"Mcp-Session-Id": "sess-1"`, `"rpc_method": "initialize"`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("probe JSON lacks %s:\n%s", want, out)
+		}
+	}
+}
+
+func TestProbeTextGolden(t *testing.T) {
+	es := entries()
+	for _, e := range es[:2] {
+		var buf bytes.Buffer
+		ProbeText(&buf, e, redactor(es), Style{})
+		assertNoSecrets(t, buf.String())
+		golden(t, "probe-"+e.Server.Name+".txt", buf.Bytes())
+	}
+}
+
+func TestColourOnlyWhenAsked(t *testing.T) {
+	es := entries()
+	var plain, coloured bytes.Buffer
+	ListTable(&plain, es, redactor(es), Style{})
+	ListTable(&coloured, es, redactor(es), Style{Color: true})
+	if strings.Contains(plain.String(), "\x1b[") {
+		t.Error("plain output has escape codes")
+	}
+	if !strings.Contains(coloured.String(), "\x1b[") {
+		t.Error("coloured output has no escape codes")
+	}
+	// Columns stay aligned with colour: the same text once codes are gone.
+	stripped := ansi.ReplaceAllString(coloured.String(), "")
+	if stripped != plain.String() {
+		t.Errorf("colour changed the layout:\n%s\nvs\n%s", stripped, plain.String())
+	}
+}
+
+func TestValidateGitHubEscapes(t *testing.T) {
+	v := NewValidation("dir,a:b.toml", 1, []config.Problem{{
+		Severity: config.SeverityError, Code: "x", File: "dir,a:b.toml", Line: 3, Column: 2,
+		Server: "s", Key: "url", Message: "100% wrong\nsecond line",
+	}}, nil)
+	var buf bytes.Buffer
+	ValidateGitHub(&buf, v)
+	want := "::error file=dir%2Ca%3Ab.toml,line=3,col=2,title=mcpdoctor%3A mcp_servers.s.url::100%25 wrong%0Asecond line\n"
+	if buf.String() != want {
+		t.Errorf("got  %q\nwant %q", buf.String(), want)
+	}
+}
+
+var ansi = regexp.MustCompile("\x1b\\[[0-9;]*m")
