@@ -69,7 +69,14 @@ const (
 	// retry: 50) and closes it; a GET with that Last-Event-ID gets the
 	// response.
 	FakeSSEPoll = "sse-poll"
+	// FakeSlow is a correct stateless Streamable HTTP server answering in
+	// application/json that waits FakeSlowDelay before each answer: the
+	// slow server among fast ones, for timing list.
+	FakeSlow = "slow"
 )
+
+// FakeSlowDelay is how long [FakeSlow] waits before each answer.
+const FakeSlowDelay = 500 * time.Millisecond
 
 // FakeHugeBytes is the size of the [FakeHuge] body.
 const FakeHugeBytes = 50 << 20
@@ -173,6 +180,15 @@ func FakeHTTP(t testing.TB, behaviour string) *Fake {
 		h = f.session
 	case FakeSSEPoll:
 		h = f.ssePoll
+	case FakeSlow:
+		h = func(w http.ResponseWriter, r *http.Request) {
+			select {
+			case <-time.After(FakeSlowDelay):
+			case <-f.quit:
+				return
+			}
+			f.target(w, r)
+		}
 	default:
 		t.Fatalf("mcptest: FakeHTTP: unknown behaviour %q", behaviour)
 	}
@@ -284,8 +300,9 @@ func (f *Fake) endlessSSE(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// target is the other origin of redirect-cross-origin: a plain stateless
-// MCP server answering in application/json.
+// target is a plain stateless MCP server answering in application/json: the
+// other origin of redirect-cross-origin, and FakeSlow after its wait (whose
+// requests are therefore recorded as TargetRequests).
 func (f *Fake) target(w http.ResponseWriter, r *http.Request) {
 	body := f.record(r, true)
 	if r.Method != http.MethodPost {

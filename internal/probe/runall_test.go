@@ -1,0 +1,76 @@
+package probe_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/mcpdoctor/mcpdoctor/internal/config"
+	"github.com/mcpdoctor/mcpdoctor/internal/mcptest"
+	"github.com/mcpdoctor/mcpdoctor/internal/probe"
+)
+
+// fiftyServers is the list the issue names: 49 real Go SDK servers and one
+// that waits before every answer.
+func fiftyServers(tb testing.TB) []config.Server {
+	var servers []config.Server
+	for i := range 49 {
+		srv := mcptest.GoSDKHTTP(tb, mcptest.GoSDKOptions{JSONResponse: true, Stateless: true})
+		servers = append(servers, config.Server{
+			Name: fmt.Sprintf("fast%02d", i), Transport: config.TransportStreamableHTTP,
+			URL: srv.URL + mcptest.GoSDKPath, Enabled: true, StartupTimeout: 10 * time.Second,
+		})
+	}
+	slow := mcptest.FakeHTTP(tb, mcptest.FakeSlow)
+	servers = append(servers, config.Server{
+		Name: "slow", Transport: config.TransportStreamableHTTP,
+		URL: slow.URL + "/mcp", Enabled: true, StartupTimeout: 10 * time.Second,
+	})
+	return servers
+}
+
+func TestRunAllKeepsOrderAndProbesEach(t *testing.T) {
+	servers := fiftyServers(t)
+	var calls []int
+	results := probe.RunAll(context.Background(), servers, probe.Options{}, 8, func(done, total int) {
+		if total != len(servers) {
+			t.Errorf("progress total %d", total)
+		}
+		calls = append(calls, done)
+	})
+	for i, r := range results {
+		if r.Name != servers[i].Name || !r.Healthy {
+			t.Errorf("result %d: %s healthy=%v failure=%+v", i, r.Name, r.Healthy, r.Failure)
+		}
+	}
+	if len(calls) != len(servers) || calls[len(calls)-1] != len(servers) {
+		t.Errorf("progress calls %v", calls)
+	}
+	// The slow server's stages waited FakeSlowDelay per exchange.
+	if d := results[49].Duration; d < 2*mcptest.FakeSlowDelay {
+		t.Errorf("slow server took %v, want at least %v", d, 2*mcptest.FakeSlowDelay)
+	}
+}
+
+// BenchmarkListFiftyServersOneSlow measures what `list` costs for 50 local
+// servers, one of them slow: wall time should follow the slowest server,
+// not the sum. It reports the wall time per list (ns/op), the slow
+// server's own time and the sum of every server's time.
+func BenchmarkListFiftyServersOneSlow(b *testing.B) {
+	servers := fiftyServers(b)
+	var slowest, sum time.Duration
+	for b.Loop() {
+		results := probe.RunAll(context.Background(), servers, probe.Options{}, 8, nil)
+		slowest, sum = 0, 0
+		for _, r := range results {
+			if !r.Healthy {
+				b.Fatalf("%s: %+v", r.Name, r.Failure)
+			}
+			slowest = max(slowest, r.Duration)
+			sum += r.Duration
+		}
+	}
+	b.ReportMetric(float64(slowest.Milliseconds()), "slowest-ms")
+	b.ReportMetric(float64(sum.Milliseconds()), "sum-ms")
+}
