@@ -369,3 +369,15 @@ func mustServer(t *testing.T, f *File, name string) Server {
 	}
 	return s
 }
+
+func TestSecretValuesAreCredentialsOnly(t *testing.T) {
+	s := Server{
+		Env:         map[string]string{"LOG_LEVEL": "info", "OPENAI_API_KEY": "sk-1", "DB_URL": "Zx81Kq29Lm47Np03Rt65Qa"},
+		HTTPHeaders: map[string]string{"X-Tenant": "acme", "Authorization": "Bearer abc", "X-Custom": "plain"},
+	}
+	got := s.SecretValues()
+	want := []string{"Zx81Kq29Lm47Np03Rt65Qa", "sk-1", "Bearer abc"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("SecretValues = %q, want %q", got, want)
+	}
+}

@@ -51,7 +51,7 @@ func CheckEnvironment(path string, s Server, env Env) []Problem {
 	for _, header := range sortedKeys(s.EnvHTTPHeaders) {
 		v := s.EnvHTTPHeaders[header]
 		if val, ok := env.LookupEnv(v); !ok || val == "" {
-			add(SeverityWarning, CodeHeaderEnvUnset, "env_http_headers."+quoteKey(header),
+			add(SeverityWarning, CodeHeaderEnvUnset, "env_http_headers."+QuoteKey(header),
 				"$"+v+" is not set: Codex silently drops the "+header+" header; export it")
 		}
 	}

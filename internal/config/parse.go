@@ -162,7 +162,7 @@ func (p *parser) server(name string, raw any) Server {
 	}
 	t, ok := raw.(map[string]any)
 	if !ok {
-		p.problem(SeverityError, CodeType, name, "", "must be a table ([mcp_servers.%s]), not %s", quoteKey(name), tomlType(raw))
+		p.problem(SeverityError, CodeType, name, "", "must be a table ([mcp_servers.%s]), not %s", QuoteKey(name), tomlType(raw))
 		return s
 	}
 	get := fieldReader{p: p, server: name, table: t}
@@ -426,7 +426,7 @@ func (g fieldReader) strMap(key string) map[string]string {
 	for k, e := range m {
 		s, ok := e.(string)
 		if !ok {
-			g.p.problem(SeverityError, CodeType, g.server, g.prefix+key+"."+quoteKey(k), "must be a string, not %s", tomlType(e))
+			g.p.problem(SeverityError, CodeType, g.server, g.prefix+key+"."+QuoteKey(k), "must be a string, not %s", tomlType(e))
 			continue
 		}
 		out[k] = s

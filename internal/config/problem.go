@@ -79,15 +79,15 @@ func (p Problem) QualifiedKey() string {
 	case p.Server == "":
 		return p.Key
 	}
-	k := "mcp_servers." + quoteKey(p.Server)
+	k := "mcp_servers." + QuoteKey(p.Server)
 	if p.Key != "" {
 		k += "." + p.Key
 	}
 	return k
 }
 
-// quoteKey quotes a TOML key when it is not a bare key.
-func quoteKey(k string) string {
+// QuoteKey quotes a TOML key when it is not a bare key.
+func QuoteKey(k string) string {
 	if k != "" && strings.Trim(k, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") == "" {
 		return k
 	}

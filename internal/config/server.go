@@ -5,7 +5,11 @@
 // file, line and column it came from.
 package config
 
-import "time"
+import (
+	"time"
+
+	"github.com/mcpdoctor/mcpdoctor/internal/redact"
+)
 
 // Transport types, as they appear in the JSON contract.
 const (
@@ -138,19 +142,20 @@ func (s Server) Target() string {
 }
 
 // SecretValues returns the literal values in the config that must never be
-// printed: stdio env values and static header values. Values that come from
-// the environment are resolved by the probe, which knows what it sent.
+// printed anywhere: stdio env values and static header values that are
+// named like credentials or look like keys. (Every env value is hidden where
+// the config itself is shown; only these are hunted down in all output, so
+// that LOG_LEVEL = "info" does not blank the word "info" everywhere.)
+// Values that come from the environment are resolved by the probe, which
+// knows what it sent.
 func (s Server) SecretValues() []string {
 	var out []string
-	out = append(out, sortedValues(s.Env)...)
-	return append(out, sortedValues(s.HTTPHeaders)...)
-}
-
-func sortedValues(m map[string]string) []string {
-	keys := sortedKeys(m)
-	vals := make([]string, len(keys))
-	for i, k := range keys {
-		vals[i] = m[k]
+	for _, m := range []map[string]string{s.Env, s.HTTPHeaders} {
+		for _, k := range sortedKeys(m) {
+			if redact.IsSensitiveHeader(k) || redact.IsSensitiveParam(k) || redact.LooksSecret(m[k]) {
+				out = append(out, m[k])
+			}
+		}
 	}
-	return vals
+	return out
 }
