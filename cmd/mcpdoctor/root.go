@@ -123,6 +123,7 @@ Exit status: 0 when every enabled server is healthy (or the config is valid),
 		newListCmd(a),
 		newProbeCmd(a),
 		newValidateCmd(a),
+		newReportCmd(a),
 		newVersionCmd(a),
 	)
 	return root

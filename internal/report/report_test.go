@@ -240,3 +240,32 @@ func TestValidateGitHubEscapes(t *testing.T) {
 }
 
 var ansi = regexp.MustCompile("\x1b\\[[0-9;]*m")
+
+func TestMarkdownGolden(t *testing.T) {
+	es := entries()
+	about := About{Version: "v1.2.3", GoVersion: "go1.26", OS: "linux", Arch: "amd64", ConfigPath: "/home/u/.codex/config.toml"}
+	br := NewBugReport(about, es, redactor(es))
+	var md bytes.Buffer
+	Markdown(&md, br)
+	assertNoSecrets(t, md.String())
+	golden(t, "report.md", md.Bytes())
+
+	var js bytes.Buffer
+	if err := WriteJSON(&js, br); err != nil {
+		t.Fatal(err)
+	}
+	assertNoSecrets(t, js.String())
+	for _, want := range []string{`"config_entry": "[mcp_servers.todo]`, `"what_to_try": [`, `"os": "linux"`} {
+		if !strings.Contains(js.String(), want) {
+			t.Errorf("report JSON lacks %s", want)
+		}
+	}
+}
+
+func TestFenceCannotBeClosedByContent(t *testing.T) {
+	var buf bytes.Buffer
+	(&mdWriter{w: &buf}).fence("", "a\n```\nb")
+	if got := buf.String(); !strings.HasPrefix(got, "````\n") || !strings.HasSuffix(got, "\n````\n") {
+		t.Errorf("fence:\n%s", got)
+	}
+}

@@ -1,0 +1,128 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/mcpdoctor/mcpdoctor/internal/config"
+	"github.com/mcpdoctor/mcpdoctor/internal/probe"
+	"github.com/mcpdoctor/mcpdoctor/internal/report"
+)
+
+type reportOptions struct {
+	Out     string
+	JSON    bool
+	Timeout time.Duration
+	Jobs    int
+}
+
+func newReportCmd(a *app) *cobra.Command {
+	opts := &reportOptions{}
+	cmd := &cobra.Command{
+		Use:   "report [NAME]",
+		Short: "Write a redacted Markdown bug report for a server (or for every server)",
+		Long: `Probe a server and write a Markdown report that can be attached to a bug
+report as it is: mcpdoctor's version and platform, the config entry
+(redacted) and the keys Codex ignores, the verdict and what Codex would say,
+every finding, the timeline of stages, each exchange with its headers and
+pretty-printed JSON-RPC, a stdio server's command line and stderr, and what
+to try. Secrets are redacted before anything is written.
+
+Without NAME, every configured server is covered (disabled ones are listed,
+not started).`,
+		Example: `  mcpdoctor report docs > docs-report.md
+  mcpdoctor report docs --out docs-report.md
+  mcpdoctor report --json`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(_ *cobra.Command, args []string) error {
+			name := ""
+			if len(args) == 1 {
+				name = args[0]
+			}
+			return reportRun(a, name, opts)
+		},
+	}
+	cmd.Flags().StringVarP(&opts.Out, "out", "o", "", "write the report to `FILE` instead of stdout")
+	cmd.Flags().BoolVar(&opts.JSON, "json", false, "write the same content as one JSON document")
+	cmd.Flags().DurationVar(&opts.Timeout, "timeout", 0, "replace the servers' startup_timeout_sec and tool_timeout_sec (e.g. 10s)")
+	cmd.Flags().IntVarP(&opts.Jobs, "jobs", "j", 8, "probe at most `N` servers at once")
+	return cmd
+}
+
+func reportRun(a *app, name string, opts *reportOptions) error {
+	if opts.Jobs < 1 {
+		return usageError("--jobs must be at least 1, not %d", opts.Jobs)
+	}
+	f, err := a.loadConfig()
+	if err != nil {
+		return err
+	}
+	if p := f.Fatal(); p != nil {
+		return &exitError{code: exitUsage, err: fmt.Errorf("%s (run `mcpdoctor validate` for details)", p)}
+	}
+	servers := f.Servers
+	if name != "" {
+		s, err := a.server(f, name)
+		if err != nil {
+			return err
+		}
+		servers = []config.Server{s}
+	}
+	entries := make([]report.Entry, len(servers))
+	var toProbe []config.Server
+	var idx []int
+	for i, s := range servers {
+		entries[i] = report.Entry{Server: s, Problems: a.problems(f, s)}
+		// A server named on the command line is probed even when disabled:
+		// the reporter wants to know what enabling it would do.
+		if s.Enabled || name != "" {
+			toProbe = append(toProbe, s)
+			idx = append(idx, i)
+		}
+	}
+	healthy := true
+	progress := a.progress(len(toProbe))
+	results := probe.RunAll(context.Background(), toProbe, a.probeOptions(opts.Timeout), opts.Jobs, progress.update)
+	progress.done()
+	for j, r := range results {
+		a.red.Add(r.Secrets...)
+		entries[idx[j]].Result = r
+		healthy = healthy && r.Healthy
+	}
+	about := report.About{Version: version(), GoVersion: runtime.Version(), OS: runtime.GOOS, Arch: runtime.GOARCH, ConfigPath: f.Path}
+	br := report.NewBugReport(about, entries, a.red)
+
+	var w io.Writer = a.io.Out
+	if opts.Out != "" {
+		file, err := os.Create(opts.Out)
+		if err != nil {
+			return &exitError{code: exitUsage, err: fmt.Errorf("cannot write the report: %w", err)}
+		}
+		defer file.Close()
+		// The file gets the same redaction as the terminal.
+		rw := a.red.Writer(file)
+		defer rw.Flush()
+		w = rw
+	}
+	if opts.JSON {
+		err = report.WriteJSON(w, br)
+	} else {
+		report.Markdown(w, br)
+	}
+	if err != nil {
+		return err
+	}
+	if opts.Out != "" {
+		fmt.Fprintf(a.io.Err, "wrote %s\n", opts.Out)
+	}
+	if !healthy {
+		return silentFailure
+	}
+	return nil
+}
