@@ -266,7 +266,7 @@ func (r *Redactor) literalAndParams(s string) string {
 func redactLooseParams(s string) string {
 	return paramPattern.ReplaceAllStringFunc(s, func(m string) string {
 		sub := paramPattern.FindStringSubmatch(m)
-		if IsSensitiveParam(sub[2]) && sub[3] != Mask {
+		if IsSensitiveParam(sub[2]) && sub[3] != "" && sub[3] != Mask {
 			return sub[1] + sub[2] + "=" + Mask
 		}
 		return m
@@ -278,11 +278,13 @@ func redactLooseParams(s string) string {
 func redactParams(q string) string {
 	parts := strings.Split(q, "&")
 	for i, p := range parts {
-		name, _, hasValue := strings.Cut(p, "=")
+		name, value, _ := strings.Cut(p, "=")
 		if plain, err := url.QueryUnescape(name); err == nil {
 			name = plain
 		}
-		if hasValue && IsSensitiveParam(name) {
+		// An empty value hides nothing (and may be followed by a mask an
+		// earlier pass wrote, which must not be masked twice).
+		if value != "" && value != Mask && IsSensitiveParam(name) {
 			parts[i] = p[:strings.IndexByte(p, '=')+1] + Mask
 		}
 	}

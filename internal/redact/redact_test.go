@@ -60,6 +60,7 @@ func TestStringPatterns(t *testing.T) {
 		{"fatal: OPENAI_API_KEY=sk-123456 rejected", "fatal: OPENAI_API_KEY=<redacted> rejected"},
 		{"jwt eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl here", "jwt <redacted> here"},
 		{"", ""},
+		{"GET http://h/mcp?key=<redacted> and ?token=&x=1", "GET http://h/mcp?key=<redacted> and ?token=&x=1"},
 	}
 	for _, c := range cases {
 		if got := r.String(c.in); got != c.want {
@@ -207,6 +208,11 @@ func TestPlantedSecretsNeverSurvive(t *testing.T) {
 				if strings.Contains(out, secret) {
 					t.Fatalf("template %d, %s: secret %q survives in %q", j, how, secret, out)
 				}
+			}
+			// Output passes the redactor more than once (a view, then the
+			// writer): a second pass must change nothing.
+			if again := r.String(outs["String"]); again != outs["String"] {
+				t.Fatalf("template %d: not idempotent:\n%q\n%q", j, outs["String"], again)
 			}
 		}
 	}
