@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/mcpdoctor/mcpdoctor/internal/mcptest"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/script with the current output")
@@ -21,15 +23,27 @@ func TestMain(m *testing.M) {
 
 // TestScripts runs the command-line scripts in testdata/script: each is a
 // txtar archive of commands, configs and expected output (the cmd/go way).
+//
+// Real and fake servers are started once for all scripts, on 127.0.0.1,
+// and handed to them as environment variables.
 func TestScripts(t *testing.T) {
+	servers := map[string]string{
+		"SDK_URL":    mcptest.GoSDKHTTP(t, mcptest.GoSDKOptions{}).URL + mcptest.GoSDKPath,
+		"HANG_URL":   mcptest.FakeHTTP(t, mcptest.FakeHang).URL + "/mcp",
+		"HTML_URL":   mcptest.FakeHTTP(t, mcptest.FakeHTML).URL + "/mcp",
+		"LEGACY_URL": mcptest.GoSDKSSE(t).URL + mcptest.GoSDKSSEPath,
+	}
 	testscript.Run(t, testscript.Params{
 		Dir:           "testdata/script",
 		UpdateScripts: *update,
-		Cmds:          map[string]func(*testscript.TestScript, bool, []string){"exits": cmdExits},
+		Cmds:          map[string]func(*testscript.TestScript, bool, []string){"exits": cmdExits, "expand": cmdExpand},
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("HOME", env.WorkDir+"/home")
 			env.Setenv("CODEX_HOME", "")
 			env.Setenv("NO_COLOR", "")
+			for k, v := range servers {
+				env.Setenv(k, v)
+			}
 			return nil
 		},
 	})
@@ -56,5 +70,19 @@ func cmdExits(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	if got != want {
 		ts.Fatalf("exit status %d, want %d", got, want)
+	}
+}
+
+// cmdExpand replaces $VARS in files with the script's environment, so that
+// configs can name the servers TestScripts started: "expand c.toml".
+func cmdExpand(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) == 0 {
+		ts.Fatalf("usage: expand FILE...")
+	}
+	for _, name := range args {
+		path := ts.MkAbs(name)
+		data, err := os.ReadFile(path)
+		ts.Check(err)
+		ts.Check(os.WriteFile(path, []byte(os.Expand(string(data), ts.Getenv)), 0o644))
 	}
 }
