@@ -1,28 +1,396 @@
 package probe
 
-import "fmt"
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/mcpdoctor/mcpdoctor/internal/config"
+)
+
+// The auth verdict (DESIGN.md, "The auth verdict"): decided from what the
+// server did, never from what the config suggests.
+//
+//   - Success with nothing sent → none; OAuth metadata the origin advertises
+//     anyway is a finding, not a requirement.
+//   - Success with a static credential → bearer; with a stored OAuth token
+//     → oauth, logged in.
+//   - A configured credential that could not be sent (its variable unset or
+//     empty) → failed, as the client fails; the probe ran without it, and
+//     the evidence says whether the server needed it.
+//   - 401 or 403 with a credential sent → failed: it was rejected; the
+//     challenge's error and scope are evidence (RFC 6750 §3).
+//   - 401 with nothing sent → OAuth discovery: found → oauth, not logged in;
+//     nothing → failed, the server wants a credential and offers no way to
+//     get one.
+//   - Anything else that stopped the handshake → failed, with the probe's
+//     category.
+
+// Discovery budgets: the whole chain, bounded also by the server's startup
+// timeout. A healthy server gets the shorter one: `list` runs it for every
+// healthy HTTP server.
+const (
+	discoveryBudgetRequired   = 10 * time.Second
+	discoveryBudgetAdvertised = 5 * time.Second
+)
+
+// refusal is a 401, or a 403 carrying a Bearer challenge, that stopped the
+// probe: the server asked for a credential or refused the one it got.
+type refusal struct {
+	Status int
+	Header http.Header
+	Body   string
+	// Exchange is the exchange that carried it, when it was recorded.
+	Exchange *Exchange
+	// Challenge is its Bearer challenge, nil when it has none.
+	Challenge *Challenge
+}
+
+// refusal finds the 401 or 403 that stopped the probe, if one did.
+func (p *prober) refusal() *refusal {
+	res := p.res
+	if res.Failure == nil {
+		return nil
+	}
+	isRefusal := func(status int) bool { return status == http.StatusUnauthorized || status == http.StatusForbidden }
+	var r *refusal
+	var se *HTTPStatusError
+	if errors.As(p.initErr, &se) && isRefusal(se.Status) {
+		r = &refusal{Status: se.Status, Header: se.Header, Body: se.Body}
+	}
+	// The failed stage's last 401 or 403 exchange: for a refusal after
+	// initialize (tools/list) or behind the legacy SSE fallback, and to
+	// quote the exchange.
+	for _, st := range res.Stages {
+		if st.Name != res.Failure.Stage {
+			continue
+		}
+		for j := len(st.Exchanges) - 1; j >= 0; j-- {
+			ex := st.Exchanges[j]
+			if ex.Method == "" || !isRefusal(ex.Status) {
+				continue
+			}
+			if r == nil {
+				r = &refusal{Status: ex.Status, Header: ex.ResponseHeader, Body: ex.ResponseBody}
+			}
+			if ex.Status == r.Status {
+				r.Exchange = &ex
+			}
+			break
+		}
+	}
+	if r == nil {
+		return nil
+	}
+	if c, ok := BearerChallenge(r.Header.Values("WWW-Authenticate")); ok {
+		r.Challenge = &c
+	}
+	// A 403 without a Bearer challenge is a server refusing this client
+	// (DNS rebinding protection, an IP allow-list), not asking for a
+	// credential.
+	if r.Status == http.StatusForbidden && r.Challenge == nil {
+		return nil
+	}
+	return r
+}
+
+// Whether the server needed a credential that could not be sent.
+const (
+	neededUnknown = iota
+	neededNo
+	neededYes
+)
+
+func (p *prober) neededCredential() int {
+	switch {
+	case p.refusal() != nil:
+		return neededYes
+	case p.res.Server != nil:
+		return neededNo
+	}
+	return neededUnknown
+}
+
+// discoverAuth runs OAuth discovery when the verdict or Codex's status
+// depends on it: a 401 with nothing sent (is there a way to log in?); a
+// server that worked with nothing sent (does its origin advertise OAuth
+// anyway?); and where Codex would look (codexNeeds), because its status
+// comes from the metadata alone. It does not run for stdio, nor for a
+// failure that is not a refusal: a server that is down or broken has
+// nothing to say about auth, and its well-known URLs are not worth the
+// requests.
+func (p *prober) discoverAuth(ctx context.Context, codexNeeds bool) {
+	if p.server.Transport == config.TransportStdio {
+		return
+	}
+	sent := p.creds.Auth != nil && p.creds.Auth.Sent
+	r := p.refusal()
+	budget := discoveryBudgetAdvertised
+	switch {
+	case r != nil && !sent:
+		budget = discoveryBudgetRequired
+	case r != nil && codexNeeds:
+	case r == nil && p.res.Failure != nil && p.res.Server == nil:
+		return
+	case !sent:
+	case codexNeeds && p.res.Transport == config.TransportStreamableHTTP:
+		// A static credential that is not Authorization: Codex still looks.
+		// (Over legacy SSE Codex cannot connect at all; legacy_sse says so.)
+	default:
+		return
+	}
+	budget = min(budget, p.startupTimeout())
+	dctx, cancel := context.WithTimeout(ctx, budget)
+	defer cancel()
+
+	var challenge *Challenge
+	if r != nil {
+		challenge = r.Challenge
+	}
+	version := LatestProtocolVersion
+	if p.res.Server != nil {
+		version = p.res.Server.ProtocolVersion
+	}
+	start := time.Now()
+	d := discoverOAuth(dctx, p.server.URL, challenge, p.opts, p.rec, version)
+	p.oauth = d
+	p.res.Findings = append(p.res.Findings, d.Findings...)
+	note := "no OAuth metadata found"
+	switch {
+	case d.Found():
+		note = "authorization server " + d.AuthServer
+	case d.Advertised():
+		note = "protected resource metadata without a usable authorization server"
+	}
+	if d.Incomplete {
+		note = joinNote(note, "stopped when its time ran out")
+	}
+	p.stage(StageOAuthDiscovery, start, nil, note)
+}
 
 // decideAuth is the one place the auth status is decided, from what the
-// server did (DESIGN.md, "The auth verdict"). Every observation it uses goes
-// into the evidence.
+// server did (DESIGN.md, "The auth verdict"). Every observation it used is
+// in the evidence, in order; values are raw, redacted at output.
 func decideAuth(p *prober) Verdict {
 	res := p.res
-	v := Verdict{Credential: p.creds.Auth}
-	for _, m := range p.creds.Missing {
-		v.Evidence = append(v.Evidence, m)
+	cred := p.creds.Auth
+	sent := cred != nil && cred.Sent
+	v := Verdict{Credential: cred}
+	v.Evidence = append(v.Evidence, p.handshakeEvidence()...)
+	v.Evidence = append(v.Evidence, p.creds.Missing...)
+	r := p.refusal()
+	if r != nil {
+		v.Evidence = append(v.Evidence, r.evidence()...)
 	}
-	if res.Failure != nil && res.Server == nil {
+	if p.oauth != nil {
+		v.Evidence = append(v.Evidence, p.oauth.Evidence...)
+	}
+	var challenge *Challenge
+	if r != nil {
+		challenge = r.Challenge
+	}
+
+	switch {
+	case cred != nil && !sent:
+		p.missingCredential(&v, r)
+	case r != nil && sent:
+		p.rejectedCredential(&v, r)
+	case r != nil:
+		p.credentialWanted(&v, r)
+	case res.Server == nil && res.Failure != nil:
 		v.Status = AuthFailed
 		v.Evidence = append(v.Evidence, fmt.Sprintf("%s failed (%s): %s", res.Failure.Stage, res.Failure.Category, res.Failure.Message))
 		v.Hint = res.Failure.Hint
-		return v
-	}
-	if p.creds.Auth != nil && p.creds.Auth.Sent {
+	case sent && strings.HasPrefix(cred.Source, "oauth"):
+		v.Status = AuthOAuth
+		v.OAuth = p.oauth.info(challenge)
+		if v.OAuth == nil {
+			v.OAuth = &OAuthInfo{}
+		}
+		v.OAuth.LoggedIn = true
+		v.Evidence = append(v.Evidence, fmt.Sprintf("the server accepted the OAuth token from the %s", cred.Source))
+	case sent:
 		v.Status = AuthBearer
-		v.Evidence = append(v.Evidence, fmt.Sprintf("initialize succeeded with the %s header from %s", p.creds.Auth.Header, p.creds.Auth.Source))
-		return v
+		v.Evidence = append(v.Evidence, fmt.Sprintf("the server accepted the %s header from %s", cred.Header, cred.Source))
+	default:
+		v.Status = AuthNone
+		v.Evidence = append(v.Evidence, "the server answered with no credential sent")
+		if d := p.oauth; d.Advertised() {
+			v.OAuth = d.info(nil)
+			where := d.PRMURL
+			if d.Found() {
+				where = d.ASURL
+			}
+			v.Evidence = append(v.Evidence, fmt.Sprintf("OAuth metadata is advertised (%s) but not required", where))
+			p.finding("oauth_advertised_not_required", SeverityInfo,
+				fmt.Sprintf("the server's origin advertises OAuth metadata (%s), but the server answered initialize and tools/list without any credential: OAuth is offered, not required", where),
+				"clients that decide from the metadata alone, such as Codex, ask for a login that is not needed; a server that does not enforce OAuth should not advertise it")
+		}
 	}
-	v.Status = AuthNone
-	v.Evidence = append(v.Evidence, "initialize succeeded with no credential sent")
 	return v
+}
+
+// missingCredential: a configured credential could not be sent. The client
+// fails the same way, so the verdict is failed; the probe ran without it, so
+// the evidence can say whether the server needed it.
+func (p *prober) missingCredential(v *Verdict, r *refusal) {
+	res, cred := p.res, p.creds.Auth
+	v.Status = AuthFailed
+	key, variable := credentialKey(cred.Source)
+	fix := fmt.Sprintf("set $%s (%s) in the environment Codex and mcpdoctor start from", variable, key)
+	switch p.neededCredential() {
+	case neededYes:
+		v.Evidence = append(v.Evidence, fmt.Sprintf("without the %s header the server answered %d: it needs the credential", cred.Header, r.Status))
+		v.Hint = fix
+		if d := p.oauth; d.Found() {
+			v.OAuth = d.info(r.Challenge)
+			v.OAuth.Required = true
+			v.Evidence = append(v.Evidence, fmt.Sprintf("the server also offers OAuth through %s", d.AuthServer))
+			v.Hint += fmt.Sprintf(", or log in with OAuth instead: `mcpdoctor login %s`", p.server.Name)
+		}
+		p.authFailure(v.Hint)
+	case neededNo:
+		v.Evidence = append(v.Evidence, fmt.Sprintf("without the %s header the server answered initialize and tools/list: it does not need the credential", cred.Header))
+		v.Hint = fix + fmt.Sprintf(", or remove %s from [mcp_servers.%s]: the server works without it", key, p.server.Name)
+	default:
+		v.Evidence = append(v.Evidence, fmt.Sprintf("without the %s header the probe failed at %s (%s), so whether the server needs it is unknown", cred.Header, res.Failure.Stage, res.Failure.Category))
+		v.Hint = fix + "; then: " + res.Failure.Hint
+	}
+}
+
+// rejectedCredential: a credential was sent and the server refused it.
+func (p *prober) rejectedCredential(v *Verdict, r *refusal) {
+	cred := p.creds.Auth
+	v.Status = AuthFailed
+	v.Evidence = append(v.Evidence, fmt.Sprintf("the server refused the %s header from %s with %d: the credential was rejected", cred.Header, cred.Source, r.Status))
+	errCode, scope := "", ""
+	if c := r.Challenge; c != nil {
+		errCode, _ = c.Param("error")
+		scope, _ = c.Param("scope")
+	}
+	key, variable := credentialKey(cred.Source)
+	where := "the value configured in " + key
+	if variable != "" {
+		where = "$" + variable + " (" + key + ")"
+	}
+	switch {
+	case strings.HasPrefix(cred.Source, "oauth"):
+		v.Hint = fmt.Sprintf("the stored OAuth token was refused: log in again with `mcpdoctor login %s`", p.server.Name)
+	case errCode == "insufficient_scope" || r.Status == http.StatusForbidden:
+		v.Hint = "the credential lacks the permission the server wants"
+		if scope != "" {
+			v.Hint += fmt.Sprintf(" (scope %q)", scope)
+		}
+		v.Hint += ": issue a token with it and put it in " + where
+	case errCode == "invalid_token":
+		v.Hint = "the server says the token is invalid (expired, revoked or for another server): put a current token in " + where
+	default:
+		v.Hint = "the server refused the credential: check that " + where + " holds a current token meant for this server"
+	}
+	p.authFailure(v.Hint)
+}
+
+// credentialWanted: a 401 (or a 403 with a Bearer challenge) and nothing was
+// sent. OAuth discovery says whether there is a way to log in.
+func (p *prober) credentialWanted(v *Verdict, r *refusal) {
+	name := p.server.Name
+	d := p.oauth
+	if d.Found() {
+		v.Status = AuthOAuth
+		v.OAuth = d.info(r.Challenge)
+		v.OAuth.Required = true
+		registration := "without dynamic client registration"
+		if v.OAuth.DynamicRegistration {
+			registration = "with dynamic client registration"
+		}
+		v.Evidence = append(v.Evidence, fmt.Sprintf("the server needs an OAuth login at %s (%s); no token is stored, so not logged in", firstNonEmpty(v.OAuth.Issuer, d.AuthServer), registration))
+		v.Hint = fmt.Sprintf("run `mcpdoctor login %s`", name)
+		p.authFailure(fmt.Sprintf("the server needs an OAuth login: run `mcpdoctor login %s` (in Codex: `codex mcp login %s`)", name, name))
+		return
+	}
+	v.Status = AuthFailed
+	v.OAuth = d.info(r.Challenge)
+	if v.OAuth != nil {
+		v.OAuth.Required = true
+	}
+	v.Evidence = append(v.Evidence, "the server wants a credential and offers no way to get one: no authorization server metadata was found")
+	if r.Challenge == nil && len(r.Header.Values("WWW-Authenticate")) > 0 {
+		v.Hint = fmt.Sprintf("the server asks for another scheme than Bearer (see WWW-Authenticate): put the header it wants in http_headers or env_http_headers of [mcp_servers.%s]", name)
+	} else {
+		v.Hint = fmt.Sprintf("configure the credential the server expects in [mcp_servers.%s]: bearer_token_env_var = \"VAR\" for a bearer token, or env_http_headers = { \"X-Api-Key\" = \"VAR\" } for another header", name)
+	}
+	p.authFailure(v.Hint)
+}
+
+// authFailure files the probe's failure under auth, with a hint that says
+// how to get in: the failure is about the credential, not the connection.
+func (p *prober) authFailure(hint string) {
+	if f := p.res.Failure; f != nil {
+		f.Category = CategoryAuth
+		f.Hint = hint
+	}
+}
+
+// evidence describes a refusal: its challenges, raw and parsed, and its body.
+func (r *refusal) evidence() []string {
+	var out []string
+	if ex := r.Exchange; ex != nil && ex.RPCMethod != "initialize" {
+		// initialize's exchange is already in the handshake's evidence.
+		out = append(out, ex.Summary())
+	}
+	values := r.Header.Values("WWW-Authenticate")
+	for _, v := range values {
+		out = append(out, "WWW-Authenticate: "+v)
+	}
+	if len(values) == 0 && r.Status == http.StatusUnauthorized {
+		out = append(out, "the 401 carries no WWW-Authenticate header, which RFC 9110 §15.5.2 requires")
+	}
+	if c := r.Challenge; c != nil {
+		var parts []string
+		for _, name := range []string{"error", "error_description", "scope", "resource_metadata", "realm"} {
+			if v, ok := c.Param(name); ok {
+				parts = append(parts, name+"="+v)
+			}
+		}
+		if len(parts) > 0 {
+			out = append(out, "its Bearer challenge: "+strings.Join(parts, ", "))
+		}
+	}
+	if body := oneLine([]byte(r.Body), 160); body != "" {
+		out = append(out, fmt.Sprintf("the %d's body: %s", r.Status, body))
+	}
+	return out
+}
+
+// handshakeEvidence summarises the exchanges that carried initialize, and
+// what tools/list found.
+func (p *prober) handshakeEvidence() []string {
+	var out []string
+	for _, st := range p.res.Stages {
+		switch st.Name {
+		case StageInitialize:
+			n := 0
+			for _, ex := range st.Exchanges {
+				if ex.RPCMethod == "initialize" && n < 3 {
+					out = append(out, ex.Summary())
+					n++
+				}
+			}
+		case StageToolsList:
+			if st.Status == StatusOK {
+				out = append(out, fmt.Sprintf("tools/list answered with %d %s", len(p.res.Tools), plural(len(p.res.Tools), "tool", "tools")))
+			}
+		}
+	}
+	return out
+}
+
+// credentialKey splits a Credential.Source ("bearer_token_env_var $TOKEN")
+// into the config key and the variable.
+func credentialKey(source string) (key, variable string) {
+	key, variable, _ = strings.Cut(source, " ")
+	return key, strings.TrimPrefix(variable, "$")
 }

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/mcpdoctor/mcpdoctor/internal/config"
@@ -46,6 +47,10 @@ type Options struct {
 	// Trace, when set, sees every exchange as it is recorded (for
 	// --verbose). It is called from transport goroutines.
 	Trace func(Exchange)
+	// CodexHome is where Codex keeps its OAuth token file
+	// (.credentials.json), read to tell what Codex would show; empty means
+	// $CODEX_HOME, else ~/.codex. The file is only read.
+	CodexHome string
 }
 
 func (o Options) lookupEnv() func(string) (string, bool) {
@@ -88,6 +93,8 @@ type prober struct {
 	nextID int64
 	// initErr is what stopped the handshake, for the auth decision.
 	initErr error
+	// oauth is what OAuth discovery found, nil when it did not run.
+	oauth *oauthDiscovery
 }
 
 func (p *prober) startupTimeout() time.Duration {
@@ -145,8 +152,17 @@ func (p *prober) run(ctx context.Context) {
 	} else if p.opts.Call != nil {
 		p.skip(StageToolsCall, "an earlier stage failed")
 	}
-	p.res.Healthy = p.res.Failure == nil
+	codex, codexReason := codexStatusBeforeDiscovery(s, p.opts.lookupEnv(), p.opts.codexHome(), time.Now())
+	p.discoverAuth(ctx, codex == "")
 	p.res.Auth = decideAuth(p)
+	p.decideCodexStatus(codex, codexReason)
+	if p.res.Auth.Status == AuthFailed && p.res.Failure == nil {
+		// The server works, but not as configured: a credential variable is
+		// unset, and the client fails to start it the same way.
+		p.res.Failure = &Failure{Stage: "config", Category: CategoryConfig,
+			Message: strings.Join(p.creds.Missing, "; "), Hint: p.res.Auth.Hint}
+	}
+	p.res.Healthy = p.res.Failure == nil
 }
 
 // close ends the session on its own short deadline: the probe's deadline may

@@ -21,6 +21,9 @@ const (
 	StageInitialized = "notifications/initialized"
 	StageToolsList   = "tools/list"
 	StageToolsCall   = "tools/call"
+	// StageOAuthDiscovery runs after the handshake when the auth verdict or
+	// Codex's status depends on the OAuth metadata the server advertises.
+	StageOAuthDiscovery = "oauth_discovery"
 )
 
 // Stage statuses, as in the JSON contract.
@@ -51,6 +54,8 @@ type Result struct {
 	// computed as Codex computes it: from the config and the OAuth metadata
 	// alone, without a handshake.
 	CodexAuthStatus string
+	// CodexAuthReason says in one sentence why Codex computes that status.
+	CodexAuthReason string
 	Stages          []Stage
 	// Server is nil until initialize succeeds.
 	Server   *ServerInfo

@@ -1,0 +1,296 @@
+package mcptest
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// Documents [FakeOAuthOptions.Document] can serve in place of the OAuth
+// metadata.
+const (
+	// FakeDocHTML is a web page, text/html.
+	FakeDocHTML = "html"
+	// FakeDocHuge is FakeDocHugeBytes of application/json that starts like
+	// a metadata object and never ends it.
+	FakeDocHuge = "huge"
+	// FakeDocGarbage is application/json that is not JSON.
+	FakeDocGarbage = "garbage"
+)
+
+// FakeDocHugeBytes is the size of the [FakeDocHuge] document: twice the
+// 1 MiB a client should read at most.
+const FakeDocHugeBytes = 2 << 20
+
+// FakeOAuthOptions shape [FakeOAuth]. The zero value is a healthy stateless
+// Streamable HTTP server at /mcp that asks for no credential and advertises
+// no OAuth metadata.
+type FakeOAuthOptions struct {
+	// Token, when set, is the bearer token /mcp requires. A request without
+	// an Authorization header gets 401 with Challenges; one with another
+	// value gets RejectStatus with RejectChallenge.
+	Token string
+	// Challenges are the WWW-Authenticate field lines of a 401 to a request
+	// without a token, sent as written; "{mcp}" and "{other}" in them are
+	// replaced by the two origins (http://127.0.0.1:PORT). Nil means one
+	// `Bearer resource_metadata="{mcp}/.well-known/oauth-protected-resource/mcp"`
+	// when ProtectedResource is set (with "{other}" when OnOther), else a
+	// bare `Bearer`. An empty, non-nil slice sends no WWW-Authenticate.
+	Challenges []string
+	// RejectStatus answers a wrong token: 401 when zero (403 for an
+	// insufficient scope). RejectChallenge is its WWW-Authenticate; empty
+	// means `Bearer error="invalid_token", error_description="The access token expired"`.
+	RejectStatus    int
+	RejectChallenge string
+	// ProtectedResource serves RFC 9728 protected resource metadata at
+	// /.well-known/oauth-protected-resource/mcp: resource the MCP URL (or
+	// Resource), authorization_servers the origin that serves the
+	// authorization server metadata, scopes_supported
+	// ["mcp:read","mcp:write"].
+	ProtectedResource bool
+	// AuthServer serves RFC 8414 authorization server metadata at
+	// /.well-known/oauth-authorization-server: issuer the serving origin
+	// (or Issuer), its /authorize and /token, its /register unless
+	// NoRegistration, code_challenge_methods_supported ["S256"].
+	AuthServer     bool
+	NoRegistration bool
+	// OnOther serves both documents on the second origin, Other, instead
+	// of the MCP server's.
+	OnOther bool
+	// Resource and Issuer replace the resource of the protected resource
+	// metadata and the issuer of the authorization server metadata.
+	Resource, Issuer string
+	// Document replaces the body of every metadata document: FakeDocHTML,
+	// FakeDocHuge or FakeDocGarbage.
+	Document string
+	// RedirectMetadata answers every /.well-known/ request to the MCP
+	// origin with 302 Found to the same path and query on Other, which
+	// serves the documents: a redirect that would carry what the request
+	// carried to another origin.
+	RedirectMetadata bool
+}
+
+// FakeOAuthServer is an MCP server with the OAuth behaviour real servers do
+// not show on demand, and a second origin, Other, that records every
+// request it gets: where credentials must never arrive.
+type FakeOAuthServer struct {
+	// Server is the MCP server's origin; MCPURL is its endpoint,
+	// Server.URL+"/mcp".
+	*httptest.Server
+	MCPURL string
+	// Other is a second server on another port, so another origin.
+	Other *httptest.Server
+
+	opts FakeOAuthOptions
+
+	mu            sync.Mutex
+	requests      []FakeRequest
+	otherRequests []FakeRequest
+}
+
+// FakeOAuth starts a fake MCP server with OAuth behaviour and its second
+// origin, both on 127.0.0.1 and closed when the test ends.
+func FakeOAuth(t testing.TB, opts FakeOAuthOptions) *FakeOAuthServer {
+	t.Helper()
+	f := &FakeOAuthServer{opts: opts}
+	f.Other = httptest.NewServer(http.HandlerFunc(f.serveOther))
+	f.Server = httptest.NewServer(http.HandlerFunc(f.serveMCP))
+	f.MCPURL = f.Server.URL + "/mcp"
+	t.Cleanup(func() {
+		f.Server.CloseClientConnections()
+		f.Server.Close()
+		f.Other.CloseClientConnections()
+		f.Other.Close()
+	})
+	return f
+}
+
+// Requests returns what the MCP server's origin has received so far.
+func (f *FakeOAuthServer) Requests() []FakeRequest {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.Clone(f.requests)
+}
+
+// OtherRequests returns what the second origin has received so far.
+func (f *FakeOAuthServer) OtherRequests() []FakeRequest {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.Clone(f.otherRequests)
+}
+
+func (f *FakeOAuthServer) record(r *http.Request, other bool) []byte {
+	body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+	req := FakeRequest{Method: r.Method, Path: r.URL.RequestURI(), Header: r.Header.Clone(), Body: string(body)}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if other {
+		f.otherRequests = append(f.otherRequests, req)
+	} else {
+		f.requests = append(f.requests, req)
+	}
+	return body
+}
+
+// metadataOrigin is the origin that serves the documents.
+func (f *FakeOAuthServer) metadataOrigin() string {
+	if f.opts.OnOther || f.opts.RedirectMetadata {
+		return f.Other.URL
+	}
+	return f.Server.URL
+}
+
+func (f *FakeOAuthServer) expand(s string) string {
+	return strings.NewReplacer("{mcp}", f.Server.URL, "{other}", f.Other.URL).Replace(s)
+}
+
+func (f *FakeOAuthServer) serveMCP(w http.ResponseWriter, r *http.Request) {
+	body := f.record(r, false)
+	if strings.HasPrefix(r.URL.Path, "/.well-known/") {
+		switch {
+		case f.opts.RedirectMetadata:
+			http.Redirect(w, r, f.Other.URL+r.URL.RequestURI(), http.StatusFound)
+		case !f.opts.OnOther:
+			f.serveMetadata(w, r)
+		default:
+			http.NotFound(w, r)
+		}
+		return
+	}
+	if r.URL.Path != "/mcp" {
+		http.NotFound(w, r)
+		return
+	}
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", "POST")
+		http.Error(w, "Method Not Allowed", http.StatusMethodNotAllowed)
+		return
+	}
+	if f.opts.Token != "" && !f.authorized(w, r) {
+		return
+	}
+	msg, ok := parseFakeMessage(w, body)
+	if !ok {
+		return
+	}
+	if msg.ID == nil {
+		w.WriteHeader(http.StatusAccepted)
+		return
+	}
+	fakeWriteJSON(w, fakeAnswer(msg, ""))
+}
+
+// authorized checks the bearer token and answers the refusal itself.
+func (f *FakeOAuthServer) authorized(w http.ResponseWriter, r *http.Request) bool {
+	got := r.Header.Get("Authorization")
+	if got == "Bearer "+f.opts.Token {
+		return true
+	}
+	if got == "" {
+		challenges := f.opts.Challenges
+		if challenges == nil {
+			challenges = []string{"Bearer"}
+			if f.opts.ProtectedResource {
+				challenges = []string{`Bearer resource_metadata="` + f.metadataOrigin() + `/.well-known/oauth-protected-resource/mcp"`}
+			}
+		}
+		for _, c := range challenges {
+			w.Header().Add("WWW-Authenticate", f.expand(c))
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusUnauthorized)
+		io.WriteString(w, `{"error":"invalid_token","error_description":"Missing Authorization header"}`)
+		return false
+	}
+	status := f.opts.RejectStatus
+	if status == 0 {
+		status = http.StatusUnauthorized
+	}
+	challenge := f.opts.RejectChallenge
+	if challenge == "" {
+		challenge = `Bearer error="invalid_token", error_description="The access token expired"`
+	}
+	w.Header().Set("WWW-Authenticate", f.expand(challenge))
+	http.Error(w, http.StatusText(status), status)
+	return false
+}
+
+func (f *FakeOAuthServer) serveOther(w http.ResponseWriter, r *http.Request) {
+	f.record(r, true)
+	if strings.HasPrefix(r.URL.Path, "/.well-known/") && (f.opts.OnOther || f.opts.RedirectMetadata) {
+		f.serveMetadata(w, r)
+		return
+	}
+	http.NotFound(w, r)
+}
+
+// serveMetadata serves the documents the options ask for, on whichever
+// origin is asked.
+func (f *FakeOAuthServer) serveMetadata(w http.ResponseWriter, r *http.Request) {
+	origin := f.metadataOrigin()
+	var doc map[string]any
+	switch r.URL.Path {
+	case "/.well-known/oauth-protected-resource/mcp":
+		if !f.opts.ProtectedResource {
+			break
+		}
+		resource := f.opts.Resource
+		if resource == "" {
+			resource = f.MCPURL
+		}
+		doc = map[string]any{
+			"resource":                 f.expand(resource),
+			"authorization_servers":    []string{origin},
+			"scopes_supported":         []string{"mcp:read", "mcp:write"},
+			"bearer_methods_supported": []string{"header"},
+			"resource_name":            "mcptest fake OAuth server",
+		}
+	case "/.well-known/oauth-authorization-server":
+		if !f.opts.AuthServer {
+			break
+		}
+		issuer := f.opts.Issuer
+		if issuer == "" {
+			issuer = origin
+		}
+		doc = map[string]any{
+			"issuer":                           f.expand(issuer),
+			"authorization_endpoint":           origin + "/authorize",
+			"token_endpoint":                   origin + "/token",
+			"response_types_supported":         []string{"code"},
+			"grant_types_supported":            []string{"authorization_code", "refresh_token"},
+			"code_challenge_methods_supported": []string{"S256"},
+			"scopes_supported":                 []string{"mcp:read", "mcp:write"},
+		}
+		if !f.opts.NoRegistration {
+			doc["registration_endpoint"] = origin + "/register"
+		}
+	}
+	if doc == nil {
+		http.NotFound(w, r)
+		return
+	}
+	switch f.opts.Document {
+	case FakeDocHTML:
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		io.WriteString(w, "<!DOCTYPE html>\n<html><head><title>Sign in</title></head><body><h1>Sign in to continue</h1></body></html>\n")
+	case FakeDocHuge:
+		w.Header().Set("Content-Type", "application/json")
+		n, err := io.WriteString(w, `{"issuer":"`+origin+`","padding":"`)
+		chunk := strings.Repeat("x", 64<<10)
+		for total := n; err == nil && total < FakeDocHugeBytes; total += len(chunk) {
+			_, err = io.WriteString(w, chunk)
+		}
+	case FakeDocGarbage:
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"issuer": "`+origin+`", oops`)
+	default:
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(doc)
+	}
+}

@@ -1,0 +1,275 @@
+package probe
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/mcpdoctor/mcpdoctor/internal/config"
+)
+
+// What Codex would say: the auth status `codex mcp list` shows, computed the
+// way Codex computes it, from the config, its token store and OAuth
+// metadata, without a handshake. Read from Codex's source (openai/codex):
+//
+//   - codex-rs/core/src/mcp/auth.rs, compute_auth_status: stdio servers are
+//     Unsupported; Streamable HTTP servers go to
+//     codex-rs/rmcp-client/src/auth_status.rs,
+//     determine_streamable_http_auth_status, which decides in this order:
+//     bearer_token_env_var configured → BearerToken (whether or not the
+//     variable is set); an Authorization header among http_headers and the
+//     env_http_headers whose variable is set and not blank
+//     (utils.rs, build_default_headers) → BearerToken; stored OAuth tokens
+//     for the server → OAuth (tokens that can no longer be used or
+//     refreshed → NotLoggedIn); OAuth metadata found → NotLoggedIn;
+//     otherwise, or when discovery fails, Unsupported.
+//   - The metadata counts when a GET answers exactly 200 with JSON holding
+//     authorization_endpoint and token_endpoint, at the RFC 8414 URLs on the
+//     MCP URL: path-inserted, path-appended, then the root
+//     (discovery_paths). Newer releases ask rmcp's AuthorizationManager
+//     (resolve_metadata) first and keep these paths as a fallback;
+//     mcpdoctor counts metadata found through protected resource metadata
+//     as seen by Codex too.
+//   - Stored tokens live in the OS keyring or, as a fallback (and with
+//     mcp_oauth_credentials_store = "file"), in CODEX_HOME/.credentials.json
+//     (codex-rs/rmcp-client/src/oauth.rs, FALLBACK_FILENAME): a JSON object
+//     whose values hold server_name, server_url, client_id, access_token,
+//     expires_at (Unix milliseconds), refresh_token and scopes. An entry
+//     belongs to a server when both its name and its URL are equal
+//     (compute_store_key hashes the URL with the name).
+//   - The statuses serialise in snake_case (McpAuthStatus): "unsupported",
+//     "not_logged_in", "bearer_token", "o_auth".
+//   - A bearer_token_env_var that is unset or empty stops the server at
+//     start-up: "Environment variable VAR for MCP server 'NAME' is not set"
+//     (mcp_connection_manager.rs, resolve_bearer_token), while an unset
+//     env_http_headers variable only drops its header.
+
+// Codex's auth statuses, as `codex mcp list --json` spells them.
+const (
+	CodexUnsupported = "unsupported"
+	CodexNotLoggedIn = "not_logged_in"
+	CodexBearerToken = "bearer_token"
+	CodexOAuth       = "o_auth"
+)
+
+// codexRefreshSkew is how early Codex treats a token as expired
+// (oauth.rs, REFRESH_SKEW_MILLIS).
+const codexRefreshSkew = 30 * time.Second
+
+// codexHome is where Codex keeps its files: Options.CodexHome, else
+// $CODEX_HOME, else ~/.codex (codex-rs/rmcp-client/src/find_codex_home.rs).
+func (o Options) codexHome() string {
+	if o.CodexHome != "" {
+		return o.CodexHome
+	}
+	if v, ok := o.lookupEnv()("CODEX_HOME"); ok && v != "" {
+		return v
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(home, ".codex")
+}
+
+// codexStatusBeforeDiscovery is what Codex decides from the config and its
+// token store. status is "" when Codex would go on to OAuth discovery.
+func codexStatusBeforeDiscovery(s config.Server, lookup func(string) (string, bool), home string, now time.Time) (status, reason string) {
+	if s.Transport == config.TransportStdio {
+		return CodexUnsupported, "Codex gives stdio servers no auth status"
+	}
+	if s.BearerTokenEnvVar != "" {
+		reason := "bearer_token_env_var is configured"
+		if v, ok := lookup(s.BearerTokenEnvVar); !ok || v == "" {
+			reason += fmt.Sprintf(" (Codex does not check that $%s is set, and it is not)", s.BearerTokenEnvVar)
+		}
+		return CodexBearerToken, reason
+	}
+	for _, name := range sortedKeys(s.HTTPHeaders) {
+		if strings.EqualFold(name, "Authorization") && codexValidHeaderValue(s.HTTPHeaders[name]) {
+			return CodexBearerToken, "http_headers sets Authorization"
+		}
+	}
+	for _, name := range sortedKeys(s.EnvHTTPHeaders) {
+		if !strings.EqualFold(name, "Authorization") {
+			continue
+		}
+		variable := s.EnvHTTPHeaders[name]
+		if v, ok := lookup(variable); ok && strings.TrimSpace(v) != "" && codexValidHeaderValue(v) {
+			return CodexBearerToken, fmt.Sprintf("env_http_headers sets Authorization from $%s", variable)
+		}
+	}
+	if home == "" {
+		return "", ""
+	}
+	path := filepath.Join(home, ".credentials.json")
+	entry, err := readCodexCredentials(path, s.Name, s.URL)
+	switch {
+	case err != nil:
+		return CodexUnsupported, fmt.Sprintf("Codex cannot read %s (%v) and falls back to unsupported", path, err)
+	case entry == nil:
+		return "", ""
+	case entry.usable(now):
+		return CodexOAuth, fmt.Sprintf("Codex holds an OAuth token for this server in %s", path)
+	default:
+		return CodexNotLoggedIn, fmt.Sprintf("Codex holds an OAuth token for this server in %s that has expired and cannot be refreshed", path)
+	}
+}
+
+// codexValidHeaderValue is what http::HeaderValue::from_str accepts:
+// visible characters, spaces and tabs, no control characters.
+func codexValidHeaderValue(v string) bool {
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; (c < 0x20 && c != '\t') || c == 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+// codexTokenEntry is one entry of CODEX_HOME/.credentials.json.
+type codexTokenEntry struct {
+	ServerName   string  `json:"server_name"`
+	ServerURL    string  `json:"server_url"`
+	ClientID     string  `json:"client_id"`
+	AccessToken  string  `json:"access_token"`
+	ExpiresAt    *uint64 `json:"expires_at"`
+	RefreshToken *string `json:"refresh_token"`
+}
+
+// usable is oauth.rs's oauth_tokens_are_usable: a client id, and an access
+// token that has not expired, or else a refresh token.
+func (e *codexTokenEntry) usable(now time.Time) bool {
+	if strings.TrimSpace(e.ClientID) == "" {
+		return false
+	}
+	if e.ExpiresAt != nil && uint64(now.Add(codexRefreshSkew).UnixMilli()) >= *e.ExpiresAt {
+		return e.RefreshToken != nil && strings.TrimSpace(*e.RefreshToken) != ""
+	}
+	return strings.TrimSpace(e.AccessToken) != ""
+}
+
+// readCodexCredentials finds the entry Codex would use for a server, nil
+// when there is none. It only reads the file.
+func readCodexCredentials(path, name, serverURL string) (*codexTokenEntry, error) {
+	b, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var store map[string]codexTokenEntry
+	if err := json.Unmarshal(b, &store); err != nil {
+		return nil, fmt.Errorf("not the JSON Codex writes: %w", err)
+	}
+	keys := make([]string, 0, len(store))
+	for k := range store {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if e := store[k]; e.ServerName == name && e.ServerURL == serverURL {
+			return &e, nil
+		}
+	}
+	return nil, nil
+}
+
+// codexKeyringNote says what mcpdoctor cannot see.
+const codexKeyringNote = "; mcpdoctor reads only .credentials.json, not the OS keyring where Codex keeps tokens by default, so if `codex mcp login` succeeded there Codex shows o_auth instead"
+
+// decideCodexStatus sets Result.CodexAuthStatus and its reason, and adds a
+// finding where it disagrees with what the probe measured.
+func (p *prober) decideCodexStatus(pre, preReason string) {
+	res := p.res
+	status, reason := pre, preReason
+	if status == "" {
+		switch d := p.oauth; {
+		case d == nil && res.Failure != nil && networkCategory(res.Failure.Category):
+			status = CodexUnsupported
+			reason = "the server did not answer, so Codex's discovery requests fail too and it shows unsupported"
+		case d == nil && res.Transport == config.TransportSSE:
+			status = CodexUnsupported
+			reason = "Codex cannot speak the legacy HTTP+SSE transport this server uses; mcpdoctor did not look for the OAuth metadata that would make Codex show not_logged_in instead of unsupported"
+		case d == nil:
+			status = CodexUnsupported
+			reason = "mcpdoctor did not look for OAuth metadata because the server failed before auth mattered; Codex shows not_logged_in if the server's origin advertises some, unsupported otherwise"
+		case d.Found():
+			status = CodexNotLoggedIn
+			reason = fmt.Sprintf("Codex finds OAuth metadata at %s and no stored token", d.ASURL) + codexKeyringNote
+		default:
+			status = CodexUnsupported
+			reason = "Codex finds no OAuth metadata and no stored token" + codexKeyringNote
+		}
+	}
+	res.CodexAuthStatus, res.CodexAuthReason = status, reason
+	p.codexFindings()
+}
+
+// codexFindings explains, where Codex's status and the measured one
+// disagree, what Codex will do and what to do about it.
+func (p *prober) codexFindings() {
+	res, name := p.res, p.server.Name
+	measured, codex := res.Auth.Status, res.CodexAuthStatus
+	cred := p.creds.Auth
+	sent := cred != nil && cred.Sent
+	// staticOK: the server took a static credential Codex does not count.
+	staticOK := measured == AuthBearer && !strings.EqualFold(cred.Header, "Authorization")
+	// worked: initialize and tools/list answered without an Authorization
+	// header, which is how Codex, showing not_logged_in, would connect.
+	worked := res.Server != nil && (res.Failure == nil || res.Failure.Stage == StageToolsCall) && (!sent || staticOK)
+	switch {
+	case codex == CodexNotLoggedIn && worked && res.Transport == config.TransportStreamableHTTP:
+		what := "without any credential"
+		if staticOK {
+			what = "with the " + cred.Header + " header alone"
+		}
+		why := "its origin advertises OAuth metadata"
+		if !p.oauth.Found() {
+			why = "the OAuth token Codex holds for it has expired and cannot be refreshed"
+		}
+		p.finding("codex_hides_tools", SeverityWarning,
+			fmt.Sprintf("Codex shows %s as not_logged_in and hides its tools, because %s, although it answered initialize and tools/list %s", name, why, what),
+			fmt.Sprintf("run `codex mcp login %s` once so that Codex holds a token and shows o_auth; or, if you run the server, stop advertising OAuth metadata it does not enforce (bearer_token_env_var also makes Codex skip the check, but Codex then sends that token and will not start while the variable is unset)", name))
+	case codex == CodexBearerToken && p.server.BearerTokenEnvVar != "" && cred != nil && !sent:
+		variable := p.server.BearerTokenEnvVar
+		hint := fmt.Sprintf("export %s in the environment Codex starts from", variable)
+		switch p.neededCredential() {
+		case neededNo:
+			hint += ", or remove bearer_token_env_var: the server works without it"
+		case neededYes:
+			hint += ": the server refuses requests without it"
+		}
+		p.finding("codex_bearer_token_unset", SeverityWarning,
+			fmt.Sprintf("Codex shows %s as bearer_token, but $%s is not set, so Codex will not start it (\"Environment variable %s for MCP server '%s' is not set\")", name, variable, variable, name),
+			hint)
+	case codex == CodexUnsupported && res.Failure != nil && networkCategory(res.Failure.Category):
+		p.finding("codex_unsupported_unreachable", SeverityInfo,
+			fmt.Sprintf("Codex shows %s as unsupported, which says only that it found no OAuth metadata: the server did not answer (%s)", name, res.Failure.Category),
+			res.Failure.Hint)
+	case codex == CodexOAuth && measured != AuthOAuth:
+		p.finding("codex_has_tokens", SeverityInfo,
+			fmt.Sprintf("Codex holds an OAuth token for %s and sends it; mcpdoctor does not use Codex's tokens, so its verdict (%s) is what a client without them gets", name, measured),
+			"compare with `codex mcp list`; `codex mcp logout "+name+"` removes Codex's token")
+	case codex == CodexUnsupported && staticOK:
+		p.finding("codex_static_header", SeverityInfo,
+			fmt.Sprintf("Codex shows %s as unsupported: it counts only Authorization as a static credential, and this server authenticates with %s", name, p.creds.Auth.Header),
+			"nothing to do: the label is all that differs")
+	}
+}
+
+// networkCategory reports failures where nothing answered at all.
+func networkCategory(c string) bool {
+	switch c {
+	case CategoryTimeout, CategoryDNS, CategoryRefused, CategoryTLS, CategoryNetwork, CategoryConfig:
+		return true
+	}
+	return false
+}

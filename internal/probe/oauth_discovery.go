@@ -1,0 +1,611 @@
+package probe
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// OAuth discovery, as an MCP client does it before a login (MCP 2025-11-25,
+// basic/authorization, "Authorization Server Discovery"):
+//
+//  1. Protected resource metadata (RFC 9728): the URL in the 401's
+//     WWW-Authenticate resource_metadata parameter, else the well-known
+//     URIs, path-inserted first, then at the root (RFC 9728 §3.1).
+//  2. For each authorization server it names, the authorization server
+//     metadata: for an issuer with a path, RFC 8414 path-inserted, OpenID
+//     Connect path-inserted, OpenID Connect path-appended; for one without,
+//     RFC 8414 then OpenID Connect at the root (RFC 8414 §3.1 and §5).
+//  3. The fallback of servers from before protected resource metadata
+//     (2025-03-26): authorization server metadata at the MCP server's own
+//     origin. mcpdoctor asks the three URLs Codex asks there (RFC 8414
+//     path-inserted, path-appended, root), the last of which is the
+//     2025-03-26 one, so that what Codex sees is known too.
+//  4. With nothing found, a 2025-03-26 client would assume the default
+//     endpoints /authorize, /token and /register; that is evidence only,
+//     never a way to log in, because nothing advertises them.
+//
+// Discovery is a bystander: its requests carry no configured header, no
+// cookie and not the MCP URL's query string (which often holds a key); they
+// follow redirects within an origin only; every response is read up to
+// maxMetadataBytes; each request has its own timeout inside the probe's
+// context. Nothing a server returns here can fail the probe: an HTML page,
+// a huge or malformed document is evidence.
+
+const (
+	// maxMetadataBytes caps one metadata document. Real ones are a few KiB.
+	maxMetadataBytes = 1 << 20
+	// discoveryRequestTimeout bounds one request; Codex uses 5 s too
+	// (codex-rs/rmcp-client/src/auth_status.rs, DISCOVERY_TIMEOUT).
+	discoveryRequestTimeout = 5 * time.Second
+	// maxAuthorizationServers bounds how many of a PRM's
+	// authorization_servers are tried.
+	maxAuthorizationServers = 3
+)
+
+// protectedResourceMetadata is the part of RFC 9728 §2 that matters here.
+type protectedResourceMetadata struct {
+	Resource               string   `json:"resource"`
+	AuthorizationServers   []string `json:"authorization_servers"`
+	ScopesSupported        []string `json:"scopes_supported"`
+	BearerMethodsSupported []string `json:"bearer_methods_supported"`
+	ResourceName           string   `json:"resource_name"`
+}
+
+// authServerMetadata is the part of RFC 8414 §2 (and OpenID Connect
+// Discovery, which shares these names) that matters here.
+type authServerMetadata struct {
+	Issuer                            string   `json:"issuer"`
+	AuthorizationEndpoint             string   `json:"authorization_endpoint"`
+	TokenEndpoint                     string   `json:"token_endpoint"`
+	RegistrationEndpoint              string   `json:"registration_endpoint"`
+	ScopesSupported                   []string `json:"scopes_supported"`
+	ResponseTypesSupported            []string `json:"response_types_supported"`
+	CodeChallengeMethodsSupported     []string `json:"code_challenge_methods_supported"`
+	ClientIDMetadataDocumentSupported bool     `json:"client_id_metadata_document_supported"`
+}
+
+// oauthDiscovery is what discovery saw, in order.
+type oauthDiscovery struct {
+	// Evidence has one line per request and per conclusion.
+	Evidence []string
+	Findings []Finding
+
+	// PRMURL and PRM are the protected resource metadata used, if any.
+	PRMURL string
+	PRM    *protectedResourceMetadata
+	// AuthServer is the issuer the metadata was looked up for (from the
+	// PRM), or the MCP server's origin for the fallback.
+	AuthServer string
+	// ASURL and AS are the authorization server metadata found, if any.
+	ASURL string
+	AS    *authServerMetadata
+	// Fallback says AS was found at the MCP server's origin, not through
+	// protected resource metadata.
+	Fallback bool
+	// Incomplete says discovery ran out of time before it was done.
+	Incomplete bool
+}
+
+// Found reports whether discovery found a way to log in: authorization
+// server metadata with the two endpoints an authorization code flow needs.
+func (d *oauthDiscovery) Found() bool { return d != nil && d.AS != nil }
+
+// Advertised reports whether the server's origin advertises any OAuth
+// metadata at all, usable or not.
+func (d *oauthDiscovery) Advertised() bool { return d != nil && (d.AS != nil || d.PRM != nil) }
+
+// info turns what was found into the verdict's OAuthInfo.
+func (d *oauthDiscovery) info(challenge *Challenge) *OAuthInfo {
+	if !d.Advertised() {
+		return nil
+	}
+	info := &OAuthInfo{ResourceMetadataURL: d.PRMURL, AuthorizationServer: d.AuthServer}
+	if d.PRM != nil {
+		info.Resource = d.PRM.Resource
+		info.ScopesSupported = d.PRM.ScopesSupported
+	}
+	if d.AS != nil {
+		info.Issuer = d.AS.Issuer
+		info.AuthorizationEndpoint = d.AS.AuthorizationEndpoint
+		info.TokenEndpoint = d.AS.TokenEndpoint
+		info.RegistrationEndpoint = d.AS.RegistrationEndpoint
+		info.CodeChallengeMethods = d.AS.CodeChallengeMethodsSupported
+		info.DynamicRegistration = d.AS.RegistrationEndpoint != ""
+		// The spec's scope selection: the challenge's scope, else the
+		// PRM's scopes_supported; the AS's list is the last resort.
+		if len(info.ScopesSupported) == 0 {
+			info.ScopesSupported = d.AS.ScopesSupported
+		}
+	}
+	if challenge != nil {
+		info.ChallengeScope, _ = challenge.Param("scope")
+	}
+	return info
+}
+
+// discoverer runs one discovery.
+type discoverer struct {
+	client *http.Client
+	owned  *http.Transport
+	rec    *Recorder
+	// target is the MCP URL without its query and fragment; origin is its
+	// origin as a URL prefix ("https://host:port").
+	target    *url.URL
+	version   string
+	userAgent string
+	out       *oauthDiscovery
+	// tried holds every URL asked, so that none is asked twice.
+	tried map[string]bool
+}
+
+// discoverOAuth walks the discovery chain for the MCP URL rawURL. challenge
+// is the Bearer challenge of a 401, nil when there was none.
+func discoverOAuth(ctx context.Context, rawURL string, challenge *Challenge, opts Options, rec *Recorder, protocolVersion string) *oauthDiscovery {
+	d := &discoverer{rec: rec, version: protocolVersion, out: &oauthDiscovery{}, tried: map[string]bool{},
+		userAgent: "mcpdoctor/" + firstNonEmpty(opts.ClientVersion, "dev")}
+	u, err := url.Parse(rawURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		d.say("OAuth discovery skipped: the server's URL cannot be used")
+		return d.out
+	}
+	t := *u
+	t.RawQuery, t.ForceQuery, t.Fragment, t.RawFragment, t.User = "", false, "", "", nil
+	d.target = &t
+
+	var rt http.RoundTripper
+	if opts.HTTPClient != nil && opts.HTTPClient.Transport != nil {
+		rt = opts.HTTPClient.Transport
+	} else {
+		d.owned = newHTTPTransport()
+		rt = d.owned
+	}
+	// No cookie jar: cookies are credentials. Redirects are followed by
+	// hand, so that each hop is evidence and none leaves its origin.
+	d.client = &http.Client{Transport: rt, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	defer func() {
+		if d.owned != nil {
+			d.owned.CloseIdleConnections()
+		}
+	}()
+
+	d.run(ctx, challenge)
+	if ctx.Err() != nil {
+		d.out.Incomplete = true
+		d.say("OAuth discovery stopped: its time ran out before every URL was asked")
+	}
+	return d.out
+}
+
+func (d *discoverer) run(ctx context.Context, challenge *Challenge) {
+	// 1. Protected resource metadata.
+	type candidate struct {
+		url, why string
+		// fromChallenge: the server named this URL itself.
+		fromChallenge bool
+	}
+	var prms []candidate
+	if challenge != nil {
+		if rm, ok := challenge.Param("resource_metadata"); ok && rm != "" {
+			prms = append(prms, candidate{rm, "resource_metadata of the WWW-Authenticate challenge", true})
+		}
+	}
+	origin := originURL(d.target)
+	if p := strings.TrimSuffix(d.target.EscapedPath(), "/"); p != "" {
+		prms = append(prms, candidate{origin + "/.well-known/oauth-protected-resource" + p, "RFC 9728 well-known URI, path inserted", false})
+	}
+	prms = append(prms, candidate{origin + "/.well-known/oauth-protected-resource", "RFC 9728 well-known URI at the root", false})
+	for _, c := range prms {
+		if ctx.Err() != nil {
+			return
+		}
+		if d.tried[c.url] {
+			continue
+		}
+		if prm := d.protectedResource(ctx, c.url, c.why, c.fromChallenge); prm != nil {
+			d.out.PRMURL, d.out.PRM = c.url, prm
+			break
+		}
+		if c.fromChallenge {
+			d.say("the resource_metadata URL gave no usable metadata, so mcpdoctor tried the well-known URIs too (a strict client would stop here)")
+		}
+	}
+
+	// 2. Authorization server metadata for the servers the PRM names.
+	if prm := d.out.PRM; prm != nil {
+		servers := prm.AuthorizationServers
+		if len(servers) > maxAuthorizationServers {
+			d.say(fmt.Sprintf("the protected resource metadata names %d authorization servers; mcpdoctor asks the first %d", len(servers), maxAuthorizationServers))
+			servers = servers[:maxAuthorizationServers]
+		}
+		for _, issuer := range servers {
+			urls, err := authServerMetadataURLs(issuer)
+			if err != nil {
+				d.say(fmt.Sprintf("authorization server %q is not an http(s) URL: %v", issuer, err))
+				d.finding("oauth_metadata_invalid", SeverityWarning,
+					fmt.Sprintf("the protected resource metadata at %s names the authorization server %q, which is not an http(s) URL", d.out.PRMURL, issuer),
+					"authorization_servers must hold issuer URLs such as https://auth.example.com (RFC 9728 §2)")
+				continue
+			}
+			for _, u := range urls {
+				if ctx.Err() != nil {
+					return
+				}
+				if as := d.authServer(ctx, u.url, u.why, issuer, true); as != nil {
+					d.out.AuthServer, d.out.ASURL, d.out.AS = issuer, u.url, as
+					return
+				}
+			}
+		}
+		if len(servers) > 0 {
+			d.say("no authorization server named by the protected resource metadata answered with usable metadata")
+		}
+	}
+
+	// 3. The MCP server's own origin: 2025-03-26 servers, and the URLs
+	// Codex asks (codex-rs/rmcp-client/src/auth_status.rs, discovery_paths).
+	for _, u := range codexMetadataURLs(d.target) {
+		if ctx.Err() != nil {
+			return
+		}
+		if d.tried[u.url] {
+			continue
+		}
+		if as := d.authServer(ctx, u.url, u.why, "", false); as != nil {
+			d.out.AuthServer, d.out.ASURL, d.out.AS, d.out.Fallback = origin, u.url, as, true
+			return
+		}
+	}
+
+	// 4. Nothing: what a 2025-03-26 client would still try.
+	if d.out.PRM == nil {
+		d.say(fmt.Sprintf("no OAuth metadata found; a 2025-03-26 client would assume the default endpoints %s/authorize, %s/token and %s/register, but nothing advertises them", origin, origin, origin))
+	}
+}
+
+// protectedResource fetches and checks one PRM candidate.
+func (d *discoverer) protectedResource(ctx context.Context, rawURL, why string, pointedTo bool) *protectedResourceMetadata {
+	body, ok := d.fetch(ctx, rawURL, why, "protected resource metadata", pointedTo)
+	if !ok {
+		return nil
+	}
+	var prm protectedResourceMetadata
+	if err := json.Unmarshal(body, &prm); err != nil {
+		d.invalid(rawURL, "protected resource metadata", "its fields have the wrong types: "+err.Error(), pointedTo)
+		return nil
+	}
+	if prm.Resource == "" && len(prm.AuthorizationServers) == 0 {
+		d.invalid(rawURL, "protected resource metadata", "it is JSON but has neither resource nor authorization_servers", pointedTo)
+		return nil
+	}
+	d.say(fmt.Sprintf("protected resource metadata at %s: resource=%s, authorization_servers=%v, scopes_supported=%v",
+		rawURL, orNone(prm.Resource), prm.AuthorizationServers, prm.ScopesSupported))
+
+	// RFC 9728 §3.3: the resource must be the one the metadata was
+	// looked up for, or clients must not use it.
+	switch match := compareResource(prm.Resource, d.target); match {
+	case resourceMissing:
+		d.say("the protected resource metadata has no resource, which RFC 9728 §2 requires")
+	case resourceParent:
+		d.say(fmt.Sprintf("its resource %s is a parent of the server's URL %s: clients that compare strictly (RFC 9728 §3.3) refuse it, most accept it", prm.Resource, d.target))
+	case resourceMismatch:
+		d.finding("oauth_resource_mismatch", SeverityWarning,
+			fmt.Sprintf("the protected resource metadata at %s is for the resource %s, not for this server's URL %s", rawURL, prm.Resource, d.target),
+			"RFC 9728 §3.3 tells clients to refuse such metadata, so a strict client cannot log in: the server should put its own MCP URL in resource")
+	}
+	if len(prm.AuthorizationServers) == 0 {
+		d.finding("oauth_no_authorization_servers", SeverityWarning,
+			fmt.Sprintf("the protected resource metadata at %s names no authorization server", rawURL),
+			"MCP 2025-11-25 requires at least one entry in authorization_servers; without one a client has nowhere to log in")
+	}
+	return &prm
+}
+
+// authServer fetches and checks one authorization server metadata
+// candidate. issuer is the issuer it was derived from, "" for the MCP
+// origin fallback; pointedTo says the server named it (through its PRM).
+func (d *discoverer) authServer(ctx context.Context, rawURL, why, issuer string, pointedTo bool) *authServerMetadata {
+	body, ok := d.fetch(ctx, rawURL, why, "authorization server metadata", false)
+	if !ok {
+		return nil
+	}
+	var as authServerMetadata
+	if err := json.Unmarshal(body, &as); err != nil {
+		d.invalid(rawURL, "authorization server metadata", "its fields have the wrong types: "+err.Error(), pointedTo)
+		return nil
+	}
+	if as.AuthorizationEndpoint == "" || as.TokenEndpoint == "" {
+		d.invalid(rawURL, "authorization server metadata", "it is JSON but lacks authorization_endpoint or token_endpoint, so no client can log in with it", pointedTo)
+		return nil
+	}
+	registration := "no registration_endpoint (no dynamic client registration)"
+	if as.RegistrationEndpoint != "" {
+		registration = "registration_endpoint=" + as.RegistrationEndpoint
+	}
+	d.say(fmt.Sprintf("authorization server metadata at %s: issuer=%s, authorization_endpoint=%s, token_endpoint=%s, %s, scopes_supported=%v, code_challenge_methods_supported=%v",
+		rawURL, orNone(as.Issuer), as.AuthorizationEndpoint, as.TokenEndpoint, registration, as.ScopesSupported, as.CodeChallengeMethodsSupported))
+	if as.ClientIDMetadataDocumentSupported {
+		d.say("the authorization server accepts client ID metadata documents")
+	}
+	if !containsFold(as.CodeChallengeMethodsSupported, "S256") {
+		d.say("it does not list S256 in code_challenge_methods_supported; MCP clients must refuse to log in without PKCE S256 (MCP 2025-11-25)")
+	}
+	// RFC 8414 §3.3: the issuer must be the one the URL was built from.
+	if issuer != "" && as.Issuer != issuer {
+		if strings.TrimSuffix(as.Issuer, "/") == strings.TrimSuffix(issuer, "/") {
+			d.say(fmt.Sprintf("its issuer %s and the authorization server %s differ only by a trailing slash, which strict clients (RFC 8414 §3.3) refuse", as.Issuer, issuer))
+		} else {
+			d.finding("oauth_issuer_mismatch", SeverityWarning,
+				fmt.Sprintf("the authorization server metadata at %s says issuer %s, but it was looked up for %s", rawURL, orNone(as.Issuer), issuer),
+				"RFC 8414 §3.3 tells clients to refuse such metadata: the issuer must be exactly the URL in authorization_servers")
+		}
+	}
+	return &as
+}
+
+// fetch GETs one metadata URL and returns its body when it is a JSON object
+// answered with 200. Everything else is said as evidence.
+func (d *discoverer) fetch(ctx context.Context, rawURL, why, what string, pointedTo bool) ([]byte, bool) {
+	d.tried[rawURL] = true
+	u, err := url.Parse(rawURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		d.say(fmt.Sprintf("%s URL %q (%s) is not an http(s) URL", what, rawURL, why))
+		d.invalid(rawURL, what, "the URL is not http(s)", pointedTo)
+		return nil, false
+	}
+	if !sameOrigin(u, d.target) && pointedTo {
+		d.say(fmt.Sprintf("%s is on another origin than the MCP server (%s); discovery sends nothing secret, so it is asked", rawURL, originOf(u)))
+	}
+	for hop := 0; ; hop++ {
+		resp, ex, err := d.get(ctx, u)
+		if err != nil {
+			ex.Err = err.Error()
+			ex.Note = why
+			d.record(ex, "")
+			return nil, false
+		}
+		if resp.StatusCode >= 300 && resp.StatusCode < 400 && resp.Header.Get("Location") != "" {
+			resp.Body.Close()
+			next, lerr := u.Parse(resp.Header.Get("Location"))
+			switch {
+			case lerr != nil:
+				d.record(ex, "a redirect to an unreadable Location, not followed")
+				return nil, false
+			case !sameOrigin(next, u):
+				d.record(ex, fmt.Sprintf("a redirect to another origin (%s), not followed: discovery stays on the origin it asked", next.String()))
+				return nil, false
+			case hop >= maxRedirects:
+				d.record(ex, fmt.Sprintf("more than %d redirects, not followed", maxRedirects))
+				return nil, false
+			}
+			d.record(ex, "redirect to "+next.String())
+			u = next
+			continue
+		}
+		defer resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			d.record(ex, why+": no "+what+" here")
+			return nil, false
+		}
+		body, rerr := readCapped(resp.Body, maxMetadataBytes)
+		ex.ResponseBody = excerpt(body, MaxExcerpt)
+		ex.Truncated = len(body) > MaxExcerpt
+		switch {
+		case errors.Is(rerr, errTooLarge):
+			ex.Truncated = true
+			d.record(ex, fmt.Sprintf("%s: larger than %d bytes, not read", why, maxMetadataBytes))
+			d.invalid(rawURL, what, fmt.Sprintf("it is larger than %d bytes", maxMetadataBytes), pointedTo)
+			return nil, false
+		case rerr != nil:
+			d.record(ex, why+": the body broke off: "+rerr.Error())
+			return nil, false
+		}
+		trimmed := bytes.TrimSpace(body)
+		if mediaType(resp.Header) == "text/html" || bytes.HasPrefix(trimmed, []byte("<")) {
+			d.record(ex, why+": an HTML page, not JSON metadata")
+			d.invalid(rawURL, what, "it is an HTML page, not JSON", pointedTo)
+			return nil, false
+		}
+		if len(trimmed) == 0 || trimmed[0] != '{' || !json.Valid(trimmed) {
+			d.record(ex, fmt.Sprintf("%s: not a JSON object (%q)", why, oneLine(body, 40)))
+			d.invalid(rawURL, what, "it is not a JSON object", pointedTo)
+			return nil, false
+		}
+		d.record(ex, why+": "+what+" found")
+		return trimmed, true
+	}
+}
+
+// get sends one discovery GET with nothing but Accept, a User-Agent and,
+// to the MCP server's origin, the MCP-Protocol-Version header (the spec
+// asks clients to send it to the MCP server; Codex sends 2024-11-05).
+func (d *discoverer) get(ctx context.Context, u *url.URL) (*http.Response, Exchange, error) {
+	ex := Exchange{Method: http.MethodGet, URL: u.String()}
+	ctx, cancel := context.WithTimeout(ctx, discoveryRequestTimeout)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		cancel()
+		return nil, ex, err
+	}
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("User-Agent", d.userAgent)
+	if sameOrigin(u, d.target) && d.version != "" {
+		req.Header.Set("Mcp-Protocol-Version", d.version)
+	}
+	ex.RequestHeader = req.Header.Clone()
+	start := time.Now()
+	resp, err := d.client.Do(req)
+	ex.Duration = time.Since(start)
+	if err != nil {
+		cancel()
+		if ctx.Err() != nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			err = fmt.Errorf("no answer within %s", roundDuration(ex.Duration))
+		}
+		return nil, ex, err
+	}
+	resp.Body = &cancelBody{ReadCloser: resp.Body, cancel: cancel}
+	ex.Status = resp.StatusCode
+	ex.ResponseHeader = http.Header{}
+	for _, name := range []string{"Content-Type", "Location", "Www-Authenticate"} {
+		if v := resp.Header.Values(name); len(v) > 0 {
+			ex.ResponseHeader[name] = v
+		}
+	}
+	return resp, ex, nil
+}
+
+// cancelBody releases a request's timeout when its body is closed.
+type cancelBody struct {
+	io.ReadCloser
+	cancel context.CancelFunc
+}
+
+func (c *cancelBody) Close() error {
+	err := c.ReadCloser.Close()
+	c.cancel()
+	return err
+}
+
+// record adds the exchange to the stage and its one-line summary, with
+// what it meant, to the evidence.
+func (d *discoverer) record(ex Exchange, meaning string) {
+	if meaning != "" {
+		ex.Note = meaning
+	}
+	d.rec.Add(ex)
+	line := ex.Summary()
+	if ex.Note != "" {
+		line += ": " + ex.Note
+	}
+	d.say(line)
+}
+
+func (d *discoverer) say(line string) { d.out.Evidence = append(d.out.Evidence, line) }
+
+// invalid reports a broken document where the server said one would be.
+// A miss at a guessed well-known URL is only evidence: many sites answer
+// every unknown path with their home page.
+func (d *discoverer) invalid(rawURL, what, why string, pointedTo bool) {
+	if !pointedTo {
+		return
+	}
+	d.finding("oauth_metadata_invalid", SeverityWarning,
+		fmt.Sprintf("the %s at %s, which the server points to, cannot be used: %s", what, rawURL, why),
+		"serve the metadata as a JSON object with Content-Type application/json (RFC 9728 §3.2, RFC 8414 §3.2)")
+}
+
+// finding adds a finding once per code.
+func (d *discoverer) finding(code, severity, msg, hint string) {
+	for _, f := range d.out.Findings {
+		if f.Code == code {
+			return
+		}
+	}
+	d.out.Findings = append(d.out.Findings, Finding{Code: code, Severity: severity, Message: msg, Hint: hint})
+}
+
+// metadataURL is a candidate URL and why it is asked.
+type metadataURL struct{ url, why string }
+
+// authServerMetadataURLs lists the URLs of an issuer's metadata in the order
+// MCP 2025-11-25 gives ("Authorization Server Metadata Discovery").
+func authServerMetadataURLs(issuer string) ([]metadataURL, error) {
+	u, err := url.Parse(issuer)
+	if err != nil {
+		return nil, err
+	}
+	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("scheme %q, host %q", u.Scheme, u.Host)
+	}
+	origin := originURL(u)
+	// RFC 8414 §3.1: a terminating "/" is removed before inserting.
+	p := strings.TrimSuffix(u.EscapedPath(), "/")
+	if p == "" {
+		return []metadataURL{
+			{origin + "/.well-known/oauth-authorization-server", "RFC 8414 authorization server metadata"},
+			{origin + "/.well-known/openid-configuration", "OpenID Connect discovery"},
+		}, nil
+	}
+	return []metadataURL{
+		{origin + "/.well-known/oauth-authorization-server" + p, "RFC 8414 authorization server metadata, path inserted"},
+		{origin + "/.well-known/openid-configuration" + p, "OpenID Connect discovery, path inserted"},
+		{origin + p + "/.well-known/openid-configuration", "OpenID Connect discovery, path appended"},
+	}, nil
+}
+
+// codexMetadataURLs lists the authorization server metadata URLs Codex
+// asks on the MCP server's own URL (codex-rs/rmcp-client/src/auth_status.rs,
+// discovery_paths): path-inserted, path-appended, then the root, which is
+// also where a 2025-03-26 client looks.
+func codexMetadataURLs(target *url.URL) []metadataURL {
+	origin := originURL(target)
+	const wk = "/.well-known/oauth-authorization-server"
+	root := metadataURL{origin + wk, "RFC 8414 metadata at the MCP server's origin (2025-03-26; Codex asks it too)"}
+	p := strings.Trim(target.EscapedPath(), "/")
+	if p == "" {
+		return []metadataURL{root}
+	}
+	return []metadataURL{
+		{origin + wk + "/" + p, "RFC 8414 metadata on the MCP URL, path inserted (Codex asks it)"},
+		{origin + "/" + p + wk, "RFC 8414 metadata on the MCP URL, path appended (Codex asks it)"},
+		root,
+	}
+}
+
+// originURL is scheme://host[:port] as written, without a path.
+func originURL(u *url.URL) string {
+	return strings.ToLower(u.Scheme) + "://" + u.Host
+}
+
+// How a PRM's resource compares with the MCP URL.
+const (
+	resourceExact = iota
+	resourceMissing
+	resourceParent
+	resourceMismatch
+)
+
+// compareResource compares a PRM's resource with the MCP URL: scheme and
+// host case-insensitively, default ports made explicit, a trailing slash
+// ignored.
+func compareResource(resource string, target *url.URL) int {
+	if resource == "" {
+		return resourceMissing
+	}
+	r, err := url.Parse(resource)
+	if err != nil || !sameOrigin(r, target) {
+		return resourceMismatch
+	}
+	rp := strings.TrimSuffix(r.EscapedPath(), "/")
+	tp := strings.TrimSuffix(target.EscapedPath(), "/")
+	switch {
+	case rp == tp && r.RawQuery == "":
+		return resourceExact
+	case rp == "" || strings.HasPrefix(tp, rp+"/"):
+		return resourceParent
+	}
+	return resourceMismatch
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "(none)"
+	}
+	return s
+}
+
+func containsFold(list []string, s string) bool {
+	for _, x := range list {
+		if strings.EqualFold(x, s) {
+			return true
+		}
+	}
+	return false
+}
