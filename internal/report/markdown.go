@@ -153,6 +153,9 @@ func (m *mdWriter) server(s ServerReport) {
 		if CodexDisagrees(s.CodexAuthStatus, s.AuthStatus) {
 			codex += " — differs from what the server did"
 		}
+		if s.CodexAuthReason != "" {
+			codex += "; " + s.CodexAuthReason
+		}
 		m.row("codex_auth_status", codex)
 	}
 	if s.Server.Server != nil {

@@ -46,6 +46,9 @@ func ProbeText(w io.Writer, e Entry, red *redact.Redactor, st Style) {
 		if CodexDisagrees(v.CodexAuthStatus, v.AuthStatus) {
 			codex = st.Warn(codex + " (differs from what the server did; see findings)")
 		}
+		if v.CodexAuthReason != "" {
+			codex += " — " + v.CodexAuthReason
+		}
 		field("codex", codex)
 	}
 	health := st.Good("ok")

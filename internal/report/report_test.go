@@ -71,6 +71,7 @@ enabled = false
 	healthy := &probe.Result{
 		Name: "todo", Transport: config.TransportStreamableHTTP, Healthy: true,
 		CodexAuthStatus: "bearer_token",
+		CodexAuthReason: "bearer_token_env_var is set in the config",
 		Auth: probe.Verdict{
 			Status:     probe.AuthBearer,
 			Evidence:   []string{"POST " + todo.URL + " initialize → 200 application/json (84 ms)", "initialize succeeded with the Authorization header from bearer_token_env_var $TODO_TOKEN"},

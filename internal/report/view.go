@@ -26,6 +26,8 @@ type Server struct {
 	AuthStatus string `json:"auth_status,omitempty"`
 	// CodexAuthStatus is what `codex mcp list` would show.
 	CodexAuthStatus string `json:"codex_auth_status,omitempty"`
+	// CodexAuthReason says why Codex computes that status.
+	CodexAuthReason string `json:"codex_auth_reason,omitempty"`
 	// Healthy is absent when not probed.
 	Healthy  *bool                 `json:"healthy,omitempty"`
 	Evidence []string              `json:"evidence,omitempty"`
@@ -147,6 +149,7 @@ func View(e Entry, red *redact.Redactor, detail Detail) Server {
 	}
 	v.AuthStatus = r.Auth.Status
 	v.CodexAuthStatus = r.CodexAuthStatus
+	v.CodexAuthReason = red.String(r.CodexAuthReason)
 	v.Evidence = redactAll(r.Auth.Evidence, red)
 	v.Credential = r.Auth.Credential
 	v.OAuth = redactOAuth(r.Auth.OAuth, red)
