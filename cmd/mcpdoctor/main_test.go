@@ -32,6 +32,12 @@ func TestScripts(t *testing.T) {
 		"HANG_URL":   mcptest.FakeHTTP(t, mcptest.FakeHang).URL + "/mcp",
 		"HTML_URL":   mcptest.FakeHTTP(t, mcptest.FakeHTML).URL + "/mcp",
 		"LEGACY_URL": mcptest.GoSDKSSE(t).URL + mcptest.GoSDKSSEPath,
+		// Works without a credential, yet advertises OAuth metadata.
+		"ADVERTISED_URL": mcptest.FakeOAuth(t, mcptest.FakeOAuthOptions{AuthServer: true}).MCPURL,
+		// Wants a token and offers no way to get one.
+		"BARE401_URL": mcptest.FakeOAuth(t, mcptest.FakeOAuthOptions{Token: "the-right-token-1234"}).MCPURL,
+		// The OAuth example shipped in @modelcontextprotocol/sdk (npm).
+		"OAUTH_URL": mcptest.OAuthExample(t).MCPURL,
 	}
 	testscript.Run(t, testscript.Params{
 		Dir:           "testdata/script",
