@@ -6,13 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"os/exec"
-	"path/filepath"
-	"strconv"
-	"strings"
-	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -144,16 +137,6 @@ func closeServer(srv *httptest.Server) {
 	srv.Close()
 }
 
-var sdkStdio struct {
-	once sync.Once
-	path string
-	err  error
-}
-
-// sdkStdioPrefix names the temporary directories GoSDKStdioCommand builds
-// into; the pid that follows lets a later run remove those of dead processes.
-const sdkStdioPrefix = "mcptest-sdkstdio-"
-
 // GoSDKStdioCommand returns the path of a binary serving the Go SDK peer's
 // tools over stdio (mcp.StdioTransport), built from
 // internal/mcptest/sdkstdio once per test process with `go build`. Its flags:
@@ -161,47 +144,5 @@ const sdkStdioPrefix = "mcptest-sdkstdio-"
 // stdin closes. The caller spawns it, and must kill it.
 func GoSDKStdioCommand(t testing.TB) string {
 	t.Helper()
-	sdkStdio.once.Do(func() { sdkStdio.path, sdkStdio.err = buildSDKStdio() })
-	if sdkStdio.err != nil {
-		t.Fatal(sdkStdio.err)
-	}
-	return sdkStdio.path
-}
-
-func buildSDKStdio() (string, error) {
-	root, err := moduleRoot()
-	if err != nil {
-		return "", err
-	}
-	removeStaleBuilds()
-	dir, err := os.MkdirTemp("", sdkStdioPrefix+strconv.Itoa(os.Getpid())+"-")
-	if err != nil {
-		return "", fmt.Errorf("mcptest: %w", err)
-	}
-	bin := filepath.Join(dir, "sdkstdio")
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, "go", "build", "-o", bin, "./internal/mcptest/sdkstdio")
-	cmd.Dir = root
-	if out, err := cmd.CombinedOutput(); err != nil {
-		os.RemoveAll(dir)
-		return "", fmt.Errorf("mcptest: go build ./internal/mcptest/sdkstdio: %w\n%s", err, out)
-	}
-	return bin, nil
-}
-
-// removeStaleBuilds removes the build directories of test processes that
-// have exited: a test helper has no hook at process exit to remove its own.
-func removeStaleBuilds() {
-	dirs, _ := filepath.Glob(filepath.Join(os.TempDir(), sdkStdioPrefix+"*"))
-	for _, dir := range dirs {
-		rest := strings.TrimPrefix(filepath.Base(dir), sdkStdioPrefix)
-		pid, err := strconv.Atoi(rest[:max(strings.IndexByte(rest, '-'), 0)])
-		if err != nil || pid == os.Getpid() {
-			continue
-		}
-		if syscall.Kill(pid, 0) == syscall.ESRCH {
-			os.RemoveAll(dir)
-		}
-	}
+	return buildMain(t, "sdkstdio")
 }

@@ -1,0 +1,45 @@
+package mcptest
+
+import "testing"
+
+// Modes of [FakeStdio]: the failure modes of stdio servers.
+const (
+	// FakeStdioOK is a correct minimal server with two tools: "ping"
+	// answers "pong", "env" answers the environment it was started with.
+	FakeStdioOK = "ok"
+	// FakeStdioLogStdout prints log lines on stdout before and between its
+	// answers, which breaks clients that read stdout as JSON-RPC.
+	FakeStdioLogStdout = "log-stdout"
+	// FakeStdioExitStderr writes "fatal: missing API key" on stderr and
+	// exits with status 3 at once.
+	FakeStdioExitStderr = "exit-stderr"
+	// FakeStdioHang reads stdin and never answers, and stays when stdin
+	// closes.
+	FakeStdioHang = "hang"
+	// FakeStdioNeverExit answers like ok, but ignores SIGTERM and a closed
+	// stdin: only SIGKILL ends it.
+	FakeStdioNeverExit = "never-exit"
+	// FakeStdioSpawnChild starts a child (in hang mode), writes its pid to
+	// the file named by $FAKE_CHILD_PID_FILE, then behaves like ok and
+	// exits when stdin closes, leaving the child behind unless the client
+	// kills the process group.
+	FakeStdioSpawnChild = "spawn-child"
+	// FakeStdioGarbage answers every request with a line of invalid JSON.
+	FakeStdioGarbage = "garbage"
+	// FakeStdioHuge answers every request with one 20 MiB line.
+	FakeStdioHuge = "huge"
+	// FakeStdioServerRequest sends a roots/list request before answering
+	// tools/list and exits (status 4) unless the client answers it.
+	FakeStdioServerRequest = "server-request"
+)
+
+// FakeStdioName is the serverInfo.name of FakeStdio.
+const FakeStdioName = "mcptest-fake-stdio"
+
+// FakeStdio returns the command line of the fake stdio server in one of the
+// modes above, built from internal/mcptest/fakestdio once per test process.
+// The caller spawns it, and must kill it.
+func FakeStdio(t testing.TB, mode string) (command string, args []string) {
+	t.Helper()
+	return buildMain(t, "fakestdio"), []string{mode}
+}

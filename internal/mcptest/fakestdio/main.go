@@ -1,0 +1,146 @@
+// Command fakestdio is a hand-written stdio MCP server that misbehaves on
+// demand, for the failure modes real servers do not show: see the modes in
+// internal/mcptest/fakestdio.go. It uses only the standard library.
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"os/signal"
+	"sort"
+	"strings"
+	"syscall"
+	"time"
+)
+
+type message struct {
+	JSONRPC string          `json:"jsonrpc"`
+	ID      json.RawMessage `json:"id,omitempty"`
+	Method  string          `json:"method,omitempty"`
+	Params  json.RawMessage `json:"params,omitempty"`
+	Result  json.RawMessage `json:"result,omitempty"`
+	Error   json.RawMessage `json:"error,omitempty"`
+}
+
+var out = bufio.NewWriter(os.Stdout)
+
+func send(v any) {
+	b, _ := json.Marshal(v)
+	out.Write(b)
+	out.WriteByte('\n')
+	out.Flush()
+}
+
+func answer(id json.RawMessage, result any) {
+	send(map[string]any{"jsonrpc": "2.0", "id": id, "result": result})
+}
+
+func main() {
+	mode := "ok"
+	if len(os.Args) > 1 {
+		mode = os.Args[1]
+	}
+	switch mode {
+	case "exit-stderr":
+		fmt.Fprintln(os.Stderr, "starting fake server")
+		fmt.Fprintln(os.Stderr, "fatal: missing API key")
+		os.Exit(3)
+	case "never-exit":
+		signal.Ignore(syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP)
+	case "spawn-child":
+		child := exec.Command(os.Args[0], "hang")
+		child.Stdin, child.Stdout, child.Stderr = nil, nil, os.Stderr
+		if err := child.Start(); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		if f := os.Getenv("FAKE_CHILD_PID_FILE"); f != "" {
+			os.WriteFile(f, []byte(fmt.Sprint(child.Process.Pid)), 0o644)
+		}
+	case "log-stdout":
+		fmt.Println("Server starting on stdio...")
+	}
+
+	in := bufio.NewReader(os.Stdin)
+	for {
+		line, err := in.ReadBytes('\n')
+		if err != nil {
+			if mode == "never-exit" || mode == "hang" {
+				for { // stdin closed; stay anyway (a bare select{} would be a deadlock the runtime ends)
+					time.Sleep(time.Hour)
+				}
+			}
+			return
+		}
+		var m message
+		if json.Unmarshal(line, &m) != nil || m.Method == "" || len(m.ID) == 0 {
+			continue // notifications and answers to our own requests
+		}
+		switch mode {
+		case "hang":
+			continue
+		case "garbage":
+			out.WriteString("{\"jsonrpc\": \"2.0\", \"id\": 1, \"result\": {oops\n")
+			out.Flush()
+			continue
+		case "huge":
+			out.WriteString(`{"jsonrpc":"2.0","id":1,"result":{"pad":"`)
+			out.WriteString(strings.Repeat("x", 20<<20))
+			out.WriteString("\"}}\n")
+			out.Flush()
+			continue
+		case "log-stdout":
+			fmt.Fprintf(out, "[info] handling %s\n", m.Method)
+		case "server-request":
+			if m.Method == "tools/list" {
+				send(map[string]any{"jsonrpc": "2.0", "id": "srv-1", "method": "roots/list"})
+				// Wait for the client's answer before answering.
+				reply, err := in.ReadBytes('\n')
+				if err != nil || !strings.Contains(string(reply), `"srv-1"`) {
+					fmt.Fprintln(os.Stderr, "no answer to roots/list")
+					os.Exit(4)
+				}
+			}
+		}
+		handle(m)
+	}
+}
+
+func handle(m message) {
+	switch m.Method {
+	case "initialize":
+		var p struct {
+			ProtocolVersion string `json:"protocolVersion"`
+		}
+		json.Unmarshal(m.Params, &p)
+		answer(m.ID, map[string]any{
+			"protocolVersion": p.ProtocolVersion,
+			"capabilities":    map[string]any{"tools": map[string]any{}},
+			"serverInfo":      map[string]any{"name": "mcptest-fake-stdio", "version": "0.0.1"},
+		})
+	case "tools/list":
+		answer(m.ID, map[string]any{"tools": []any{
+			map[string]any{"name": "ping", "inputSchema": map[string]any{"type": "object"}},
+			map[string]any{"name": "env", "description": "the environment the server got", "inputSchema": map[string]any{"type": "object"}},
+		}})
+	case "tools/call":
+		var p struct {
+			Name string `json:"name"`
+		}
+		json.Unmarshal(m.Params, &p)
+		text := "pong"
+		if p.Name == "env" {
+			env := os.Environ()
+			sort.Strings(env)
+			text = strings.Join(env, "\n")
+		}
+		answer(m.ID, map[string]any{"content": []any{map[string]any{"type": "text", "text": text}}})
+	case "ping":
+		answer(m.ID, map[string]any{})
+	default:
+		send(map[string]any{"jsonrpc": "2.0", "id": m.ID, "error": map[string]any{"code": -32601, "message": "no " + m.Method}})
+	}
+}

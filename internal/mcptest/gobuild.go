@@ -1,0 +1,91 @@
+package mcptest
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// builds caches one build of each main package under internal/mcptest per
+// test process.
+var builds struct {
+	mu sync.Mutex
+	m  map[string]*build
+}
+
+type build struct {
+	once sync.Once
+	path string
+	err  error
+}
+
+// buildPrefix names the temporary directories binaries are built into; the
+// pid that follows lets a later run remove those of dead processes.
+const buildPrefix = "mcptest-build-"
+
+// buildMain builds internal/mcptest/<name>, a main package, once per test
+// process, and returns the binary's path.
+func buildMain(t testing.TB, name string) string {
+	t.Helper()
+	builds.mu.Lock()
+	if builds.m == nil {
+		builds.m = map[string]*build{}
+	}
+	b := builds.m[name]
+	if b == nil {
+		b = &build{}
+		builds.m[name] = b
+	}
+	builds.mu.Unlock()
+	b.once.Do(func() { b.path, b.err = goBuild(name) })
+	if b.err != nil {
+		t.Fatal(b.err)
+	}
+	return b.path
+}
+
+func goBuild(name string) (string, error) {
+	root, err := moduleRoot()
+	if err != nil {
+		return "", err
+	}
+	removeStaleBuilds()
+	dir, err := os.MkdirTemp("", buildPrefix+strconv.Itoa(os.Getpid())+"-")
+	if err != nil {
+		return "", fmt.Errorf("mcptest: %w", err)
+	}
+	bin := filepath.Join(dir, name)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "go", "build", "-o", bin, "./internal/mcptest/"+name)
+	cmd.Dir = root
+	if out, err := cmd.CombinedOutput(); err != nil {
+		os.RemoveAll(dir)
+		return "", fmt.Errorf("mcptest: go build ./internal/mcptest/%s: %w\n%s", name, err, out)
+	}
+	return bin, nil
+}
+
+// removeStaleBuilds removes the build directories of test processes that
+// have exited: a test helper has no hook at process exit to remove its own.
+func removeStaleBuilds() {
+	dirs, _ := filepath.Glob(filepath.Join(os.TempDir(), buildPrefix+"*"))
+	for _, dir := range dirs {
+		rest := strings.TrimPrefix(filepath.Base(dir), buildPrefix)
+		pid, err := strconv.Atoi(rest[:max(strings.IndexByte(rest, '-'), 0)])
+		if err != nil || pid == os.Getpid() {
+			continue
+		}
+		if syscall.Kill(pid, 0) == syscall.ESRCH {
+			os.RemoveAll(dir)
+		}
+	}
+}

@@ -1,0 +1,502 @@
+package probe
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/mcpdoctor/mcpdoctor/internal/config"
+)
+
+// The stdio transport (spec 2025-11-25, basic/transports, "stdio"): the
+// client starts the server as a subprocess and exchanges newline-delimited
+// JSON-RPC on its stdin and stdout; stderr is the server's log.
+
+// codexInheritedEnv is the environment Codex passes to a stdio server from
+// its own, before env_vars and env (codex-rs/rmcp-client/src/utils.rs,
+// DEFAULT_ENV_VARS on unix).
+var codexInheritedEnv = []string{"HOME", "LOGNAME", "PATH", "SHELL", "USER", "__CF_USER_TEXT_ENCODING", "LANG", "LC_ALL", "TERM", "TMPDIR", "TZ"}
+
+// Stderr tail bounds: the evidence wants the last words, not the whole log.
+const (
+	stderrTailLines = 20
+	stderrLineMax   = 1 << 10
+)
+
+// Close deadlines: how long a server gets to leave on its own once stdin
+// closes, then after SIGTERM, before SIGKILL ends its process group.
+const (
+	stdinCloseGrace = 2 * time.Second
+	sigtermGrace    = 1 * time.Second
+)
+
+type stdioTransport struct {
+	server config.Server
+	opts   Options
+	rec    *Recorder
+
+	cmd     *exec.Cmd
+	stdin   *os.File
+	stdout  *os.File
+	stderr  *os.File
+	started time.Time
+
+	// exited is closed once the direct child has exited; exitErr is its
+	// status. readerDone is closed once stdout reached EOF or failed.
+	exited     chan struct{}
+	exitErr    error
+	readerDone chan struct{}
+	stderrDone chan struct{}
+
+	mu sync.Mutex
+	// pending maps a request id to the channel its response goes to, and
+	// methods maps it to the method, to name the response in evidence.
+	pending  map[string]chan *Message
+	methods  map[string]string
+	readErr  error
+	findings []Finding
+	noisy    bool
+	tail     []string
+
+	writeMu sync.Mutex
+}
+
+func newStdioTransport(s config.Server, opts Options, rec *Recorder) Transport {
+	return &stdioTransport{
+		server:     s,
+		opts:       opts,
+		rec:        rec,
+		exited:     make(chan struct{}),
+		readerDone: make(chan struct{}),
+		stderrDone: make(chan struct{}),
+		pending:    map[string]chan *Message{},
+		methods:    map[string]string{},
+	}
+}
+
+// environment builds the server's environment as Codex does: a small
+// allow-list inherited from ours, then env_vars forwarded by name, then env.
+func (t *stdioTransport) environment() []string {
+	lookup := t.opts.lookupEnv()
+	vars := map[string]string{}
+	for _, name := range codexInheritedEnv {
+		if v, ok := lookup(name); ok {
+			vars[name] = v
+		}
+	}
+	for _, ev := range t.server.EnvVars {
+		if v, ok := lookup(ev.Name); ok {
+			vars[ev.Name] = v
+		}
+	}
+	for k, v := range t.server.Env {
+		vars[k] = v
+	}
+	env := make([]string, 0, len(vars))
+	for _, k := range sortedKeys(vars) {
+		env = append(env, k+"="+vars[k])
+	}
+	return env
+}
+
+// resolveCommand finds the program as the server's own PATH would.
+func resolveCommand(command, dir string, env []string) (string, error) {
+	if strings.ContainsRune(command, filepath.Separator) {
+		if !filepath.IsAbs(command) && dir != "" {
+			return filepath.Join(dir, command), nil
+		}
+		return command, nil
+	}
+	path := ""
+	for _, kv := range env {
+		if v, ok := strings.CutPrefix(kv, "PATH="); ok {
+			path = v
+		}
+	}
+	for _, d := range filepath.SplitList(path) {
+		if d == "" {
+			d = "."
+		}
+		p := filepath.Join(d, command)
+		if info, err := os.Stat(p); err == nil && !info.IsDir() && info.Mode()&0o111 != 0 {
+			return p, nil
+		}
+	}
+	return "", fmt.Errorf("%s is not on the PATH the server gets (%s)", command, path)
+}
+
+func (t *stdioTransport) Connect(ctx context.Context) error {
+	env := t.environment()
+	line := strings.TrimSpace(t.server.Command + " " + strings.Join(t.server.Args, " "))
+	path, err := resolveCommand(t.server.Command, t.server.Cwd, env)
+	if err != nil {
+		return &Error{Category: CategoryConfig, Message: "cannot start the server: " + err.Error(), Err: err,
+			Hint: "install the program, give its full path in command, or add its directory to PATH"}
+	}
+	t.cmd = exec.Command(path, t.server.Args...)
+	t.cmd.Dir = t.server.Cwd
+	t.cmd.Env = env
+	setProcessGroup(t.cmd)
+
+	// Plain pipes, not exec's: with *os.File ends the child writes straight
+	// to them, so Wait returns when the child exits even if a grandchild
+	// still holds stdout, and the readers end on their own schedule.
+	var files []*os.File
+	pipe := func() (r, w *os.File, err error) {
+		r, w, err = os.Pipe()
+		files = append(files, r, w)
+		return
+	}
+	stdinR, stdinW, err1 := pipe()
+	stdoutR, stdoutW, err2 := pipe()
+	stderrR, stderrW, err3 := pipe()
+	if err := errors.Join(err1, err2, err3); err != nil {
+		for _, f := range files {
+			f.Close()
+		}
+		return &Error{Category: CategoryProcessExit, Message: "cannot make pipes: " + err.Error(), Err: err}
+	}
+	t.cmd.Stdin, t.cmd.Stdout, t.cmd.Stderr = stdinR, stdoutW, stderrW
+	t.started = time.Now()
+	err = t.cmd.Start()
+	stdinR.Close()
+	stdoutW.Close()
+	stderrW.Close()
+	if err != nil {
+		stdinW.Close()
+		stdoutR.Close()
+		stderrR.Close()
+		close(t.exited)
+		close(t.readerDone)
+		close(t.stderrDone)
+		return &Error{Category: CategoryProcessExit, Message: "cannot start the server: " + err.Error(), Err: err,
+			Hint: "check that command is an executable program and that cwd exists"}
+	}
+	t.stdin, t.stdout, t.stderr = stdinW, stdoutR, stderrR
+	t.rec.Add(Exchange{Direction: "send", Note: fmt.Sprintf("started %s (pid %d)", line, t.cmd.Process.Pid), Duration: time.Since(t.started)})
+
+	go t.readStdout()
+	go t.readStderr()
+	go func() {
+		t.exitErr = t.cmd.Wait()
+		close(t.exited)
+	}()
+	return nil
+}
+
+// readStdout reads one JSON-RPC message per line, under the size cap.
+func (t *stdioTransport) readStdout() {
+	defer close(t.readerDone)
+	max := int(t.opts.maxMessageBytes())
+	r := bufio.NewReaderSize(t.stdout, 64<<10)
+	for {
+		line, tooLong, err := readLine(r, max)
+		if tooLong {
+			t.fail(&Error{Category: CategoryProtocol,
+				Message: fmt.Sprintf("the server wrote a line of more than %d bytes on stdout", max),
+				Hint:    "the answer is too large to be a sane MCP message; report it to the server's authors"})
+			t.rec.Add(Exchange{Direction: "receive", ResponseBody: excerpt(line, MaxExcerpt), Truncated: true, Note: "line over the size cap"})
+			// Keep reading: the next line may be the answer.
+		} else if len(bytes.TrimSpace(line)) > 0 {
+			t.receive(bytes.TrimRight(line, "\r\n"))
+		}
+		if err != nil {
+			if !errors.Is(err, io.EOF) && !errors.Is(err, os.ErrClosed) {
+				t.fail(&Error{Category: CategoryProtocol, Message: "reading the server's stdout: " + err.Error(), Err: err})
+			}
+			return
+		}
+	}
+}
+
+// readLine reads up to a newline, keeping at most max bytes; tooLong
+// reports that more was discarded.
+func readLine(r *bufio.Reader, max int) (line []byte, tooLong bool, err error) {
+	for {
+		chunk, err := r.ReadSlice('\n')
+		if len(line)+len(chunk) > max {
+			line = append(line, chunk[:max-len(line)]...)
+			tooLong = true
+		} else if !tooLong {
+			line = append(line, chunk...)
+		}
+		if errors.Is(err, bufio.ErrBufferFull) {
+			continue
+		}
+		return line, tooLong, err
+	}
+}
+
+func (t *stdioTransport) receive(line []byte) {
+	msg, err := ParseMessage(line)
+	if err != nil {
+		t.rec.Add(Exchange{Direction: "receive", ResponseBody: excerpt(line, MaxExcerpt), Note: "not JSON-RPC: " + err.Error()})
+		if bytes.HasPrefix(bytes.TrimSpace(line), []byte("{")) {
+			// A log line is a finding; a broken message is an answer we
+			// cannot read, and waiting for another would only time out.
+			t.fail(&Error{Category: CategoryProtocol, Message: "the server wrote a message that is not valid JSON-RPC: " + err.Error(),
+				Hint: "the server's output is corrupt; report it to its authors with this evidence"})
+			return
+		}
+		t.mu.Lock()
+		if !t.noisy {
+			t.noisy = true
+			t.findings = append(t.findings, Finding{Code: "stdout_not_jsonrpc", Severity: SeverityWarning,
+				Message: fmt.Sprintf("the server writes text that is not JSON-RPC on stdout (%q); clients such as Codex may drop the connection", excerpt(line, 80)),
+				Hint:    "make the server log to stderr, never stdout"})
+		}
+		t.mu.Unlock()
+		return
+	}
+	ex := Exchange{Direction: "receive", ResponseBody: excerpt(msg.Raw, MaxExcerpt), Truncated: len(msg.Raw) > MaxExcerpt}
+	switch {
+	case msg.IsResponse():
+		id := string(bytes.TrimSpace(msg.ID))
+		t.mu.Lock()
+		ch := t.pending[id]
+		delete(t.pending, id)
+		ex.RPCMethod = t.methods[id]
+		t.mu.Unlock()
+		if ch == nil {
+			ex.Note = "a response to no pending request"
+		}
+		t.rec.Add(ex)
+		if ch != nil {
+			ch <- msg
+		}
+	case msg.IsRequest():
+		ex.RPCMethod, ex.Note = msg.Method, "a request from the server"
+		t.rec.Add(ex)
+		reply := MethodNotFound(msg)
+		if msg.Method == "ping" {
+			// The spec requires an answer to ping, and it is an empty result.
+			reply = &Message{JSONRPC: "2.0", ID: msg.ID, Result: []byte("{}")}
+			_ = reply.encode()
+		}
+		if err := t.write(reply.Raw); err == nil {
+			t.rec.Add(Exchange{Direction: "send", RPCMethod: msg.Method, RequestBody: excerpt(reply.Raw, MaxExcerpt), Note: "our answer to the server's request"})
+		}
+	default:
+		ex.RPCMethod, ex.Note = msg.Method, "a notification, skipped"
+		t.rec.Add(ex)
+	}
+}
+
+// fail records a reading failure; pending calls see it.
+func (t *stdioTransport) fail(err error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.readErr == nil {
+		t.readErr = err
+	}
+}
+
+func (t *stdioTransport) readStderr() {
+	defer close(t.stderrDone)
+	r := bufio.NewReaderSize(t.stderr, 4<<10)
+	for {
+		line, _, err := readLine(r, stderrLineMax)
+		if s := strings.TrimRight(string(line), "\r\n"); s != "" {
+			t.mu.Lock()
+			t.tail = append(t.tail, s)
+			if len(t.tail) > stderrTailLines {
+				t.tail = t.tail[len(t.tail)-stderrTailLines:]
+			}
+			t.mu.Unlock()
+		}
+		if err != nil {
+			return
+		}
+	}
+}
+
+// StderrTail returns the last lines the server wrote on stderr.
+func (t *stdioTransport) StderrTail() []string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return append([]string(nil), t.tail...)
+}
+
+// Findings returns what the transport noticed (text on stdout).
+func (t *stdioTransport) Findings() []Finding {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	f := t.findings
+	t.findings = nil
+	return f
+}
+
+// write sends one line. A server that stops reading its stdin could block
+// the write forever once the pipe fills, so the write is bounded by the
+// process: killing it at Close closes the pipe and ends the write.
+func (t *stdioTransport) write(msg []byte) error {
+	t.writeMu.Lock()
+	defer t.writeMu.Unlock()
+	_, err := t.stdin.Write(append(append([]byte(nil), msg...), '\n'))
+	return err
+}
+
+func (t *stdioTransport) Call(ctx context.Context, req *Message) (*Message, error) {
+	id := string(bytes.TrimSpace(req.ID))
+	ch := make(chan *Message, 1)
+	t.mu.Lock()
+	t.pending[id] = ch
+	t.methods[id] = req.Method
+	t.mu.Unlock()
+	defer func() {
+		t.mu.Lock()
+		delete(t.pending, id)
+		t.mu.Unlock()
+	}()
+	start := time.Now()
+	if err := t.send(ctx, req); err != nil {
+		return nil, err
+	}
+	for {
+		select {
+		case resp := <-ch:
+			return resp, nil
+		case <-ctx.Done():
+			return nil, t.timeout(ctx, req.Method, time.Since(start))
+		case <-t.readerDone:
+			// stdout ended (the server exited, or closed it): an answer
+			// written just before may still be in the channel.
+			select {
+			case resp := <-ch:
+				return resp, nil
+			default:
+			}
+			return nil, t.gone(ctx, req.Method)
+		case <-time.After(50 * time.Millisecond):
+			t.mu.Lock()
+			err := t.readErr
+			t.mu.Unlock()
+			if err != nil {
+				return nil, err
+			}
+		}
+	}
+}
+
+func (t *stdioTransport) Notify(ctx context.Context, n *Message) error {
+	return t.send(ctx, n)
+}
+
+// send writes a message, bounded by ctx and by the process's life.
+func (t *stdioTransport) send(ctx context.Context, m *Message) error {
+	done := make(chan error, 1)
+	go func() { done <- t.write(m.Raw) }()
+	select {
+	case err := <-done:
+		t.rec.Add(Exchange{Direction: "send", RPCMethod: m.Method, RequestBody: excerpt(m.Raw, MaxExcerpt), Truncated: len(m.Raw) > MaxExcerpt})
+		if err != nil {
+			return t.gone(ctx, m.Method)
+		}
+		return nil
+	case <-ctx.Done():
+		return t.timeout(ctx, m.Method, 0)
+	}
+}
+
+func (t *stdioTransport) timeout(ctx context.Context, method string, waited time.Duration) error {
+	msg := "the server did not answer " + method
+	if waited > 0 {
+		msg += fmt.Sprintf(" within %s", waited.Round(time.Millisecond))
+	}
+	return &Error{Category: CategoryTimeout, Message: msg, Err: ctx.Err(),
+		Hint: "the process started but stayed silent: run the command yourself to see what it waits for (a login, a download by npx, input), or raise startup_timeout_sec"}
+}
+
+// gone explains a server whose stdout ended before it answered.
+func (t *stdioTransport) gone(ctx context.Context, method string) error {
+	// Give the exit a moment to be reaped, so the status is known.
+	select {
+	case <-t.exited:
+	case <-time.After(500 * time.Millisecond):
+	case <-ctx.Done():
+	}
+	status := "closed its stdout"
+	select {
+	case <-t.exited:
+		status = "exited"
+		var ee *exec.ExitError
+		if errors.As(t.exitErr, &ee) {
+			status = "exited with " + ee.ProcessState.String()
+		} else if t.exitErr == nil {
+			status = "exited with status 0"
+		}
+	default:
+	}
+	<-waitOrTimeout(t.stderrDone, 200*time.Millisecond)
+	hint := "run the command yourself to see why"
+	if tail := t.StderrTail(); len(tail) > 0 {
+		hint = fmt.Sprintf("its stderr ends with %q; run the command yourself to see why", tail[len(tail)-1])
+	}
+	return &Error{Category: CategoryProcessExit, Message: fmt.Sprintf("the server %s before answering %s", status, method), Hint: hint}
+}
+
+func waitOrTimeout(ch <-chan struct{}, d time.Duration) <-chan struct{} {
+	out := make(chan struct{})
+	go func() {
+		defer close(out)
+		select {
+		case <-ch:
+		case <-time.After(d):
+		}
+	}()
+	return out
+}
+
+// Close ends the server: stdin closed first (the polite way, which the spec
+// names), then SIGTERM, then SIGKILL, each to the whole process group so
+// that children go too. It returns once the process is reaped and the
+// readers have ended, never later than the close deadlines.
+func (t *stdioTransport) Close(ctx context.Context) error {
+	if t.cmd == nil || t.stdin == nil {
+		return nil
+	}
+	t.stdin.Close()
+	how := "exited after stdin closed"
+	select {
+	case <-t.exited:
+	case <-time.After(stdinCloseGrace):
+		how = "did not exit after stdin closed; sent SIGTERM"
+		signalGroup(t.cmd, sigTerm)
+		select {
+		case <-t.exited:
+		case <-time.After(sigtermGrace):
+			how = "ignored SIGTERM; killed"
+		case <-ctx.Done():
+		}
+	case <-ctx.Done():
+	}
+	// Whatever the child did, its group goes: a grandchild must not outlive
+	// the probe.
+	signalGroup(t.cmd, sigKill)
+	<-t.exited
+	// Readers end when every holder of the pipes is gone; a process that
+	// escaped the group could keep them open, so close our ends too.
+	select {
+	case <-t.readerDone:
+	case <-time.After(time.Second):
+	}
+	t.stdout.Close()
+	t.stderr.Close()
+	<-t.readerDone
+	<-t.stderrDone
+	status := "status 0"
+	if t.exitErr != nil {
+		status = t.exitErr.Error()
+	}
+	t.rec.Add(Exchange{Direction: "receive", Note: fmt.Sprintf("the server %s (%s)", how, status)})
+	return nil
+}
