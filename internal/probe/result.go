@@ -259,7 +259,8 @@ func (e Exchange) Summary() string {
 	default:
 		b.WriteString(e.Note)
 	}
-	if e.Err != "" {
+	// A status error only repeats the status the line already shows.
+	if e.Err != "" && !(e.Status != 0 && strings.Contains(e.Err, fmt.Sprintf("answered %d", e.Status))) {
 		b.WriteString(": " + e.Err)
 	}
 	if e.Duration > 0 {

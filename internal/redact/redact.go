@@ -144,11 +144,9 @@ var (
 	jwtPattern = regexp.MustCompile(`\beyJ[A-Za-z0-9_\-]{5,}\.[A-Za-z0-9_\-]{5,}\.[A-Za-z0-9_\-]*`)
 )
 
-// words that follow "Bearer" in prose and are not credentials.
-var schemeProse = map[string]bool{
-	"token": true, "tokens": true, "auth": true, "authentication": true, "header": true,
-	"scheme": true, "credential": true, "credentials": true, "realm": true,
-}
+// proseWord is what follows "Bearer" in a sentence ("its Bearer challenge",
+// "a Bearer token"): a lowercase word, never a credential's shape.
+var proseWord = regexp.MustCompile(`^[a-z]+$`)
 
 // String redacts free text.
 func (r *Redactor) String(s string) string {
@@ -204,7 +202,7 @@ func redactSchemes(s string) string {
 		rest := s[tokEnd:]
 		isParam := strings.HasPrefix(strings.TrimLeft(rest, " \t"), "=") ||
 			strings.HasSuffix(tok, "=") && rest != "" && (rest[0] == '"' || isWordByte(rest[0]))
-		if isParam || schemeProse[strings.ToLower(tok)] {
+		if isParam || proseWord.MatchString(tok) {
 			continue
 		}
 		b.WriteString(s[last:tokStart])

@@ -49,6 +49,7 @@ func TestStringPatterns(t *testing.T) {
 		{`Bearer realm="mcp", error="invalid_token", scope="files:read"`, `Bearer realm="mcp", error="invalid_token", scope="files:read"`},
 		{"Mcp-Session-Id: 1868a90c-5a1b", "Mcp-Session-Id: 1868a90c-5a1b"},
 		{"configure a Bearer token in bearer_token_env_var", "configure a Bearer token in bearer_token_env_var"},
+		{"its Bearer challenge: error=invalid_token", "its Bearer challenge: error=invalid_token"},
 		{`{"access_token":"abc","token_type":"Bearer","expires_in":3600,"refresh_token":"def"}`,
 			`{"access_token":"<redacted>","token_type":"Bearer","expires_in":3600,"refresh_token":"<redacted>"}`},
 		{`{"token_endpoint":"https://as/token","token_endpoint_auth_methods_supported":["none"],"max_tokens":5,"keywords":"a"}`,

@@ -298,12 +298,16 @@ func prettyJSON(s string) (lang, text string) {
 // whatToTry gathers the hints, most important first, without repeats.
 func whatToTry(v Server) []string {
 	var out []string
-	seen := map[string]bool{}
 	add := func(s string) {
-		if s != "" && !seen[s] {
-			seen[s] = true
-			out = append(out, s)
+		if s == "" {
+			return
 		}
+		for _, earlier := range out {
+			if strings.Contains(earlier, s) {
+				return // said already, maybe with more around it
+			}
+		}
+		out = append(out, s)
 	}
 	if v.Failure != nil {
 		add(v.Failure.Hint)
