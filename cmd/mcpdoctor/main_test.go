@@ -27,7 +27,10 @@ func TestMain(m *testing.M) {
 // Real and fake servers are started once for all scripts, on 127.0.0.1,
 // and handed to them as environment variables.
 func TestScripts(t *testing.T) {
+	fakeStdio, _ := mcptest.FakeStdio(t, mcptest.FakeStdioOK)
 	servers := map[string]string{
+		// The fake stdio server; its first argument picks the misbehaviour.
+		"FAKE_STDIO": fakeStdio,
 		"SDK_URL":    mcptest.GoSDKHTTP(t, mcptest.GoSDKOptions{}).URL + mcptest.GoSDKPath,
 		"HANG_URL":   mcptest.FakeHTTP(t, mcptest.FakeHang).URL + "/mcp",
 		"HTML_URL":   mcptest.FakeHTTP(t, mcptest.FakeHTML).URL + "/mcp",
