@@ -48,34 +48,11 @@ func listRun(a *app, opts *listOptions) error {
 	if opts.Jobs < 1 {
 		return usageError("--jobs must be at least 1, not %d", opts.Jobs)
 	}
-	f, err := a.loadConfig()
+	f, err := a.loadParsedConfig()
 	if err != nil {
 		return err
 	}
-	if p := f.Fatal(); p != nil {
-		return &exitError{code: exitUsage, err: fmt.Errorf("%s (run `mcpdoctor validate` for details)", p)}
-	}
-	entries := make([]report.Entry, len(f.Servers))
-	var enabled []config.Server
-	var enabledIdx []int
-	for i, s := range f.Servers {
-		entries[i] = report.Entry{Server: s, Problems: a.problems(f, s)}
-		if s.Enabled {
-			enabled = append(enabled, s)
-			enabledIdx = append(enabledIdx, i)
-		}
-	}
-	healthy := true
-	if !opts.NoProbe && len(enabled) > 0 {
-		progress := a.progress(len(enabled))
-		results := probe.RunAll(context.Background(), enabled, a.probeOptions(opts.Timeout), opts.Jobs, progress.update)
-		progress.done()
-		for j, r := range results {
-			a.red.Add(r.Secrets...)
-			entries[enabledIdx[j]].Result = r
-			healthy = healthy && r.Healthy
-		}
-	}
+	entries, healthy := a.probeEntries(f, f.Servers, func(s config.Server) bool { return s.Enabled && !opts.NoProbe }, opts.Timeout, opts.Jobs)
 	if opts.JSON {
 		if err := report.ListJSON(a.io.Out, entries, a.red); err != nil {
 			return err
@@ -87,6 +64,35 @@ func listRun(a *app, opts *listOptions) error {
 		return silentFailure
 	}
 	return nil
+}
+
+// probeEntries gives every server an entry with its problems, probes those
+// that pick chooses concurrently, and reports whether all of those are
+// healthy.
+func (a *app) probeEntries(f *config.File, servers []config.Server, pick func(config.Server) bool, timeout time.Duration, jobs int) ([]report.Entry, bool) {
+	entries := make([]report.Entry, len(servers))
+	var chosen []config.Server
+	var at []int
+	for i, s := range servers {
+		entries[i] = report.Entry{Server: s, Problems: a.problems(f, s)}
+		if pick(s) {
+			chosen = append(chosen, s)
+			at = append(at, i)
+		}
+	}
+	if len(chosen) == 0 {
+		return entries, true
+	}
+	progress := a.progress(len(chosen))
+	results := probe.RunAll(context.Background(), chosen, a.probeOptions(timeout), jobs, progress.update)
+	progress.done()
+	healthy := true
+	for j, r := range results {
+		a.red.Add(r.Secrets...)
+		entries[at[j]].Result = r
+		healthy = healthy && r.Healthy
+	}
+	return entries, healthy
 }
 
 // probeOptions are the probe settings every command shares.

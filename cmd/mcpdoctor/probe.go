@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -54,12 +53,9 @@ func probeRun(a *app, name string, opts *probeOptions) error {
 	if err != nil {
 		return err
 	}
-	f, err := a.loadConfig()
+	f, err := a.loadParsedConfig()
 	if err != nil {
 		return err
-	}
-	if p := f.Fatal(); p != nil {
-		return &exitError{code: exitUsage, err: fmt.Errorf("%s (run `mcpdoctor validate` for details)", p)}
 	}
 	s, err := a.server(f, name)
 	if err != nil {

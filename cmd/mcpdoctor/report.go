@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"os"
@@ -11,7 +10,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mcpdoctor/mcpdoctor/internal/config"
-	"github.com/mcpdoctor/mcpdoctor/internal/probe"
 	"github.com/mcpdoctor/mcpdoctor/internal/report"
 )
 
@@ -59,12 +57,9 @@ func reportRun(a *app, name string, opts *reportOptions) error {
 	if opts.Jobs < 1 {
 		return usageError("--jobs must be at least 1, not %d", opts.Jobs)
 	}
-	f, err := a.loadConfig()
+	f, err := a.loadParsedConfig()
 	if err != nil {
 		return err
-	}
-	if p := f.Fatal(); p != nil {
-		return &exitError{code: exitUsage, err: fmt.Errorf("%s (run `mcpdoctor validate` for details)", p)}
 	}
 	servers := f.Servers
 	if name != "" {
@@ -74,27 +69,9 @@ func reportRun(a *app, name string, opts *reportOptions) error {
 		}
 		servers = []config.Server{s}
 	}
-	entries := make([]report.Entry, len(servers))
-	var toProbe []config.Server
-	var idx []int
-	for i, s := range servers {
-		entries[i] = report.Entry{Server: s, Problems: a.problems(f, s)}
-		// A server named on the command line is probed even when disabled:
-		// the reporter wants to know what enabling it would do.
-		if s.Enabled || name != "" {
-			toProbe = append(toProbe, s)
-			idx = append(idx, i)
-		}
-	}
-	healthy := true
-	progress := a.progress(len(toProbe))
-	results := probe.RunAll(context.Background(), toProbe, a.probeOptions(opts.Timeout), opts.Jobs, progress.update)
-	progress.done()
-	for j, r := range results {
-		a.red.Add(r.Secrets...)
-		entries[idx[j]].Result = r
-		healthy = healthy && r.Healthy
-	}
+	// A server named on the command line is probed even when disabled: the
+	// reporter wants to know what enabling it would do.
+	entries, healthy := a.probeEntries(f, servers, func(s config.Server) bool { return s.Enabled || name != "" }, opts.Timeout, opts.Jobs)
 	about := report.About{Version: version(), GoVersion: runtime.Version(), OS: runtime.GOOS, Arch: runtime.GOARCH, ConfigPath: f.Path}
 	br := report.NewBugReport(about, entries, a.red)
 

@@ -165,6 +165,19 @@ func (a *app) learnSecrets(f *config.File) {
 	}
 }
 
+// loadParsedConfig is loadConfig for the commands that need the servers: a
+// file that does not parse is a config error (status 2) for them.
+func (a *app) loadParsedConfig() (*config.File, error) {
+	f, err := a.loadConfig()
+	if err != nil {
+		return nil, err
+	}
+	if p := f.Fatal(); p != nil {
+		return nil, &exitError{code: exitUsage, err: fmt.Errorf("%s (run `mcpdoctor validate` for details)", p)}
+	}
+	return f, nil
+}
+
 // server returns the named server or a usage error that lists the names.
 func (a *app) server(f *config.File, name string) (config.Server, error) {
 	s, ok := f.Server(name)
