@@ -1,10 +1,11 @@
 package config
 
 import (
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
 )
 
@@ -48,7 +49,7 @@ func CheckEnvironment(path string, s Server, env Env) []Problem {
 				"$"+v+" is set but empty: Codex fails to start this server; give it the token")
 		}
 	}
-	for _, header := range sortedKeys(s.EnvHTTPHeaders) {
+	for _, header := range slices.Sorted(maps.Keys(s.EnvHTTPHeaders)) {
 		v := s.EnvHTTPHeaders[header]
 		if val, ok := env.LookupEnv(v); !ok || val == "" {
 			add(SeverityWarning, CodeHeaderEnvUnset, "env_http_headers."+QuoteKey(header),
@@ -103,13 +104,4 @@ func findCommand(s Server, env Env) string {
 		return cmd + " is not on PATH: install it, or give its full path in command"
 	}
 	return ""
-}
-
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

@@ -3,9 +3,11 @@ package config
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"net/url"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -81,15 +83,6 @@ func Parse(path string, data []byte) *File {
 		SortProblems(f.Servers[i].Problems)
 	}
 	return f
-}
-
-func sortedTableKeys(t map[string]any) []string {
-	keys := make([]string, 0, len(t))
-	for k := range t {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // Fatal returns the problem that stopped the file from being read at all (a
@@ -197,7 +190,7 @@ func (p *parser) server(name string, raw any) Server {
 		} else {
 			og := fieldReader{p: p, server: name, table: ot, prefix: "oauth."}
 			s.OAuthClientID = og.str("client_id")
-			for _, k := range sortedTableKeys(ot) {
+			for _, k := range slices.Sorted(maps.Keys(ot)) {
 				if k != "client_id" {
 					p.problem(SeverityWarning, CodeUnknownKey, name, "oauth."+k, "unknown key: Codex ignores it (the oauth table takes client_id)")
 				}
@@ -224,7 +217,7 @@ func (p *parser) server(name string, raw any) Server {
 		p.problem(SeverityError, CodeBearerToken, name, "bearer_token",
 			"Codex does not support a literal bearer_token: put the token in an environment variable and name it in bearer_token_env_var")
 	}
-	for _, k := range sortedTableKeys(t) {
+	for _, k := range slices.Sorted(maps.Keys(t)) {
 		if msg, ignored := ignoredKeys[k]; ignored {
 			p.problem(SeverityWarning, CodeIgnoredKey, name, k, "%s", msg)
 		} else if !knownKeys[k] {

@@ -6,6 +6,8 @@
 package config
 
 import (
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/mcpdoctor/mcpdoctor/internal/redact"
@@ -151,7 +153,7 @@ func (s Server) Target() string {
 func (s Server) SecretValues() []string {
 	var out []string
 	for _, m := range []map[string]string{s.Env, s.HTTPHeaders} {
-		for _, k := range sortedKeys(m) {
+		for _, k := range slices.Sorted(maps.Keys(m)) {
 			if redact.IsSensitiveHeader(k) || redact.IsSensitiveParam(k) || redact.LooksSecret(m[k]) {
 				out = append(out, m[k])
 			}

@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -91,12 +93,12 @@ func codexStatusBeforeDiscovery(s config.Server, lookup func(string) (string, bo
 		}
 		return CodexBearerToken, reason
 	}
-	for _, name := range sortedKeys(s.HTTPHeaders) {
+	for _, name := range slices.Sorted(maps.Keys(s.HTTPHeaders)) {
 		if strings.EqualFold(name, "Authorization") && codexValidHeaderValue(s.HTTPHeaders[name]) {
 			return CodexBearerToken, "http_headers sets Authorization"
 		}
 	}
-	for _, name := range sortedKeys(s.EnvHTTPHeaders) {
+	for _, name := range slices.Sorted(maps.Keys(s.EnvHTTPHeaders)) {
 		if !strings.EqualFold(name, "Authorization") {
 			continue
 		}

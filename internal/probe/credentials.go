@@ -1,8 +1,9 @@
 package probe
 
 import (
+	"maps"
 	"net/http"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/mcpdoctor/mcpdoctor/internal/config"
@@ -31,7 +32,7 @@ type credentials struct {
 // for Authorization.
 func resolveCredentials(s config.Server, lookup func(string) (string, bool)) credentials {
 	c := credentials{Header: http.Header{}}
-	for _, name := range sortedKeys(s.HTTPHeaders) {
+	for _, name := range slices.Sorted(maps.Keys(s.HTTPHeaders)) {
 		v := s.HTTPHeaders[name]
 		c.Header.Set(name, v)
 		c.Secrets = append(c.Secrets, v)
@@ -39,7 +40,7 @@ func resolveCredentials(s config.Server, lookup func(string) (string, bool)) cre
 			c.Auth = &Credential{Header: http.CanonicalHeaderKey(name), Source: "http_headers", Sent: true}
 		}
 	}
-	for _, name := range sortedKeys(s.EnvHTTPHeaders) {
+	for _, name := range slices.Sorted(maps.Keys(s.EnvHTTPHeaders)) {
 		variable := s.EnvHTTPHeaders[name]
 		v, ok := lookup(variable)
 		sent := ok && v != ""
@@ -84,13 +85,4 @@ func isCredentialHeader(name string) bool {
 		}
 	}
 	return false
-}
-
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

@@ -5,7 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"sort"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -280,7 +281,7 @@ func (m *mdWriter) exchanges(stages []Stage) {
 
 func headerLines(h map[string]string) string {
 	var b strings.Builder
-	for _, k := range sortedMapKeys(h) {
+	for _, k := range slices.Sorted(maps.Keys(h)) {
 		b.WriteString(k + ": " + h[k] + "\n")
 	}
 	return b.String()
@@ -358,11 +359,7 @@ func configEntry(s config.Server, red *redact.Redactor) string {
 		if len(m) == 0 {
 			return
 		}
-		keys := make([]string, 0, len(m))
-		for key := range m {
-			keys = append(keys, key)
-		}
-		sort.Strings(keys)
+		keys := slices.Sorted(maps.Keys(m))
 		parts := make([]string, len(keys))
 		for i, key := range keys {
 			parts[i] = config.QuoteKey(key) + " = " + strconv.Quote(value(key, m[key]))

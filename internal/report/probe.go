@@ -3,6 +3,8 @@ package report
 import (
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/mcpdoctor/mcpdoctor/internal/probe"
@@ -141,7 +143,7 @@ func Trace(w io.Writer, ex probe.Exchange, red *redact.Redactor) {
 	var b strings.Builder
 	b.WriteString("trace: " + x.Summary + "\n")
 	for _, h := range []map[string]string{x.RequestHeader, x.ResponseHeader} {
-		for _, k := range sortedMapKeys(h) {
+		for _, k := range slices.Sorted(maps.Keys(h)) {
 			b.WriteString("  " + k + ": " + h[k] + "\n")
 		}
 	}

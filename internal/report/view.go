@@ -7,7 +7,6 @@
 package report
 
 import (
-	"sort"
 	"strings"
 
 	"github.com/mcpdoctor/mcpdoctor/internal/config"
@@ -254,15 +253,6 @@ func headerView(h map[string][]string, red *redact.Redactor) map[string]string {
 		out[k] = strings.Join(redacted, ", ")
 	}
 	return out
-}
-
-func sortedMapKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 func redactOAuth(o *probe.OAuthInfo, red *redact.Redactor) *probe.OAuthInfo {
