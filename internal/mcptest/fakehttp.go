@@ -98,9 +98,8 @@ type Fake struct {
 	behaviour string
 	quit      chan struct{}
 
-	mu             sync.Mutex
-	requests       []FakeRequest
-	targetRequests []FakeRequest
+	mu  sync.Mutex
+	log requestLog
 	// sessions maps a live session id to its negotiated version (session).
 	sessions map[string]string
 	deleted  []string
@@ -143,19 +142,19 @@ func FakeHTTP(t testing.TB, behaviour string) *Fake {
 		h = f.html
 	case FakeStatus500:
 		h = func(w http.ResponseWriter, r *http.Request) {
-			f.record(r, false)
+			f.log.record(r, false)
 			http.Error(w, "internal error: the database is on fire", http.StatusInternalServerError)
 		}
 	case FakeStatus404:
 		h = func(w http.ResponseWriter, r *http.Request) {
-			f.record(r, false)
+			f.log.record(r, false)
 			http.NotFound(w, r)
 		}
 	case FakeCloseMidStream:
 		h = f.closeMidStream
 	case FakeGarbage:
 		h = func(w http.ResponseWriter, r *http.Request) {
-			f.record(r, false)
+			f.log.record(r, false)
 			w.Header().Set("Content-Type", "application/json")
 			io.WriteString(w, `{"jsonrpc": "2.0", "id": 1, "result": {oops, this is not JSON`)
 		}
@@ -166,7 +165,7 @@ func FakeHTTP(t testing.TB, behaviour string) *Fake {
 	case FakeRedirectCrossOrigin:
 		f.Target = httptest.NewServer(http.HandlerFunc(f.target))
 		h = func(w http.ResponseWriter, r *http.Request) {
-			f.record(r, false)
+			f.log.record(r, false)
 			http.Redirect(w, r, f.Target.URL+r.URL.RequestURI(), http.StatusTemporaryRedirect)
 		}
 	case FakeSSEWithNoise:
@@ -205,18 +204,10 @@ func FakeHTTP(t testing.TB, behaviour string) *Fake {
 }
 
 // Requests returns what the fake has received so far.
-func (f *Fake) Requests() []FakeRequest {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return slices.Clone(f.requests)
-}
+func (f *Fake) Requests() []FakeRequest { return f.log.list(false) }
 
 // TargetRequests returns what [Fake.Target] has received so far.
-func (f *Fake) TargetRequests() []FakeRequest {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return slices.Clone(f.targetRequests)
-}
+func (f *Fake) TargetRequests() []FakeRequest { return f.log.list(true) }
 
 // Deleted returns the session ids ended with DELETE (session).
 func (f *Fake) Deleted() []string {
@@ -225,22 +216,38 @@ func (f *Fake) Deleted() []string {
 	return slices.Clone(f.deleted)
 }
 
-// record keeps a request and returns its body.
-func (f *Fake) record(r *http.Request, target bool) []byte {
+// requestLog keeps what a fake's two origins received, for tests to read.
+type requestLog struct {
+	mu            sync.Mutex
+	first, second []FakeRequest
+}
+
+// record keeps a request (to the second origin when second is set) and
+// returns its body.
+func (l *requestLog) record(r *http.Request, second bool) []byte {
 	body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
 	req := FakeRequest{Method: r.Method, Path: r.URL.RequestURI(), Header: r.Header.Clone(), Body: string(body)}
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if target {
-		f.targetRequests = append(f.targetRequests, req)
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if second {
+		l.second = append(l.second, req)
 	} else {
-		f.requests = append(f.requests, req)
+		l.first = append(l.first, req)
 	}
 	return body
 }
 
+func (l *requestLog) list(second bool) []FakeRequest {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if second {
+		return slices.Clone(l.second)
+	}
+	return slices.Clone(l.first)
+}
+
 func (f *Fake) hang(w http.ResponseWriter, r *http.Request) {
-	f.record(r, false)
+	f.log.record(r, false)
 	select {
 	case <-r.Context().Done():
 	case <-f.quit:
@@ -248,13 +255,13 @@ func (f *Fake) hang(w http.ResponseWriter, r *http.Request) {
 }
 
 func (f *Fake) html(w http.ResponseWriter, r *http.Request) {
-	f.record(r, false)
+	f.log.record(r, false)
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	io.WriteString(w, "<!DOCTYPE html>\n<html lang=\"en\">\n<head><title>Example Corp</title></head>\n<body><h1>Welcome to Example Corp</h1></body>\n</html>\n")
 }
 
 func (f *Fake) closeMidStream(w http.ResponseWriter, r *http.Request) {
-	f.record(r, false)
+	f.log.record(r, false)
 	if r.Method != http.MethodPost {
 		http.Error(w, "Method Not Allowed", http.StatusMethodNotAllowed)
 		return
@@ -265,7 +272,7 @@ func (f *Fake) closeMidStream(w http.ResponseWriter, r *http.Request) {
 }
 
 func (f *Fake) huge(w http.ResponseWriter, r *http.Request) {
-	f.record(r, false)
+	f.log.record(r, false)
 	w.Header().Set("Content-Type", "application/json")
 	prefix := `{"jsonrpc":"2.0","id":1,"result":{"padding":"`
 	n, err := io.WriteString(w, prefix)
@@ -281,7 +288,7 @@ func (f *Fake) huge(w http.ResponseWriter, r *http.Request) {
 }
 
 func (f *Fake) endlessSSE(w http.ResponseWriter, r *http.Request) {
-	f.record(r, false)
+	f.log.record(r, false)
 	fakeStartSSE(w)
 	tick := time.NewTicker(20 * time.Millisecond)
 	defer tick.Stop()
@@ -304,7 +311,7 @@ func (f *Fake) endlessSSE(w http.ResponseWriter, r *http.Request) {
 // other origin of redirect-cross-origin, and FakeSlow after its wait (whose
 // requests are therefore recorded as TargetRequests).
 func (f *Fake) target(w http.ResponseWriter, r *http.Request) {
-	body := f.record(r, true)
+	body := f.log.record(r, true)
 	if r.Method != http.MethodPost {
 		http.Error(w, "Method Not Allowed", http.StatusMethodNotAllowed)
 		return
@@ -321,7 +328,7 @@ func (f *Fake) target(w http.ResponseWriter, r *http.Request) {
 }
 
 func (f *Fake) sseWithNoise(w http.ResponseWriter, r *http.Request) {
-	body := f.record(r, false)
+	body := f.log.record(r, false)
 	if r.Method != http.MethodPost {
 		http.Error(w, "Method Not Allowed", http.StatusMethodNotAllowed)
 		return
@@ -398,7 +405,7 @@ func (f *Fake) legacy(target bool) http.HandlerFunc {
 }
 
 func (f *Fake) serveLegacy(w http.ResponseWriter, r *http.Request, target bool) {
-	body := f.record(r, target)
+	body := f.log.record(r, target)
 	switch {
 	case r.Method == http.MethodGet && !target && !strings.HasSuffix(r.URL.Path, "/messages"):
 		f.legacyStream(w, r)
@@ -474,7 +481,7 @@ func (f *Fake) legacyStream(w http.ResponseWriter, r *http.Request) {
 }
 
 func (f *Fake) session(w http.ResponseWriter, r *http.Request) {
-	body := f.record(r, false)
+	body := f.log.record(r, false)
 	sid := r.Header.Get("Mcp-Session-Id")
 	f.mu.Lock()
 	version, live := f.sessions[sid]
@@ -531,7 +538,7 @@ func (f *Fake) session(w http.ResponseWriter, r *http.Request) {
 }
 
 func (f *Fake) ssePoll(w http.ResponseWriter, r *http.Request) {
-	body := f.record(r, false)
+	body := f.log.record(r, false)
 	switch r.Method {
 	case http.MethodGet:
 		last := r.Header.Get("Last-Event-Id")

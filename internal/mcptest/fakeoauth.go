@@ -5,9 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"slices"
 	"strings"
-	"sync"
 	"testing"
 )
 
@@ -88,9 +86,7 @@ type FakeOAuthServer struct {
 
 	opts FakeOAuthOptions
 
-	mu            sync.Mutex
-	requests      []FakeRequest
-	otherRequests []FakeRequest
+	log requestLog
 }
 
 // FakeOAuth starts a fake MCP server with OAuth behaviour and its second
@@ -111,31 +107,10 @@ func FakeOAuth(t testing.TB, opts FakeOAuthOptions) *FakeOAuthServer {
 }
 
 // Requests returns what the MCP server's origin has received so far.
-func (f *FakeOAuthServer) Requests() []FakeRequest {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return slices.Clone(f.requests)
-}
+func (f *FakeOAuthServer) Requests() []FakeRequest { return f.log.list(false) }
 
 // OtherRequests returns what the second origin has received so far.
-func (f *FakeOAuthServer) OtherRequests() []FakeRequest {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return slices.Clone(f.otherRequests)
-}
-
-func (f *FakeOAuthServer) record(r *http.Request, other bool) []byte {
-	body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
-	req := FakeRequest{Method: r.Method, Path: r.URL.RequestURI(), Header: r.Header.Clone(), Body: string(body)}
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if other {
-		f.otherRequests = append(f.otherRequests, req)
-	} else {
-		f.requests = append(f.requests, req)
-	}
-	return body
-}
+func (f *FakeOAuthServer) OtherRequests() []FakeRequest { return f.log.list(true) }
 
 // metadataOrigin is the origin that serves the documents.
 func (f *FakeOAuthServer) metadataOrigin() string {
@@ -150,7 +125,7 @@ func (f *FakeOAuthServer) expand(s string) string {
 }
 
 func (f *FakeOAuthServer) serveMCP(w http.ResponseWriter, r *http.Request) {
-	body := f.record(r, false)
+	body := f.log.record(r, false)
 	if strings.HasPrefix(r.URL.Path, "/.well-known/") {
 		switch {
 		case f.opts.RedirectMetadata:
@@ -221,7 +196,7 @@ func (f *FakeOAuthServer) authorized(w http.ResponseWriter, r *http.Request) boo
 }
 
 func (f *FakeOAuthServer) serveOther(w http.ResponseWriter, r *http.Request) {
-	f.record(r, true)
+	f.log.record(r, true)
 	if strings.HasPrefix(r.URL.Path, "/.well-known/") && (f.opts.OnOther || f.opts.RedirectMetadata) {
 		f.serveMetadata(w, r)
 		return
