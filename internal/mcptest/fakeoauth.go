@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 )
 
 // Documents [FakeOAuthOptions.Document] can serve in place of the OAuth
@@ -71,6 +72,30 @@ type FakeOAuthOptions struct {
 	// serves the documents: a redirect that would carry what the request
 	// carried to another origin.
 	RedirectMetadata bool
+
+	// Authorize makes the origin that serves the metadata a working
+	// authorization server: /register (unless NoRegistration), an
+	// /authorize that approves at once with a 302 to the redirect_uri, and
+	// /token for the authorization_code grant (PKCE S256 checked) and the
+	// refresh_token grant (both tokens rotate). /mcp then needs a token and
+	// accepts those it issued, until a refresh replaces them, as well as
+	// Token. Grants shows what it was asked.
+	Authorize bool
+	// TokenLifetime is the expires_in of issued tokens; zero means an hour.
+	// /mcp ignores it: a token is good until it is refreshed away.
+	TokenLifetime time.Duration
+	// NoRefreshToken issues access tokens without a refresh token.
+	NoRefreshToken bool
+	// RegisterStatus, when set, answers every registration with this
+	// status and an RFC 7591 invalid_client_metadata error.
+	RegisterStatus int
+	// ClientID is a pre-registered public client that may redirect to any
+	// port of http://127.0.0.1.
+	ClientID string
+	// CodeChallengeMethods replaces ["S256"] as the metadata's
+	// code_challenge_methods_supported; an empty, non-nil slice leaves the
+	// field out.
+	CodeChallengeMethods []string
 }
 
 // FakeOAuthServer is an MCP server with the OAuth behaviour real servers do
@@ -87,6 +112,7 @@ type FakeOAuthServer struct {
 	opts FakeOAuthOptions
 
 	log requestLog
+	as  fakeAuthServer
 }
 
 // FakeOAuth starts a fake MCP server with OAuth behaviour and its second
@@ -94,6 +120,7 @@ type FakeOAuthServer struct {
 func FakeOAuth(t testing.TB, opts FakeOAuthOptions) *FakeOAuthServer {
 	t.Helper()
 	f := &FakeOAuthServer{opts: opts}
+	f.as.init()
 	f.Other = httptest.NewServer(http.HandlerFunc(f.serveOther))
 	f.Server = httptest.NewServer(http.HandlerFunc(f.serveMCP))
 	f.MCPURL = f.Server.URL + "/mcp"
@@ -126,6 +153,9 @@ func (f *FakeOAuthServer) expand(s string) string {
 
 func (f *FakeOAuthServer) serveMCP(w http.ResponseWriter, r *http.Request) {
 	body := f.log.record(r, false)
+	if !f.opts.OnOther && f.serveAuthServer(w, r, body) {
+		return
+	}
 	if strings.HasPrefix(r.URL.Path, "/.well-known/") {
 		switch {
 		case f.opts.RedirectMetadata:
@@ -146,7 +176,7 @@ func (f *FakeOAuthServer) serveMCP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "Method Not Allowed", http.StatusMethodNotAllowed)
 		return
 	}
-	if f.opts.Token != "" && !f.authorized(w, r) {
+	if (f.opts.Token != "" || f.opts.Authorize) && !f.authorized(w, r) {
 		return
 	}
 	msg, ok := parseFakeMessage(w, body)
@@ -163,7 +193,10 @@ func (f *FakeOAuthServer) serveMCP(w http.ResponseWriter, r *http.Request) {
 // authorized checks the bearer token and answers the refusal itself.
 func (f *FakeOAuthServer) authorized(w http.ResponseWriter, r *http.Request) bool {
 	got := r.Header.Get("Authorization")
-	if got == "Bearer "+f.opts.Token {
+	if f.opts.Token != "" && got == "Bearer "+f.opts.Token {
+		return true
+	}
+	if token, ok := strings.CutPrefix(got, "Bearer "); ok && f.AccessTokenValid(token) {
 		return true
 	}
 	if got == "" {
@@ -196,7 +229,10 @@ func (f *FakeOAuthServer) authorized(w http.ResponseWriter, r *http.Request) boo
 }
 
 func (f *FakeOAuthServer) serveOther(w http.ResponseWriter, r *http.Request) {
-	f.log.record(r, true)
+	body := f.log.record(r, true)
+	if f.opts.OnOther && f.serveAuthServer(w, r, body) {
+		return
+	}
 	if strings.HasPrefix(r.URL.Path, "/.well-known/") && (f.opts.OnOther || f.opts.RedirectMetadata) {
 		f.serveMetadata(w, r)
 		return
@@ -241,6 +277,12 @@ func (f *FakeOAuthServer) serveMetadata(w http.ResponseWriter, r *http.Request) 
 			"grant_types_supported":            []string{"authorization_code", "refresh_token"},
 			"code_challenge_methods_supported": []string{"S256"},
 			"scopes_supported":                 []string{"mcp:read", "mcp:write"},
+		}
+		if m := f.opts.CodeChallengeMethods; m != nil {
+			delete(doc, "code_challenge_methods_supported")
+			if len(m) > 0 {
+				doc["code_challenge_methods_supported"] = m
+			}
 		}
 		if !f.opts.NoRegistration {
 			doc["registration_endpoint"] = origin + "/register"
