@@ -1,0 +1,66 @@
+package tokens
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"time"
+
+	"golang.org/x/oauth2"
+
+	"github.com/mcpdoctor/mcpdoctor/internal/oauth"
+)
+
+// Current returns the server's stored login with a token valid now,
+// refreshing and storing it when it has expired; nil when no login is
+// stored for this name and URL. learn, when set, is told every secret the
+// entry holds, before and after a refresh, so that none can be printed.
+func (s *Store) Current(ctx context.Context, name, url string, client *http.Client, learn func(...string)) (e *Entry, refreshed bool, err error) {
+	e, err = s.Get(name, url)
+	if err != nil || e == nil {
+		return nil, false, err
+	}
+	if learn != nil {
+		learn(e.Secrets()...)
+	}
+	tok, refreshed, err := oauth.Current(ctx, client, oauth.Login{
+		TokenURL:     e.TokenEndpoint,
+		ClientID:     e.ClientID,
+		ClientSecret: e.ClientSecret,
+		Resource:     e.Resource,
+		Token:        e.OAuth2Token(),
+	})
+	if err != nil {
+		return nil, false, err
+	}
+	if !refreshed {
+		return e, false, nil
+	}
+	e.SetToken(tok, time.Now())
+	if learn != nil {
+		learn(e.Secrets()...)
+	}
+	if err := s.Put(*e); err != nil {
+		// The refreshed token works for this run; the next run refreshes
+		// again, or, if the refresh token rotated, needs a login.
+		return e, true, fmt.Errorf("the refreshed OAuth token could not be stored, so the next run may need a login: %w", err)
+	}
+	return e, true, nil
+}
+
+// OAuth2Token is the entry's token as x/oauth2 holds it.
+func (e *Entry) OAuth2Token() *oauth2.Token {
+	return &oauth2.Token{AccessToken: e.AccessToken, TokenType: e.TokenType, RefreshToken: e.RefreshToken, Expiry: e.Expiry}
+}
+
+// SetToken stores a newly issued token in the entry. A refresh that
+// issues no refresh token keeps the old one (RFC 6749 §6).
+func (e *Entry) SetToken(t *oauth2.Token, now time.Time) {
+	e.AccessToken = t.AccessToken
+	e.TokenType = t.Type()
+	if t.RefreshToken != "" {
+		e.RefreshToken = t.RefreshToken
+	}
+	e.Expiry = t.Expiry
+	e.Updated = now
+}
