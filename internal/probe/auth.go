@@ -181,6 +181,7 @@ func decideAuth(p *prober) Verdict {
 	v := Verdict{Credential: cred}
 	v.Evidence = append(v.Evidence, p.handshakeEvidence()...)
 	v.Evidence = append(v.Evidence, p.creds.Missing...)
+	v.Evidence = append(v.Evidence, p.tokenEvidence...)
 	r := p.refusal()
 	if r != nil {
 		v.Evidence = append(v.Evidence, r.evidence()...)
@@ -211,7 +212,13 @@ func decideAuth(p *prober) Verdict {
 			v.OAuth = &OAuthInfo{}
 		}
 		v.OAuth.LoggedIn = true
-		v.Evidence = append(v.Evidence, fmt.Sprintf("the server accepted the OAuth token from the %s", cred.Source))
+		if t := p.token; t != nil {
+			v.OAuth.ExpiresAt = t.Expiry
+			if v.OAuth.AuthorizationServer == "" {
+				v.OAuth.AuthorizationServer = t.Issuer
+			}
+		}
+		v.Evidence = append(v.Evidence, fmt.Sprintf("the server accepted the OAuth token from the %s: logged in", cred.Source))
 	case sent:
 		v.Status = AuthBearer
 		v.Evidence = append(v.Evidence, fmt.Sprintf("the server accepted the %s header from %s", cred.Header, cred.Source))

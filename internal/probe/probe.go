@@ -51,6 +51,24 @@ type Options struct {
 	// (.credentials.json), read to tell what Codex would show; empty means
 	// $CODEX_HOME, else ~/.codex. The file is only read.
 	CodexHome string
+	// OAuthToken, when set, is asked for the token a stored OAuth login
+	// holds for an HTTP server that configures no credential of its own
+	// (a configured one wins, as in Codex). It returns nil when there is
+	// no login, and refreshes an expired token itself. A token returned
+	// with an error is sent, and the error is a finding.
+	OAuthToken func(ctx context.Context, s config.Server) (*OAuthToken, error)
+}
+
+// OAuthToken is a stored login's access token, ready to send.
+type OAuthToken struct {
+	AccessToken string
+	// Expiry is zero when the authorization server gave no lifetime.
+	Expiry time.Time
+	// Refreshed says the stored token had expired and was refreshed for
+	// this probe.
+	Refreshed bool
+	// Issuer is the authorization server that issued the token.
+	Issuer string
 }
 
 func (o Options) lookupEnv() func(string) (string, bool) {
@@ -95,6 +113,10 @@ type prober struct {
 	initErr error
 	// oauth is what OAuth discovery found, nil when it did not run.
 	oauth *oauthDiscovery
+	// token is the stored OAuth token sent, nil when none was;
+	// tokenEvidence says what became of a stored login.
+	token         *OAuthToken
+	tokenEvidence []string
 }
 
 func (p *prober) startupTimeout() time.Duration {
@@ -130,14 +152,14 @@ func (p *prober) run(ctx context.Context) {
 		p.res.Auth = Verdict{Status: AuthFailed, Evidence: []string{"the config entry is invalid, so no connection was tried"}}
 		return
 	}
+	startup, cancel := context.WithTimeout(ctx, p.startupTimeout())
+	defer cancel()
 	if s.Transport != config.TransportStdio {
 		p.creds = resolveCredentials(s, p.opts.lookupEnv())
 		p.res.Secrets = append(p.res.Secrets, p.creds.Secrets...)
+		p.useStoredToken(startup)
 	}
 	p.res.Secrets = append(p.res.Secrets, s.SecretValues()...)
-
-	startup, cancel := context.WithTimeout(ctx, p.startupTimeout())
-	defer cancel()
 	defer p.close()
 
 	if p.handshake(startup) {
@@ -163,6 +185,41 @@ func (p *prober) run(ctx context.Context) {
 			Message: strings.Join(p.creds.Missing, "; "), Hint: p.res.Auth.Hint}
 	}
 	p.res.Healthy = p.res.Failure == nil
+}
+
+// useStoredToken sends the token of a stored OAuth login, when the server
+// configures no credential of its own and a login is stored for it.
+func (p *prober) useStoredToken(ctx context.Context) {
+	if p.opts.OAuthToken == nil || p.creds.Auth != nil {
+		return
+	}
+	tok, err := p.opts.OAuthToken(ctx, p.server)
+	if err != nil && tok != nil {
+		// Usable, but something went wrong around it (a refreshed token
+		// that could not be stored).
+		p.finding("oauth_token_store", SeverityWarning, err.Error(), "check that the token file can be written")
+	} else if err != nil {
+		msg := "a stored OAuth login could not be used: " + err.Error()
+		p.tokenEvidence = append(p.tokenEvidence, msg+"; the probe ran without it")
+		p.finding("oauth_token_unusable", SeverityWarning, msg,
+			fmt.Sprintf("log in again: `mcpdoctor login %s`", p.server.Name))
+		return
+	}
+	if tok == nil || tok.AccessToken == "" {
+		return
+	}
+	p.token = tok
+	p.res.Secrets = append(p.res.Secrets, tok.AccessToken)
+	p.creds.Header.Set("Authorization", "Bearer "+tok.AccessToken)
+	p.creds.Auth = &Credential{Header: "Authorization", Source: "oauth token store", Sent: true}
+	line := "sent the OAuth token stored by `mcpdoctor login`"
+	if tok.Issuer != "" {
+		line += ", issued by " + tok.Issuer
+	}
+	if tok.Refreshed {
+		line += "; it had expired and was refreshed for this probe"
+	}
+	p.tokenEvidence = append(p.tokenEvidence, line)
 }
 
 // close ends the session on its own short deadline: the probe's deadline may
