@@ -63,8 +63,8 @@ func probedTable(w io.Writer, entries []Entry, red *redact.Redactor, st Style) {
 			continue
 		}
 		auth := cell{text: v.AuthStatus, paint: authPaint(v.AuthStatus, st)}
-		if v.OAuth != nil && v.AuthStatus == "oauth" && !v.OAuth.LoggedIn {
-			auth.text += " (not logged in)"
+		if state := loginState(v); state != "" {
+			auth.text += " (" + state + ")"
 		}
 		codex := plain(dash(v.CodexAuthStatus))
 		if CodexDisagrees(v.CodexAuthStatus, v.AuthStatus) {
@@ -132,7 +132,7 @@ func notes(w io.Writer, entries []Entry, red *redact.Redactor, st Style) {
 				lines = append(lines, "  try: "+f.Hint)
 			}
 		}
-		if v.Hint != "" && (v.Failure == nil || v.Hint != v.Failure.Hint) {
+		if v.Hint != "" && (v.Failure == nil || !strings.Contains(v.Failure.Hint, v.Hint)) {
 			lines = append(lines, "  try: "+v.Hint)
 		}
 		if len(lines) == 0 {

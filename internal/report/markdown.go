@@ -141,8 +141,8 @@ func (m *mdWriter) server(s ServerReport) {
 	m.row("health", health)
 	if s.AuthStatus != "" {
 		auth := "`" + s.AuthStatus + "`"
-		if s.OAuth != nil && s.AuthStatus == "oauth" {
-			auth += map[bool]string{true: ", logged in", false: ", not logged in"}[s.OAuth.LoggedIn]
+		if state := loginState(s.Server); state != "" {
+			auth += ", " + state
 		}
 		if s.Credential != nil {
 			auth += fmt.Sprintf(" (%s from %s)", s.Credential.Header, s.Credential.Source)

@@ -34,12 +34,8 @@ func ProbeText(w io.Writer, e Entry, red *redact.Redactor, st Style) {
 			}
 			auth += fmt.Sprintf(" — %s from %s (%s)", v.Credential.Header, v.Credential.Source, sent)
 		}
-		if o := v.OAuth; o != nil && v.AuthStatus == "oauth" {
-			if o.LoggedIn {
-				auth += " — logged in"
-			} else {
-				auth += " — not logged in"
-			}
+		if state := loginState(v); state != "" {
+			auth += " — " + state
 		}
 		field("auth", auth)
 	}

@@ -8,6 +8,7 @@ package report
 
 import (
 	"strings"
+	"time"
 
 	"github.com/mcpdoctor/mcpdoctor/internal/config"
 	"github.com/mcpdoctor/mcpdoctor/internal/probe"
@@ -46,6 +47,27 @@ type Server struct {
 	// ConfigProblems are the file's and the machine's problems with this
 	// server's entry.
 	ConfigProblems []config.Problem `json:"config_problems,omitempty"`
+
+	// probedAt is when the probe started: the "now" a token's expiry is
+	// told against, so that output does not change as it is rendered.
+	probedAt time.Time
+}
+
+// loginState says whether an oauth server was probed logged in, and until
+// when: "logged in, expires in 59m", "not logged in"; empty for other
+// statuses.
+func loginState(v Server) string {
+	o := v.OAuth
+	if o == nil || v.AuthStatus != probe.AuthOAuth {
+		return ""
+	}
+	if !o.LoggedIn {
+		return "not logged in"
+	}
+	if exp := Expiry(o.ExpiresAt, v.probedAt); exp != "" {
+		return "logged in, " + exp
+	}
+	return "logged in"
 }
 
 // Transport describes where the server is. URL and command line are
@@ -146,6 +168,7 @@ func View(e Entry, red *redact.Redactor, detail Detail) Server {
 		v.Transport.Configured = v.Transport.Type
 		v.Transport.Type = r.Transport
 	}
+	v.probedAt = r.Started
 	v.AuthStatus = r.Auth.Status
 	v.CodexAuthStatus = r.CodexAuthStatus
 	v.CodexAuthReason = red.String(r.CodexAuthReason)
