@@ -10,6 +10,7 @@ import (
 	"github.com/mcpdoctor/mcpdoctor/internal/config"
 	"github.com/mcpdoctor/mcpdoctor/internal/probe"
 	"github.com/mcpdoctor/mcpdoctor/internal/report"
+	"github.com/mcpdoctor/mcpdoctor/internal/tokens"
 )
 
 type listOptions struct {
@@ -97,11 +98,33 @@ func (a *app) probeEntries(f *config.File, servers []config.Server, pick func(co
 
 // probeOptions are the probe settings every command shares.
 func (a *app) probeOptions(timeout time.Duration) probe.Options {
-	return probe.Options{
+	opts := probe.Options{
 		Timeout:       timeout,
 		LookupEnv:     a.io.LookupEnv,
 		ClientVersion: version(),
 	}
+	if store, err := a.tokenStore(); err == nil {
+		opts.OAuthToken = func(ctx context.Context, s config.Server) (*probe.OAuthToken, error) {
+			e, refreshed, err := store.Current(ctx, s.Name, s.URL, nil, a.red.Add)
+			if e == nil {
+				return nil, err
+			}
+			return &probe.OAuthToken{AccessToken: e.AccessToken, Expiry: e.Expiry, Refreshed: refreshed, Issuer: e.Issuer}, err
+		}
+	}
+	return opts
+}
+
+// tokenStore opens the OAuth token store `login` writes and probes read.
+func (a *app) tokenStore() (*tokens.Store, error) {
+	if a.tokens == nil {
+		path, err := tokens.DefaultPath(a.io.Getenv)
+		if err != nil {
+			return nil, err
+		}
+		a.tokens = tokens.Open(path)
+	}
+	return a.tokens, nil
 }
 
 // progressLine shows "probing 3/12…" on a terminal's stderr, and nothing

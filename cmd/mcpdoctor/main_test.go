@@ -3,14 +3,18 @@ package main
 import (
 	"errors"
 	"flag"
+	"fmt"
 	"os"
 	"os/exec"
 	"strconv"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/mcpdoctor/mcpdoctor/internal/mcptest"
+	"github.com/mcpdoctor/mcpdoctor/internal/tokens"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/script with the current output")
@@ -18,6 +22,16 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata/sc
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
 		"mcpdoctor": func() { os.Exit(run(os.Args[1:], systemStreams())) },
+		// A browser for $BROWSER: it follows the authorization server's
+		// redirect back to the login's listener, as $FAKEBROWSER says
+		// (mcptest.BrowseApprove, BrowseWrongState, BrowseDeny).
+		"fakebrowser": func() {
+			if _, err := mcptest.Browse(os.Args[1], os.Getenv("FAKEBROWSER")); err != nil {
+				fmt.Fprintln(os.Stderr, "fakebrowser:", err)
+				os.Exit(1)
+			}
+			os.Exit(0)
+		},
 	})
 }
 
@@ -41,15 +55,27 @@ func TestScripts(t *testing.T) {
 		"BARE401_URL": mcptest.FakeOAuth(t, mcptest.FakeOAuthOptions{Token: "the-right-token-1234"}).MCPURL,
 		// The OAuth example shipped in @modelcontextprotocol/sdk (npm).
 		"OAUTH_URL": mcptest.OAuthExample(t).MCPURL,
+		// A working authorization server whose tokens last a second, so
+		// that every probe refreshes.
+		"AUTHFAKE_URL": mcptest.FakeOAuth(t, mcptest.FakeOAuthOptions{ProtectedResource: true, AuthServer: true, Authorize: true, TokenLifetime: time.Second}).MCPURL,
+		// One without dynamic registration, with a pre-registered client.
+		"NOREG_URL": mcptest.FakeOAuth(t, mcptest.FakeOAuthOptions{ProtectedResource: true, AuthServer: true, Authorize: true, NoRegistration: true, ClientID: "preset-client"}).MCPURL,
+		// One that offers only the plain PKCE method.
+		"PLAINPKCE_URL": mcptest.FakeOAuth(t, mcptest.FakeOAuthOptions{ProtectedResource: true, AuthServer: true, Authorize: true, CodeChallengeMethods: []string{"plain"}}).MCPURL,
 	}
 	testscript.Run(t, testscript.Params{
 		Dir:           "testdata/script",
 		UpdateScripts: *update,
-		Cmds:          map[string]func(*testscript.TestScript, bool, []string){"exits": cmdExits, "expand": cmdExpand},
+		Cmds:          map[string]func(*testscript.TestScript, bool, []string){"exits": cmdExits, "expand": cmdExpand, "notokens": cmdNoTokens},
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("HOME", env.WorkDir+"/home")
 			env.Setenv("CODEX_HOME", "")
 			env.Setenv("NO_COLOR", "")
+			// Logins go to the script's own token file, never the user's.
+			env.Setenv("MCPDOCTOR_TOKENS_FILE", env.WorkDir+"/tokens.json")
+			env.Setenv("BROWSER", "")
+			env.Setenv("DISPLAY", "")
+			env.Setenv("WAYLAND_DISPLAY", "")
 			for k, v := range servers {
 				env.Setenv(k, v)
 			}
@@ -93,5 +119,35 @@ func cmdExpand(ts *testscript.TestScript, neg bool, args []string) {
 		data, err := os.ReadFile(path)
 		ts.Check(err)
 		ts.Check(os.WriteFile(path, []byte(os.Expand(string(data), ts.Getenv)), 0o644))
+	}
+}
+
+// cmdNoTokens checks that no secret of the token file appears in the last
+// command's stdout or stderr. It fails when the file holds no token, so
+// that it cannot pass for want of something to look for.
+func cmdNoTokens(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 0 {
+		ts.Fatalf("usage: notokens")
+	}
+	entries, err := tokens.Open(ts.Getenv("MCPDOCTOR_TOKENS_FILE")).Entries()
+	ts.Check(err)
+	var secrets []string
+	for _, e := range entries {
+		for _, s := range e.Secrets() {
+			if s != "" {
+				secrets = append(secrets, s)
+			}
+		}
+	}
+	if len(secrets) == 0 {
+		ts.Fatalf("notokens: the token file holds no token")
+	}
+	for _, stream := range []string{"stdout", "stderr"} {
+		text := ts.ReadFile(stream)
+		for _, s := range secrets {
+			if strings.Contains(text, s) {
+				ts.Fatalf("a stored token appears in %s", stream)
+			}
+		}
 	}
 }

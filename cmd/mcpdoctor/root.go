@@ -9,6 +9,7 @@ import (
 
 	"github.com/mcpdoctor/mcpdoctor/internal/config"
 	"github.com/mcpdoctor/mcpdoctor/internal/redact"
+	"github.com/mcpdoctor/mcpdoctor/internal/tokens"
 )
 
 // Exit statuses (DESIGN.md): 0 all healthy, 1 something is not, 2 usage or
@@ -48,10 +49,17 @@ type app struct {
 	io         *IOStreams
 	red        *redact.Redactor
 	configPath string
+	// raw are the streams before redaction, for the one thing that must
+	// reach the user verbatim: the authorization URL of a login, whose
+	// state and code_challenge a redactor would blank. It carries no
+	// credential.
+	raw *IOStreams
+	// tokens is the OAuth token store, opened on first use.
+	tokens *tokens.Store
 }
 
 func run(args []string, streams *IOStreams) int {
-	a := &app{io: streams, red: redact.New()}
+	a := &app{io: streams, raw: streams, red: redact.New()}
 	// Everything the commands print passes through the redactor, errors
 	// included: no renderer can forget it.
 	out, errOut := a.red.Writer(streams.Out), a.red.Writer(streams.Err)
@@ -124,6 +132,8 @@ Exit status: 0 when every enabled server is healthy (or the config is valid),
 		newProbeCmd(a),
 		newValidateCmd(a),
 		newReportCmd(a),
+		newLoginCmd(a),
+		newLogoutCmd(a),
 		newVersionCmd(a),
 	)
 	return root

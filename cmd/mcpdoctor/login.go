@@ -1,0 +1,204 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/mcpdoctor/mcpdoctor/internal/config"
+	"github.com/mcpdoctor/mcpdoctor/internal/oauth"
+	"github.com/mcpdoctor/mcpdoctor/internal/probe"
+	"github.com/mcpdoctor/mcpdoctor/internal/report"
+	"github.com/mcpdoctor/mcpdoctor/internal/tokens"
+)
+
+type loginOptions struct {
+	Scopes    []string
+	Port      int
+	NoBrowser bool
+	Timeout   time.Duration
+	JSON      bool
+}
+
+func newLoginCmd(a *app) *cobra.Command {
+	opts := &loginOptions{}
+	cmd := &cobra.Command{
+		Use:   "login NAME",
+		Short: "Log in to an OAuth-protected server and store its token for probe and list",
+		Long: `Log in to an HTTP server that needs OAuth, so that probe, list and report
+can reach it as a logged-in client.
+
+mcpdoctor first probes the server without any credential to find its
+authorization server (RFC 9728 protected resource metadata, RFC 8414 /
+OpenID metadata), then runs the authorization code flow with PKCE (S256;
+an authorization server that does not offer it is refused):
+
+  - the client is oauth.client_id from the config, else one registered now
+    by dynamic client registration (RFC 7591) as a public client;
+  - the resource (RFC 8707) is oauth_resource from the config, else the
+    server's advertised resource, else its URL;
+  - scopes are --scopes, else the config's scopes, else the scope of the
+    server's challenge, else its scopes_supported;
+  - the browser comes back to http://127.0.0.1:PORT/callback (a free port,
+    or --port), with a state that is checked, within --timeout.
+
+The browser is opened where there is one ($BROWSER, else the system's);
+the URL is always printed, so you can open it elsewhere on this machine.
+
+The token is stored, with its refresh token, in a file only you can read:
+$MCPDOCTOR_TOKENS_FILE, else mcpdoctor/tokens.json in your config directory.
+It is never printed. probe, list and report send it to this server's URL
+only, refresh it when it expires, and show "logged in, expires in …".
+Codex keeps its own logins: this does not log Codex in (codex mcp login).
+
+Exit status: 0 when logged in, 1 when the login failed, 2 for usage or
+config errors.`,
+		Example: `  mcpdoctor login notion
+  mcpdoctor login notion --no-browser --port 8765
+  mcpdoctor login notion --scopes "mcp:read mcp:write"`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(_ *cobra.Command, args []string) error { return loginRun(a, args[0], opts) },
+	}
+	cmd.Flags().StringSliceVar(&opts.Scopes, "scopes", nil, "the `SCOPES` to ask for, comma- or space-separated (default: from the config or the server)")
+	cmd.Flags().IntVar(&opts.Port, "port", 0, "the loopback `PORT` the browser comes back to (default: a free one)")
+	cmd.Flags().BoolVar(&opts.NoBrowser, "no-browser", false, "print the URL only; do not open a browser")
+	cmd.Flags().DurationVar(&opts.Timeout, "timeout", oauth.DefaultTimeout, "how long to wait for the browser to come back")
+	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the outcome as a JSON object")
+	return cmd
+}
+
+func loginRun(a *app, name string, opts *loginOptions) error {
+	if opts.Port < 0 || opts.Port > 65535 {
+		return usageError("--port must be between 1 and 65535, or 0 for a free port")
+	}
+	f, err := a.loadParsedConfig()
+	if err != nil {
+		return err
+	}
+	s, err := a.server(f, name)
+	if err != nil {
+		return err
+	}
+	if s.Transport == config.TransportStdio {
+		return usageError("%s is a stdio server: OAuth is for HTTP servers; a stdio server takes its credentials from env in [mcp_servers.%s]", name, name)
+	}
+	if !s.Valid() {
+		return usageError("[mcp_servers.%s] has config errors; fix them first (mcpdoctor validate)", name)
+	}
+	store, err := a.tokenStore()
+	if err != nil {
+		return &exitError{code: exitUsage, err: err}
+	}
+
+	// Discovery is the probe's: run it as a client with no login would.
+	fmt.Fprintf(a.io.Err, "Probing %s to find its authorization server…\n", name)
+	po := a.probeOptions(0)
+	po.OAuthToken = nil
+	res := probe.Run(context.Background(), s, po)
+	a.red.Add(res.Secrets...)
+	info := res.Auth.OAuth
+	if c := res.Auth.Credential; c != nil {
+		return &exitError{code: exitUnhealthy, err: fmt.Errorf("%s is configured with a static credential (%s, via %s) that Codex and mcpdoctor send instead of an OAuth token: remove it from [mcp_servers.%s] to log in with OAuth", name, c.Header, c.Source, name)}
+	}
+	if info == nil || info.AuthorizationEndpoint == "" {
+		msg := fmt.Sprintf("found no OAuth authorization server for %s (auth status %s), so there is nothing to log in to", name, res.Auth.Status)
+		if res.Auth.Hint != "" {
+			msg += "; " + res.Auth.Hint
+		}
+		return &exitError{code: exitUnhealthy, err: errors.New(msg)}
+	}
+	if !info.Required {
+		fmt.Fprintf(a.io.Err, "Note: %s answered without any credential; logging in anyway, since its origin advertises OAuth.\n", name)
+	}
+	scopes, scopesFrom := oauth.ChooseScopes(splitScopes(opts.Scopes), s.Scopes, info.ChallengeScope, info.ScopesSupported)
+	issuer := firstOf(info.Issuer, info.AuthorizationServer)
+	flow := oauth.Flow{
+		ServerName: name,
+		Endpoints: oauth.Endpoints{
+			Issuer: issuer, AuthorizationURL: info.AuthorizationEndpoint, TokenURL: info.TokenEndpoint,
+			RegistrationURL: info.RegistrationEndpoint, CodeChallengeMethods: info.CodeChallengeMethods,
+		},
+		ClientID:   s.OAuthClientID,
+		ClientName: "mcpdoctor",
+		Resource:   oauth.ChooseResource(s.OAuthResource, info.Resource, s.URL),
+		Scopes:     scopes,
+		Port:       opts.Port,
+		Timeout:    opts.Timeout,
+		Open:       func(u string) error { a.showAuthorizationURL(name, u, !opts.NoBrowser, opts.Timeout); return nil },
+		Progress:   func(line string) { fmt.Fprintln(a.io.Err, line) },
+	}
+	result, err := flow.Run(context.Background())
+	if err != nil {
+		var oe *oauth.Error
+		if errors.As(err, &oe) {
+			msg := fmt.Sprintf("login to %s failed at the %s step: %s", name, oe.Step, oe.Message)
+			if oe.Hint != "" {
+				msg += "\nTry: " + oe.Hint
+			}
+			return &exitError{code: exitUnhealthy, err: errors.New(msg)}
+		}
+		return &exitError{code: exitUnhealthy, err: fmt.Errorf("login to %s failed: %w", name, err)}
+	}
+	now := time.Now()
+	entry := tokens.Entry{
+		ServerName: name, ServerURL: s.URL, Issuer: issuer, TokenEndpoint: info.TokenEndpoint,
+		ClientID: result.ClientID, ClientSecret: result.ClientSecret, Resource: flow.Resource, Scopes: scopes,
+	}
+	entry.SetToken(result.Token, now)
+	a.red.Add(entry.Secrets()...)
+	if err := store.Put(entry); err != nil {
+		return &exitError{code: exitUnhealthy, err: fmt.Errorf("logged in to %s, but the token could not be stored: %w", name, err)}
+	}
+	outcome := report.Login{
+		Name: name, LoggedIn: true, AuthorizationServer: issuer, ClientID: result.ClientID, RegisteredClient: result.Registered,
+		Scopes: scopes, ScopesFrom: scopesFrom, Resource: flow.Resource, ExpiresAt: entry.Expiry,
+		Refreshable: entry.RefreshToken != "", TokenFile: store.Path(),
+	}
+	if outcome.Scopes == nil {
+		outcome.Scopes = []string{}
+	}
+	if opts.JSON {
+		return report.WriteJSON(a.io.Out, outcome)
+	}
+	report.LoginText(a.io.Out, outcome, now)
+	return nil
+}
+
+// showAuthorizationURL prints the URL verbatim (the redactor would blank
+// its state, which the login needs) and opens the browser when asked.
+func (a *app) showAuthorizationURL(name, url string, browser bool, timeout time.Duration) {
+	if fl, ok := a.io.Err.(interface{ Flush() error }); ok {
+		fl.Flush()
+	}
+	fmt.Fprintf(a.raw.Err, "Open this URL in a browser on this machine to log in to %s:\n\n  %s\n\n", name, url)
+	if browser {
+		if err := openBrowser(a.io.Getenv, url); err != nil {
+			fmt.Fprintf(a.io.Err, "Could not open a browser (%v); open the URL yourself.\n", err)
+		} else {
+			fmt.Fprintln(a.io.Err, "Opened your browser.")
+		}
+	}
+	fmt.Fprintf(a.io.Err, "Waiting up to %s for the browser to come back…\n", timeout)
+}
+
+// splitScopes accepts --scopes a,b and --scopes "a b".
+func splitScopes(flag []string) []string {
+	var out []string
+	for _, f := range flag {
+		out = append(out, strings.Fields(f)...)
+	}
+	return out
+}
+
+func firstOf(s ...string) string {
+	for _, x := range s {
+		if x != "" {
+			return x
+		}
+	}
+	return ""
+}

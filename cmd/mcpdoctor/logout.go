@@ -1,0 +1,48 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/mcpdoctor/mcpdoctor/internal/tokens"
+)
+
+func newLogoutCmd(a *app) *cobra.Command {
+	return &cobra.Command{
+		Use:   "logout NAME",
+		Short: "Remove the OAuth token `mcpdoctor login` stored for a server",
+		Long: `Remove every OAuth token mcpdoctor stored for the server NAME, whatever its
+URL, from the token file. The tokens are not revoked at the authorization
+server; Codex's own logins are not touched (codex mcp logout).
+
+NAME need not be in the config any more, so a server you removed can still
+be logged out of.
+
+Exit status: 0 when a token was removed, 1 when none was stored for NAME,
+2 for usage errors.`,
+		Example: `  mcpdoctor logout notion`,
+		Args:    cobra.ExactArgs(1),
+		RunE: func(_ *cobra.Command, args []string) error {
+			name := args[0]
+			store, err := a.tokenStore()
+			if err != nil {
+				return &exitError{code: exitUsage, err: err}
+			}
+			n, err := store.Delete(name)
+			if err != nil {
+				return &exitError{code: exitUnhealthy, err: err}
+			}
+			if n == 0 {
+				msg := fmt.Sprintf("no OAuth token is stored for %q in %s", name, store.Path())
+				if entries, err := store.Entries(); err == nil && len(entries) > 0 {
+					msg += "; stored: " + strings.Join(tokens.Names(entries), ", ")
+				}
+				return &exitError{code: exitUnhealthy, err: fmt.Errorf("%s", msg)}
+			}
+			fmt.Fprintf(a.io.Out, "Logged out of %s: removed its stored OAuth token from %s.\n", name, store.Path())
+			return nil
+		},
+	}
+}
