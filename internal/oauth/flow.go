@@ -215,7 +215,8 @@ func (f Flow) check() error {
 			Hint: "ask the authorization server's operator to support PKCE with S256 and to list it in its metadata"}
 	}
 	for _, u := range []struct{ key, url string }{{"authorization_endpoint", e.AuthorizationURL}, {"token_endpoint", e.TokenURL}, {"registration_endpoint", e.RegistrationURL}} {
-		if u.url == "" {
+		if u.url == "" || (u.key == "registration_endpoint" && f.ClientID != "") {
+			// A configured client never registers.
 			continue
 		}
 		if err := checkEndpoint(u.url); err != nil {
