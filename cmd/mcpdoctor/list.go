@@ -104,8 +104,8 @@ func (a *app) probeOptions(timeout time.Duration) probe.Options {
 		ClientVersion: version(),
 	}
 	if store, err := a.tokenStore(); err == nil {
-		opts.OAuthToken = func(ctx context.Context, s config.Server) (*probe.OAuthToken, error) {
-			e, refreshed, err := store.Current(ctx, s.Name, s.URL, nil, a.red.Add)
+		opts.OAuthToken = func(ctx context.Context, s config.Server, refresh bool) (*probe.OAuthToken, error) {
+			e, refreshed, err := store.Current(ctx, s.Name, s.URL, nil, a.red.Add, refresh)
 			if e == nil {
 				return nil, err
 			}

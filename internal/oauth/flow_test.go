@@ -253,7 +253,7 @@ func TestCurrentRefreshesWithResource(t *testing.T) {
 	}
 	login := oauth.Login{TokenURL: f.URL + "/token", ClientID: res.ClientID, Resource: f.MCPURL, Token: res.Token}
 	// A one-second token is already inside x/oauth2's ten-second margin.
-	tok, refreshed, err := oauth.Current(context.Background(), nil, login)
+	tok, refreshed, err := oauth.Current(context.Background(), nil, login, false)
 	if err != nil || !refreshed {
 		t.Fatalf("Current = refreshed %v, %v; want a refresh", refreshed, err)
 	}
@@ -268,17 +268,37 @@ func TestCurrentRefreshesWithResource(t *testing.T) {
 		t.Errorf("refresh request = %+v, want refresh_token with client_id and resource %s", g, f.MCPURL)
 	}
 	// The rotated-away refresh token is refused, and says so.
-	_, _, err = oauth.Current(context.Background(), nil, login)
+	_, _, err = oauth.Current(context.Background(), nil, login, false)
 	flowError(t, err, oauth.StepRefresh, "invalid_grant", "log in again")
 
 	// A token still valid is returned as it is, with no request.
 	before := len(f.Grants())
 	valid := &oauth2.Token{AccessToken: "still-good", Expiry: time.Now().Add(time.Hour)}
-	got, refreshed, err := oauth.Current(context.Background(), nil, oauth.Login{TokenURL: f.URL + "/token", Token: valid})
+	got, refreshed, err := oauth.Current(context.Background(), nil, oauth.Login{TokenURL: f.URL + "/token", Token: valid}, false)
 	if err != nil || refreshed || got != valid || len(f.Grants()) != before {
 		t.Errorf("a valid token was refreshed (%v, %v)", refreshed, err)
 	}
 	// An expired token without a refresh token cannot be saved.
-	_, _, err = oauth.Current(context.Background(), nil, oauth.Login{TokenURL: f.URL + "/token", Token: &oauth2.Token{AccessToken: "old", Expiry: time.Now().Add(-time.Hour)}})
+	_, _, err = oauth.Current(context.Background(), nil, oauth.Login{TokenURL: f.URL + "/token", Token: &oauth2.Token{AccessToken: "old", Expiry: time.Now().Add(-time.Hour)}}, false)
 	flowError(t, err, oauth.StepRefresh, "no refresh token")
+}
+
+// force refreshes a token whatever its expiry: the server refused it.
+func TestCurrentForcedRefresh(t *testing.T) {
+	f := mcptest.FakeOAuth(t, mcptest.FakeOAuthOptions{AuthServer: true, Authorize: true})
+	res, err := oauth.Flow{Endpoints: fakeEndpoints(f), Resource: f.MCPURL, Timeout: 10 * time.Second, Open: browser(t, mcptest.BrowseApprove, nil)}.Run(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	login := oauth.Login{TokenURL: f.URL + "/token", ClientID: res.ClientID, Resource: f.MCPURL, Token: res.Token}
+	if _, refreshed, _ := oauth.Current(context.Background(), nil, login, false); refreshed {
+		t.Fatal("an hour-long token was refreshed without force")
+	}
+	tok, refreshed, err := oauth.Current(context.Background(), nil, login, true)
+	if err != nil || !refreshed || tok.AccessToken == res.Token.AccessToken || !f.AccessTokenValid(tok.AccessToken) {
+		t.Errorf("forced: refreshed %v, %v; want a new token the server accepts", refreshed, err)
+	}
+	if !res.Token.Expiry.After(time.Now()) {
+		t.Errorf("force changed the caller's token")
+	}
 }

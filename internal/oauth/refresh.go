@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"golang.org/x/oauth2"
 )
@@ -21,12 +22,18 @@ type Login struct {
 }
 
 // Current returns a token for the login that is valid now: its own while
-// it has more than x/oauth2's ten seconds left, else a refreshed one. It
-// says whether it refreshed; the caller stores the new token, whose
-// refresh token may have rotated.
-func Current(ctx context.Context, base *http.Client, l Login) (*oauth2.Token, bool, error) {
-	if l.Token.Valid() {
+// it has more than x/oauth2's ten seconds left, else a refreshed one; with
+// force, a refreshed one whatever the clock says (the server refused the
+// token). It says whether it refreshed; the caller stores the new token,
+// whose refresh token may have rotated.
+func Current(ctx context.Context, base *http.Client, l Login, force bool) (*oauth2.Token, bool, error) {
+	if l.Token.Valid() && !force {
 		return l.Token, false, nil
+	}
+	if force {
+		t := *l.Token
+		t.Expiry = time.Unix(1, 0) // x/oauth2 refreshes only what has expired.
+		l.Token = &t
 	}
 	if l.Token.RefreshToken == "" {
 		return nil, false, &Error{Step: StepRefresh, Message: "the stored token has expired and the authorization server issued no refresh token",

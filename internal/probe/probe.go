@@ -54,9 +54,10 @@ type Options struct {
 	// OAuthToken, when set, is asked for the token a stored OAuth login
 	// holds for an HTTP server that configures no credential of its own
 	// (a configured one wins, as in Codex). It returns nil when there is
-	// no login, and refreshes an expired token itself. A token returned
-	// with an error is sent, and the error is a finding.
-	OAuthToken func(ctx context.Context, s config.Server) (*OAuthToken, error)
+	// no login, and refreshes an expired token itself, or any token when
+	// refresh is set (the server refused it). A token returned with an
+	// error is sent, and the error is a finding.
+	OAuthToken func(ctx context.Context, s config.Server, refresh bool) (*OAuthToken, error)
 }
 
 // OAuthToken is a stored login's access token, ready to send.
@@ -90,15 +91,49 @@ func (o Options) maxMessageBytes() int64 {
 // failure is described in it, never returned as an error. The server's
 // process, session and connections are gone when Run returns.
 func Run(ctx context.Context, s config.Server, opts Options) *Result {
+	p := runOnce(ctx, s, opts, false)
+	if !p.storedTokenRefused() {
+		return p.res
+	}
+	// A stored token the clock says is valid was refused (revoked, or the
+	// server forgot it): refresh it once and probe again, as a client
+	// would (MCP spec, "Token Handling").
+	again := runOnce(ctx, s, opts, true)
+	if again.token == nil || !again.token.Refreshed {
+		why := "no refreshed token came back"
+		if again.tokenErr != nil {
+			why = again.tokenErr.Error()
+		}
+		p.res.Auth.Evidence = append(p.res.Auth.Evidence, "refreshing the refused token did not help: "+why)
+		return p.res
+	}
+	again.res.Auth.Evidence = append([]string{fmt.Sprintf("the stored OAuth token was refused with %d, so mcpdoctor refreshed it and probed again", p.refusal().Status)}, again.res.Auth.Evidence...)
+	again.res.Started = p.res.Started
+	again.res.Duration = time.Since(p.res.Started)
+	return again.res
+}
+
+func runOnce(ctx context.Context, s config.Server, opts Options, refreshToken bool) *prober {
 	p := &prober{
-		server: s,
-		opts:   opts,
-		rec:    &Recorder{trace: opts.Trace},
-		res:    &Result{Name: s.Name, Transport: s.Transport, Started: time.Now()},
+		server:       s,
+		opts:         opts,
+		rec:          &Recorder{trace: opts.Trace},
+		res:          &Result{Name: s.Name, Transport: s.Transport, Started: time.Now()},
+		refreshToken: refreshToken,
 	}
 	p.run(ctx)
 	p.res.Duration = time.Since(p.res.Started)
-	return p.res
+	return p
+}
+
+// storedTokenRefused says the probe sent a stored OAuth token that was
+// not just refreshed, and the server answered 401.
+func (p *prober) storedTokenRefused() bool {
+	if p.token == nil || p.token.Refreshed {
+		return false
+	}
+	r := p.refusal()
+	return r != nil && r.Status == http.StatusUnauthorized
 }
 
 type prober struct {
@@ -117,6 +152,10 @@ type prober struct {
 	// tokenEvidence says what became of a stored login.
 	token         *OAuthToken
 	tokenEvidence []string
+	tokenErr      error
+	// refreshToken asks OAuthToken for a refreshed token, even one the
+	// clock says is valid: the server refused it.
+	refreshToken bool
 }
 
 func (p *prober) startupTimeout() time.Duration {
@@ -193,12 +232,13 @@ func (p *prober) useStoredToken(ctx context.Context) {
 	if p.opts.OAuthToken == nil || p.creds.Auth != nil {
 		return
 	}
-	tok, err := p.opts.OAuthToken(ctx, p.server)
+	tok, err := p.opts.OAuthToken(ctx, p.server, p.refreshToken)
 	if err != nil && tok != nil {
 		// Usable, but something went wrong around it (a refreshed token
 		// that could not be stored).
 		p.finding("oauth_token_store", SeverityWarning, err.Error(), "check that the token file can be written")
 	} else if err != nil {
+		p.tokenErr = err
 		msg := "a stored OAuth login could not be used: " + err.Error()
 		p.tokenEvidence = append(p.tokenEvidence, msg+"; the probe ran without it")
 		p.finding("oauth_token_unusable", SeverityWarning, msg,

@@ -14,13 +14,13 @@ import (
 
 // A stored OAuth login (Options.OAuthToken) against the fake OAuth server.
 
-func tokenRun(t *testing.T, s config.Server, env map[string]string, source func(context.Context, config.Server) (*OAuthToken, error)) *Result {
+func tokenRun(t *testing.T, s config.Server, env map[string]string, source func(context.Context, config.Server, bool) (*OAuthToken, error)) *Result {
 	t.Helper()
 	return Run(context.Background(), s, Options{LookupEnv: envOf(env), CodexHome: t.TempDir(), OAuthToken: source, Timeout: 10 * time.Second})
 }
 
-func staticToken(tok *OAuthToken, err error, calls *int) func(context.Context, config.Server) (*OAuthToken, error) {
-	return func(context.Context, config.Server) (*OAuthToken, error) {
+func staticToken(tok *OAuthToken, err error, calls *int) func(context.Context, config.Server, bool) (*OAuthToken, error) {
+	return func(context.Context, config.Server, bool) (*OAuthToken, error) {
 		*calls++
 		return tok, err
 	}
@@ -110,5 +110,54 @@ func TestConfiguredCredentialWinsOverStoredToken(t *testing.T) {
 	res = tokenRun(t, stdio, nil, staticToken(&OAuthToken{AccessToken: "stored-1234"}, nil, &calls))
 	if calls != 0 || res.Auth.Status != AuthNone {
 		t.Errorf("stdio: OAuthToken called %d times, status %s", calls, res.Auth.Status)
+	}
+}
+
+// A stored token the server refuses with 401 is refreshed once, whatever
+// its expiry says, and the probe runs again with the new one.
+func TestRefusedStoredTokenIsRefreshedOnce(t *testing.T) {
+	f := mcptest.FakeOAuth(t, mcptest.FakeOAuthOptions{Token: "the-refreshed-token-1234", ProtectedResource: true, AuthServer: true})
+	var asked []bool
+	source := func(_ context.Context, _ config.Server, refresh bool) (*OAuthToken, error) {
+		asked = append(asked, refresh)
+		if refresh {
+			return &OAuthToken{AccessToken: "the-refreshed-token-1234", Refreshed: true}, nil
+		}
+		return &OAuthToken{AccessToken: "a-revoked-token-9876", Expiry: time.Now().Add(time.Hour)}, nil
+	}
+	res := tokenRun(t, httpServerConfig("docs", f.MCPURL, 0), nil, source)
+	if !slices.Equal(asked, []bool{false, true}) {
+		t.Fatalf("OAuthToken asked with refresh %v, want [false true]", asked)
+	}
+	if res.Auth.Status != AuthOAuth || !res.Healthy || !res.Auth.OAuth.LoggedIn {
+		t.Fatalf("status %s healthy %v, want oauth, logged in; evidence:\n  %s", res.Auth.Status, res.Healthy, strings.Join(res.Auth.Evidence, "\n  "))
+	}
+	wantEvidence(t, res, "the stored OAuth token was refused with 401, so mcpdoctor refreshed it and probed again", "was refreshed for this probe", "accepted the OAuth token")
+
+	// When the refresh fails, the first probe's verdict stands, and says
+	// why the refresh did not help.
+	asked = nil
+	failing := func(_ context.Context, _ config.Server, refresh bool) (*OAuthToken, error) {
+		asked = append(asked, refresh)
+		if refresh {
+			return nil, errors.New("refresh: the token endpoint refused with 400: invalid_grant")
+		}
+		return &OAuthToken{AccessToken: "a-revoked-token-9876"}, nil
+	}
+	res = tokenRun(t, httpServerConfig("docs", f.MCPURL, 0), nil, failing)
+	if len(asked) != 2 || res.Auth.Status != AuthFailed || !strings.Contains(res.Auth.Hint, "mcpdoctor login docs") {
+		t.Errorf("asked %v, status %s, hint %q; want two asks and failed with a login hint", asked, res.Auth.Status, res.Auth.Hint)
+	}
+	wantEvidence(t, res, "refused the Authorization header", "refreshing the refused token did not help: refresh: the token endpoint refused with 400: invalid_grant")
+
+	// A token refreshed just now is not refreshed again.
+	asked = nil
+	fresh := func(_ context.Context, _ config.Server, refresh bool) (*OAuthToken, error) {
+		asked = append(asked, refresh)
+		return &OAuthToken{AccessToken: "a-revoked-token-9876", Refreshed: true}, nil
+	}
+	tokenRun(t, httpServerConfig("docs", f.MCPURL, 0), nil, fresh)
+	if len(asked) != 1 {
+		t.Errorf("a just-refreshed token was refreshed again: asked %v", asked)
 	}
 }

@@ -12,10 +12,10 @@ import (
 )
 
 // Current returns the server's stored login with a token valid now,
-// refreshing and storing it when it has expired; nil when no login is
-// stored for this name and URL. learn, when set, is told every secret the
+// refreshing and storing it when it has expired, or whatever its expiry
+// when force is set; nil when no login is stored for this name and URL. learn, when set, is told every secret the
 // entry holds, before and after a refresh, so that none can be printed.
-func (s *Store) Current(ctx context.Context, name, url string, client *http.Client, learn func(...string)) (e *Entry, refreshed bool, err error) {
+func (s *Store) Current(ctx context.Context, name, url string, client *http.Client, learn func(...string), force bool) (e *Entry, refreshed bool, err error) {
 	e, err = s.Get(name, url)
 	if err != nil || e == nil {
 		return nil, false, err
@@ -29,7 +29,7 @@ func (s *Store) Current(ctx context.Context, name, url string, client *http.Clie
 		ClientSecret: e.ClientSecret,
 		Resource:     e.Resource,
 		Token:        e.OAuth2Token(),
-	})
+	}, force)
 	if err != nil {
 		return nil, false, err
 	}

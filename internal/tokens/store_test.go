@@ -142,7 +142,7 @@ func TestCurrentRefreshesAndStores(t *testing.T) {
 		t.Fatal(err)
 	}
 	var learned []string
-	got, refreshed, err := s.Current(context.Background(), "docs", f.MCPURL, nil, func(v ...string) { learned = append(learned, v...) })
+	got, refreshed, err := s.Current(context.Background(), "docs", f.MCPURL, nil, func(v ...string) { learned = append(learned, v...) }, false)
 	if err != nil || !refreshed {
 		t.Fatalf("Current = %v, %v", refreshed, err)
 	}
@@ -159,7 +159,7 @@ func TestCurrentRefreshesAndStores(t *testing.T) {
 		}
 	}
 	// No login for another URL of the same name.
-	if e, _, err := s.Current(context.Background(), "docs", f.URL+"/other", nil, nil); e != nil || err != nil {
+	if e, _, err := s.Current(context.Background(), "docs", f.URL+"/other", nil, nil, false); e != nil || err != nil {
 		t.Errorf("Current for another URL = %v, %v", e, err)
 	}
 }
