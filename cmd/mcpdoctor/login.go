@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -115,7 +116,7 @@ func loginRun(a *app, name string, opts *loginOptions) error {
 		fmt.Fprintf(a.io.Err, "Note: %s answered without any credential; logging in anyway, since its origin advertises OAuth.\n", name)
 	}
 	scopes, scopesFrom := oauth.ChooseScopes(splitScopes(opts.Scopes), s.Scopes, info.ChallengeScope, info.ScopesSupported)
-	issuer := firstOf(info.Issuer, info.AuthorizationServer)
+	issuer := cmp.Or(info.Issuer, info.AuthorizationServer)
 	flow := oauth.Flow{
 		ServerName: name,
 		Endpoints: oauth.Endpoints{
@@ -192,13 +193,4 @@ func splitScopes(flag []string) []string {
 		out = append(out, strings.Fields(f)...)
 	}
 	return out
-}
-
-func firstOf(s ...string) string {
-	for _, x := range s {
-		if x != "" {
-			return x
-		}
-	}
-	return ""
 }

@@ -65,8 +65,8 @@ type OAuthToken struct {
 	AccessToken string
 	// Expiry is zero when the authorization server gave no lifetime.
 	Expiry time.Time
-	// Refreshed says the stored token had expired and was refreshed for
-	// this probe.
+	// Refreshed says the stored token was refreshed for this probe: it had
+	// expired, or the server had refused it.
 	Refreshed bool
 	// Issuer is the authorization server that issued the token.
 	Issuer string
@@ -256,7 +256,10 @@ func (p *prober) useStoredToken(ctx context.Context) {
 	if tok.Issuer != "" {
 		line += ", issued by " + tok.Issuer
 	}
-	if tok.Refreshed {
+	switch {
+	case tok.Refreshed && p.refreshToken:
+		line += "; it was refreshed for this probe after the server refused it"
+	case tok.Refreshed:
 		line += "; it had expired and was refreshed for this probe"
 	}
 	p.tokenEvidence = append(p.tokenEvidence, line)
