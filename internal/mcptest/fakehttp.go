@@ -316,15 +316,9 @@ func (f *Fake) target(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "Method Not Allowed", http.StatusMethodNotAllowed)
 		return
 	}
-	msg, ok := parseFakeMessage(w, body)
-	if !ok {
-		return
+	if msg, ok := fakeRequest(w, body); ok {
+		fakeWriteJSON(w, fakeAnswer(msg, ""))
 	}
-	if msg.ID == nil {
-		w.WriteHeader(http.StatusAccepted)
-		return
-	}
-	fakeWriteJSON(w, fakeAnswer(msg, ""))
 }
 
 func (f *Fake) sseWithNoise(w http.ResponseWriter, r *http.Request) {
@@ -558,12 +552,8 @@ func (f *Fake) ssePoll(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "Method Not Allowed", http.StatusMethodNotAllowed)
 		return
 	}
-	msg, ok := parseFakeMessage(w, body)
+	msg, ok := fakeRequest(w, body)
 	if !ok {
-		return
-	}
-	if msg.ID == nil {
-		w.WriteHeader(http.StatusAccepted)
 		return
 	}
 	f.mu.Lock()
@@ -596,6 +586,21 @@ func parseFakeMessage(w http.ResponseWriter, body []byte) (*fakeMessage, bool) {
 		m.ID = nil
 	}
 	return &m, true
+}
+
+// fakeRequest parses a POSTed message and answers what needs no answer of
+// its own: a body that is not JSON (400), a notification or a response from
+// the client (202). It returns the request when one is left to answer.
+func fakeRequest(w http.ResponseWriter, body []byte) (*fakeMessage, bool) {
+	msg, ok := parseFakeMessage(w, body)
+	if !ok {
+		return nil, false
+	}
+	if msg.ID == nil {
+		w.WriteHeader(http.StatusAccepted)
+		return nil, false
+	}
+	return msg, true
 }
 
 // answer computes the fakes' response: a tiny server with one tool.

@@ -179,15 +179,9 @@ func (f *FakeOAuthServer) serveMCP(w http.ResponseWriter, r *http.Request) {
 	if (f.opts.Token != "" || f.opts.Authorize) && !f.authorized(w, r) {
 		return
 	}
-	msg, ok := parseFakeMessage(w, body)
-	if !ok {
-		return
+	if msg, ok := fakeRequest(w, body); ok {
+		fakeWriteJSON(w, fakeAnswer(msg, ""))
 	}
-	if msg.ID == nil {
-		w.WriteHeader(http.StatusAccepted)
-		return
-	}
-	fakeWriteJSON(w, fakeAnswer(msg, ""))
 }
 
 // authorized checks the bearer token and answers the refusal itself.

@@ -22,13 +22,7 @@ var readyClient = &http.Client{Transport: &http.Transport{DisableKeepAlives: tru
 // 200 and wantName in the answer, so a stranger that took the port does not
 // pass. The session it opened, if any, is deleted again.
 func checkInitialize(ctx context.Context, url, wantName string) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, strings.NewReader(initializeBody))
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Accept", "application/json, text/event-stream")
-	resp, err := readyClient.Do(req)
+	resp, err := postInitialize(ctx, url)
 	if err != nil {
 		return err
 	}
@@ -83,13 +77,7 @@ func checkSSEEndpoint(ctx context.Context, url string) error {
 // checkUnauthorized POSTs initialize without a credential and wants 401 with
 // a WWW-Authenticate that points at protected resource metadata.
 func checkUnauthorized(ctx context.Context, url string) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, strings.NewReader(initializeBody))
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Accept", "application/json, text/event-stream")
-	resp, err := readyClient.Do(req)
+	resp, err := postInitialize(ctx, url)
 	if err != nil {
 		return err
 	}
@@ -117,4 +105,16 @@ func checkGetOK(ctx context.Context, url string) error {
 		return fmt.Errorf("GET %s: %s", url, resp.Status)
 	}
 	return nil
+}
+
+// postInitialize POSTs initialize, with no credential, as a Streamable
+// HTTP client would.
+func postInitialize(ctx context.Context, url string) (*http.Response, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, strings.NewReader(initializeBody))
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "application/json, text/event-stream")
+	return readyClient.Do(req)
 }
