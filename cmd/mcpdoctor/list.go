@@ -36,7 +36,7 @@ as read, its timeouts and its problems.`,
   mcpdoctor list --json | jq '.[] | {name, auth_status, healthy}'
   mcpdoctor list --no-probe --config ./config.toml`,
 		Args: cobra.NoArgs,
-		RunE: func(*cobra.Command, []string) error { return listRun(a, opts) },
+		RunE: runE(func([]string) error { return listRun(a, opts) }),
 	}
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print a JSON array, one object per server (the stable contract)")
 	cmd.Flags().BoolVar(&opts.NoProbe, "no-probe", false, "only read the config: start and contact nothing")
@@ -115,7 +115,8 @@ func (a *app) probeOptions(timeout time.Duration) probe.Options {
 	return opts
 }
 
-// tokenStore opens the OAuth token store `login` writes and probes read.
+// tokenStore opens the OAuth token store `login` writes and probes read,
+// and teaches the redactor every token and client secret it holds.
 func (a *app) tokenStore() (*tokens.Store, error) {
 	if a.tokens == nil {
 		path, err := tokens.DefaultPath(a.io.Getenv)
@@ -123,6 +124,11 @@ func (a *app) tokenStore() (*tokens.Store, error) {
 			return nil, err
 		}
 		a.tokens = tokens.Open(path)
+		if entries, err := a.tokens.Entries(); err == nil {
+			for _, e := range entries {
+				a.red.Add(e.Secrets()...)
+			}
+		}
 	}
 	return a.tokens, nil
 }
@@ -147,19 +153,10 @@ func (p *progressLine) update(done, total int) {
 	}
 	p.shown = true
 	fmt.Fprintf(p.a.io.Err, "\rprobing servers: %d/%d done", done, total)
-	flush(p.a.io.Err)
 }
 
 func (p *progressLine) done() {
 	if p.shown {
 		fmt.Fprint(p.a.io.Err, "\r\033[K")
-		flush(p.a.io.Err)
-	}
-}
-
-// flush pushes out a partial line held by the redacting writer.
-func flush(w any) {
-	if f, ok := w.(interface{ Flush() error }); ok {
-		_ = f.Flush()
 	}
 }

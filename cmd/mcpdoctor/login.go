@@ -62,7 +62,7 @@ config errors.`,
   mcpdoctor login notion --no-browser --port 8765
   mcpdoctor login notion --scopes "mcp:read mcp:write"`,
 		Args: cobra.ExactArgs(1),
-		RunE: func(_ *cobra.Command, args []string) error { return loginRun(a, args[0], opts) },
+		RunE: runE(func(args []string) error { return loginRun(a, args[0], opts) }),
 	}
 	cmd.Flags().StringSliceVar(&opts.Scopes, "scopes", nil, "the `SCOPES` to ask for, comma- or space-separated (default: from the config or the server)")
 	cmd.Flags().IntVar(&opts.Port, "port", 0, "the loopback `PORT` the browser comes back to (default: a free one)")
@@ -92,28 +92,28 @@ func loginRun(a *app, name string, opts *loginOptions) error {
 	}
 	store, err := a.tokenStore()
 	if err != nil {
-		return &exitError{code: exitUsage, err: err}
+		return configError(err)
 	}
 
 	// Discovery is the probe's: run it as a client with no login would.
-	fmt.Fprintf(a.io.Err, "Probing %s to find its authorization server…\n", name)
+	a.say("Probing %s to find its authorization server…", name)
 	po := a.probeOptions(0)
 	po.OAuthToken = nil
 	res := probe.Run(context.Background(), s, po)
 	a.red.Add(res.Secrets...)
 	info := res.Auth.OAuth
 	if c := res.Auth.Credential; c != nil {
-		return &exitError{code: exitUnhealthy, err: fmt.Errorf("%s is configured with a static credential (%s, via %s) that Codex and mcpdoctor send instead of an OAuth token: remove it from [mcp_servers.%s] to log in with OAuth", name, c.Header, c.Source, name)}
+		return loginError(fmt.Errorf("%s is configured with a static credential (%s, via %s) that Codex and mcpdoctor send instead of an OAuth token: remove it from [mcp_servers.%s] to log in with OAuth", name, c.Header, c.Source, name))
 	}
 	if info == nil || info.AuthorizationEndpoint == "" {
 		msg := fmt.Sprintf("found no OAuth authorization server for %s (auth status %s), so there is nothing to log in to", name, res.Auth.Status)
 		if res.Auth.Hint != "" {
 			msg += "; " + res.Auth.Hint
 		}
-		return &exitError{code: exitUnhealthy, err: errors.New(msg)}
+		return loginError(errors.New(msg))
 	}
 	if !info.Required {
-		fmt.Fprintf(a.io.Err, "Note: %s answered without any credential; logging in anyway, since its origin advertises OAuth.\n", name)
+		a.say("Note: %s answered without any credential; logging in anyway, since its origin advertises OAuth.", name)
 	}
 	scopes, scopesFrom := oauth.ChooseScopes(splitScopes(opts.Scopes), s.Scopes, info.ChallengeScope, info.ScopesSupported)
 	issuer := cmp.Or(info.Issuer, info.AuthorizationServer)
@@ -130,7 +130,7 @@ func loginRun(a *app, name string, opts *loginOptions) error {
 		Port:       opts.Port,
 		Timeout:    opts.Timeout,
 		Open:       func(u string) error { a.showAuthorizationURL(name, u, !opts.NoBrowser, opts.Timeout); return nil },
-		Progress:   func(line string) { fmt.Fprintln(a.io.Err, line) },
+		Progress:   func(line string) { a.say("%s", line) },
 	}
 	result, err := flow.Run(context.Background())
 	if err != nil {
@@ -140,9 +140,9 @@ func loginRun(a *app, name string, opts *loginOptions) error {
 			if oe.Hint != "" {
 				msg += "\nTry: " + oe.Hint
 			}
-			return &exitError{code: exitUnhealthy, err: errors.New(msg)}
+			return loginError(errors.New(msg))
 		}
-		return &exitError{code: exitUnhealthy, err: fmt.Errorf("login to %s failed: %w", name, err)}
+		return loginError(fmt.Errorf("login to %s failed: %w", name, err))
 	}
 	now := time.Now()
 	entry := tokens.Entry{
@@ -152,16 +152,13 @@ func loginRun(a *app, name string, opts *loginOptions) error {
 	entry.SetToken(result.Token, now)
 	a.red.Add(entry.Secrets()...)
 	if err := store.Put(entry); err != nil {
-		return &exitError{code: exitUnhealthy, err: fmt.Errorf("logged in to %s, but the token could not be stored: %w", name, err)}
+		return loginError(fmt.Errorf("logged in to %s, but the token could not be stored: %w", name, err))
 	}
-	outcome := report.Login{
+	outcome := report.NewLogin(report.Login{
 		Name: name, LoggedIn: true, AuthorizationServer: issuer, ClientID: result.ClientID, RegisteredClient: result.Registered,
 		Scopes: scopes, ScopesFrom: scopesFrom, Resource: flow.Resource, ExpiresAt: entry.Expiry,
 		Refreshable: entry.RefreshToken != "", TokenFile: store.Path(),
-	}
-	if outcome.Scopes == nil {
-		outcome.Scopes = []string{}
-	}
+	}, a.red)
 	if opts.JSON {
 		return report.WriteJSON(a.io.Out, outcome)
 	}
@@ -169,21 +166,19 @@ func loginRun(a *app, name string, opts *loginOptions) error {
 	return nil
 }
 
-// showAuthorizationURL prints the URL verbatim (the redactor would blank
-// its state, which the login needs) and opens the browser when asked.
+// showAuthorizationURL prints the URL whole and opens the browser when
+// asked. It holds no credential: its state and code_challenge are what the
+// login needs the browser to carry, so they are deliberately shown.
 func (a *app) showAuthorizationURL(name, url string, browser bool, timeout time.Duration) {
-	if fl, ok := a.io.Err.(interface{ Flush() error }); ok {
-		fl.Flush()
-	}
-	fmt.Fprintf(a.raw.Err, "Open this URL in a browser on this machine to log in to %s:\n\n  %s\n\n", name, url)
+	fmt.Fprintf(a.io.Err, "Open this URL in a browser on this machine to log in to %s:\n\n  %s\n\n", report.Printable(name, false), report.Printable(url, false))
 	if browser {
 		if err := openBrowser(a.io.Getenv, url); err != nil {
-			fmt.Fprintf(a.io.Err, "Could not open a browser (%v); open the URL yourself.\n", err)
+			a.say("Could not open a browser (%v); open the URL yourself.", err)
 		} else {
-			fmt.Fprintln(a.io.Err, "Opened your browser.")
+			a.say("Opened your browser.")
 		}
 	}
-	fmt.Fprintf(a.io.Err, "Waiting up to %s for the browser to come back…\n", timeout)
+	a.say("Waiting up to %s for the browser to come back…", timeout)
 }
 
 // splitScopes accepts --scopes a,b and --scopes "a b".

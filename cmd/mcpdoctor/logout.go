@@ -1,11 +1,13 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/mcpdoctor/mcpdoctor/internal/report"
 	"github.com/mcpdoctor/mcpdoctor/internal/tokens"
 )
 
@@ -24,25 +26,25 @@ Exit status: 0 when a token was removed, 1 when none was stored for NAME,
 2 for usage errors.`,
 		Example: `  mcpdoctor logout notion`,
 		Args:    cobra.ExactArgs(1),
-		RunE: func(_ *cobra.Command, args []string) error {
+		RunE: runE(func(args []string) error {
 			name := args[0]
 			store, err := a.tokenStore()
 			if err != nil {
-				return &exitError{code: exitUsage, err: err}
+				return configError(err)
 			}
 			n, err := store.Delete(name)
 			if err != nil {
-				return &exitError{code: exitUnhealthy, err: err}
+				return loginError(err)
 			}
 			if n == 0 {
 				msg := fmt.Sprintf("no OAuth token is stored for %q in %s", name, store.Path())
 				if entries, err := store.Entries(); err == nil && len(entries) > 0 {
 					msg += "; stored: " + strings.Join(tokens.Names(entries), ", ")
 				}
-				return &exitError{code: exitUnhealthy, err: fmt.Errorf("%s", msg)}
+				return loginError(errors.New(msg))
 			}
-			fmt.Fprintf(a.io.Out, "Logged out of %s: removed its stored OAuth token from %s.\n", name, store.Path())
+			fmt.Fprintf(a.io.Out, "Logged out of %s: removed its stored OAuth token from %s.\n", report.Printable(name, false), report.Printable(store.Path(), false))
 			return nil
-		},
+		}),
 	}
 }

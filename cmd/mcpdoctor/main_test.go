@@ -1,11 +1,13 @@
 package main
 
 import (
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"os"
 	"os/exec"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
@@ -14,6 +16,7 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/mcpdoctor/mcpdoctor/internal/mcptest"
+	"github.com/mcpdoctor/mcpdoctor/internal/schematest"
 	"github.com/mcpdoctor/mcpdoctor/internal/tokens"
 )
 
@@ -66,7 +69,8 @@ func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir:           "testdata/script",
 		UpdateScripts: *update,
-		Cmds:          map[string]func(*testscript.TestScript, bool, []string){"exits": cmdExits, "expand": cmdExpand, "notokens": cmdNoTokens},
+		Cmds: map[string]func(*testscript.TestScript, bool, []string){"exits": cmdExits, "expand": cmdExpand, "notokens": cmdNoTokens,
+			"jsonvalid": cmdJSONValid, "schema": cmdSchema, "json": cmdJSON},
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("HOME", env.WorkDir+"/home")
 			env.Setenv("CODEX_HOME", "")
@@ -150,4 +154,128 @@ func cmdNoTokens(ts *testscript.TestScript, neg bool, args []string) {
 			}
 		}
 	}
+}
+
+// cmdJSONValid checks that the last command's stdout is exactly one JSON
+// document: "jsonvalid".
+func cmdJSONValid(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 0 {
+		ts.Fatalf("usage: jsonvalid")
+	}
+	if _, err := schematest.Parse([]byte(ts.ReadFile("stdout"))); err != nil {
+		ts.Fatalf("stdout: %v", err)
+	}
+}
+
+// cmdSchema checks that the last command's stdout is one JSON document
+// valid against the named schema of schema/: "schema list", "schema error".
+func cmdSchema(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 1 {
+		ts.Fatalf("usage: schema NAME")
+	}
+	err := schematest.Validate(args[0], []byte(ts.ReadFile("stdout")))
+	switch {
+	case neg && err == nil:
+		ts.Fatalf("stdout is valid against %s, want it not to be", args[0])
+	case !neg && err != nil:
+		ts.Fatalf("stdout: %v", err)
+	}
+}
+
+// cmdJSON matches a value in the last command's stdout, parsed as JSON:
+// "json .auth_status none" compares the value at the path with WANT (a
+// JSON literal such as true, 3 or "x", else a plain string); with no WANT
+// it checks that the path exists. A path is made of .name and [index]
+// steps; [*] matches when any element does. "! json" inverts.
+func cmdJSON(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) < 1 || len(args) > 2 {
+		ts.Fatalf("usage: json PATH [WANT]")
+	}
+	doc, err := schematest.Parse([]byte(ts.ReadFile("stdout")))
+	if err != nil {
+		ts.Fatalf("stdout: %v", err)
+	}
+	steps, err := parseJSONPath(args[0])
+	if err != nil {
+		ts.Fatalf("json: %v", err)
+	}
+	var want any
+	if len(args) == 2 {
+		if err := json.Unmarshal([]byte(args[1]), &want); err != nil {
+			want = args[1]
+		}
+	}
+	found := jsonMatch(doc, steps, len(args) == 2, want)
+	switch {
+	case neg && found:
+		ts.Fatalf("stdout has %s %s", args[0], strings.Join(args[1:], " "))
+	case !neg && !found:
+		ts.Fatalf("stdout lacks %s %s", args[0], strings.Join(args[1:], " "))
+	}
+}
+
+func parseJSONPath(path string) ([]string, error) {
+	var steps []string
+	for path != "" {
+		switch {
+		case strings.HasPrefix(path, "."):
+			end := strings.IndexAny(path[1:], ".[")
+			if end < 0 {
+				end = len(path) - 1
+			}
+			if end > 0 {
+				steps = append(steps, path[1:end+1])
+			}
+			path = path[end+1:]
+		case strings.HasPrefix(path, "["):
+			end := strings.IndexByte(path, ']')
+			if end < 0 {
+				return nil, fmt.Errorf("unclosed [ in %q", path)
+			}
+			steps = append(steps, path[:end+1])
+			path = path[end+1:]
+		default:
+			return nil, fmt.Errorf("a path starts with . or [, not %q", path)
+		}
+	}
+	return steps, nil
+}
+
+func jsonMatch(v any, steps []string, compare bool, want any) bool {
+	if len(steps) == 0 {
+		if !compare {
+			return true
+		}
+		if n, ok := v.(json.Number); ok {
+			f, _ := n.Float64()
+			v = f
+		}
+		return reflect.DeepEqual(v, want)
+	}
+	step, rest := steps[0], steps[1:]
+	if strings.HasPrefix(step, "[") {
+		arr, ok := v.([]any)
+		if !ok {
+			return false
+		}
+		if step == "[*]" {
+			for _, e := range arr {
+				if jsonMatch(e, rest, compare, want) {
+					return true
+				}
+			}
+			return false
+		}
+		i, err := strconv.Atoi(step[1 : len(step)-1])
+		if err != nil || i < 0 || i >= len(arr) {
+			return false
+		}
+		return jsonMatch(arr[i], rest, compare, want)
+	}
+	obj, ok := v.(map[string]any)
+	if !ok {
+		return false
+	}
+	e, ok := obj[step]
+	return ok && jsonMatch(e, rest, compare, want)
 }

@@ -38,13 +38,13 @@ not started).`,
   mcpdoctor report docs --out docs-report.md
   mcpdoctor report --json`,
 		Args: cobra.MaximumNArgs(1),
-		RunE: func(_ *cobra.Command, args []string) error {
+		RunE: runE(func(args []string) error {
 			name := ""
 			if len(args) == 1 {
 				name = args[0]
 			}
 			return reportRun(a, name, opts)
-		},
+		}),
 	}
 	cmd.Flags().StringVarP(&opts.Out, "out", "o", "", "write the report to `FILE` instead of stdout")
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "write the same content as one JSON document")
@@ -79,13 +79,10 @@ func reportRun(a *app, name string, opts *reportOptions) error {
 	if opts.Out != "" {
 		file, err := os.Create(opts.Out)
 		if err != nil {
-			return &exitError{code: exitUsage, err: fmt.Errorf("cannot write the report: %w", err)}
+			return usageError("cannot write the report: %w", err)
 		}
 		defer file.Close()
-		// The file gets the same redaction as the terminal.
-		rw := a.red.Writer(file)
-		defer rw.Flush()
-		w = rw
+		w = file
 	}
 	if opts.JSON {
 		err = report.WriteJSON(w, br)

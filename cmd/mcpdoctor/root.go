@@ -3,28 +3,33 @@ package main
 import (
 	"errors"
 	"fmt"
+	"runtime/debug"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/mcpdoctor/mcpdoctor/internal/config"
 	"github.com/mcpdoctor/mcpdoctor/internal/redact"
+	"github.com/mcpdoctor/mcpdoctor/internal/report"
 	"github.com/mcpdoctor/mcpdoctor/internal/tokens"
 )
 
-// Exit statuses (DESIGN.md): 0 all healthy, 1 something is not, 2 usage or
-// config errors.
+// Exit statuses: 0 all healthy, 1 something is not, 2 usage or config
+// errors, 3 mcpdoctor's own failure (a bug to report).
 const (
 	exitOK        = 0
 	exitUnhealthy = 1
 	exitUsage     = 2
+	exitInternal  = 3
 )
 
-// exitError carries an exit status up to run. An empty message means the
-// command has already said everything.
+// exitError carries an exit status and an error category (report.ErrorUsage
+// and the others) up to run. An empty message means the command has
+// already said everything.
 type exitError struct {
-	code int
-	err  error
+	code     int
+	category string
+	err      error
 }
 
 func (e *exitError) Error() string {
@@ -37,61 +42,120 @@ func (e *exitError) Error() string {
 func (e *exitError) Unwrap() error { return e.err }
 
 func usageError(format string, args ...any) error {
-	return &exitError{code: exitUsage, err: fmt.Errorf(format, args...)}
+	return &exitError{code: exitUsage, category: report.ErrorUsage, err: fmt.Errorf(format, args...)}
+}
+
+func configError(err error) error {
+	return &exitError{code: exitUsage, category: report.ErrorConfig, err: err}
+}
+
+// loginError is a login or logout that did not happen: status 1, like an
+// unhealthy server.
+func loginError(err error) error {
+	return &exitError{code: exitUnhealthy, category: report.ErrorLogin, err: err}
 }
 
 // silentFailure ends the command with status 1 after it printed its result.
 var silentFailure = &exitError{code: exitUnhealthy}
 
 // app is what every command shares: the streams and the run's redactor,
-// which grows as config and probes reveal secrets.
+// which learns the secrets of the config, the environment, the token file
+// and the probes before anything about them is printed. Output is redacted
+// where each view is built (internal/report); nothing rewrites the streams.
 type app struct {
 	io         *IOStreams
 	red        *redact.Redactor
 	configPath string
-	// raw are the streams before redaction, for the one thing that must
-	// reach the user verbatim: the authorization URL of a login, whose
-	// state and code_challenge a redactor would blank. It carries no
-	// credential.
-	raw *IOStreams
 	// tokens is the OAuth token store, opened on first use.
 	tokens *tokens.Store
 }
 
-func run(args []string, streams *IOStreams) int {
-	a := &app{io: streams, raw: streams, red: redact.New()}
-	// Everything the commands print passes through the redactor, errors
-	// included: no renderer can forget it.
-	out, errOut := a.red.Writer(streams.Out), a.red.Writer(streams.Err)
-	a.io = &IOStreams{In: streams.In, Out: out, Err: errOut, OutTTY: streams.OutTTY, ErrTTY: streams.ErrTTY,
-		Getenv: streams.Getenv, LookupEnv: streams.LookupEnv}
-	defer out.Flush()
-	defer errOut.Flush()
-
+func run(args []string, streams *IOStreams) (code int) {
+	a := &app{io: streams, red: redact.New()}
 	root := newRootCmd(a)
 	root.SetArgs(args)
-	root.SetOut(out)
-	root.SetErr(errOut)
-	err := root.Execute()
+	root.SetOut(streams.Out)
+	root.SetErr(streams.Err)
+	var cmd *cobra.Command
+	defer func() {
+		// A bug must still end in a clear message and, under --json, in one
+		// valid document.
+		if p := recover(); p != nil {
+			fmt.Fprintf(streams.Err, "%s\n", debug.Stack())
+			code = a.fail(cmd, args, &exitError{code: exitInternal, category: report.ErrorInternal, err: fmt.Errorf("internal error: %v", p)})
+		}
+	}()
+	cmd, err := root.ExecuteC()
 	if err == nil {
 		return exitOK
 	}
-	code := exitUnhealthy
+	return a.fail(cmd, args, err)
+}
+
+// fail reports the error that ended a command and returns its exit status.
+// Under --json, stdout gets one error document; the message goes to stderr
+// in every case.
+func (a *app) fail(cmd *cobra.Command, args []string, err error) int {
+	code, category := exitUsage, report.ErrorUsage
 	var ee *exitError
 	if errors.As(err, &ee) {
-		code = ee.code
-	} else {
-		// Cobra's own errors (unknown command, bad flag, wrong arguments)
-		// are usage errors.
-		code = exitUsage
+		code, category = ee.code, ee.category
 	}
-	if msg := err.Error(); msg != "" {
-		fmt.Fprintln(errOut, "mcpdoctor: "+msg)
-		if code == exitUsage && isCobraUsage(msg) {
-			fmt.Fprintln(errOut, "Run 'mcpdoctor --help' for usage.")
+	// Otherwise, Cobra's own errors (unknown command, bad flag, wrong
+	// arguments) are usage errors.
+	msg := err.Error()
+	if msg == "" {
+		return code
+	}
+	if jsonRequested(cmd, args) {
+		if werr := report.WriteJSON(a.io.Out, report.NewError(msg, category, code, a.red)); werr != nil {
+			code = exitInternal
 		}
 	}
+	report.ErrorText(a.io.Err, msg, a.red)
+	if category == report.ErrorUsage && isCobraUsage(msg) {
+		fmt.Fprintln(a.io.Err, "Run 'mcpdoctor --help' for usage.")
+	}
 	return code
+}
+
+// jsonRequested says whether the user asked for JSON: the command's --json
+// flag as parsed, or, when parsing stopped before it, --json among the
+// arguments.
+func jsonRequested(cmd *cobra.Command, args []string) bool {
+	if cmd != nil {
+		if f := cmd.Flags().Lookup("json"); f != nil && f.Changed {
+			return f.Value.String() == "true"
+		}
+	}
+	for _, arg := range args {
+		if arg == "--" {
+			break
+		}
+		if arg == "--json" || arg == "--json=true" {
+			return true
+		}
+	}
+	return false
+}
+
+// say prints a line for the person at the terminal, on stderr, redacted as
+// text and with its control characters shown as escapes.
+func (a *app) say(format string, args ...any) {
+	fmt.Fprintln(a.io.Err, report.Printable(a.red.Text(fmt.Sprintf(format, args...)), true))
+}
+
+// runE adapts a command's work to Cobra: an error that is not an exitError
+// is mcpdoctor's own failure, not the user's.
+func runE(f func(args []string) error) func(*cobra.Command, []string) error {
+	return func(_ *cobra.Command, args []string) error {
+		err := f(args)
+		var ee *exitError
+		if err != nil && !errors.As(err, &ee) {
+			return &exitError{code: exitInternal, category: report.ErrorInternal, err: err}
+		}
+		return err
+	}
 }
 
 func isCobraUsage(msg string) bool {
@@ -117,7 +181,9 @@ The config is found as Codex finds it: --config FILE, else
 $CODEX_HOME/config.toml, else ~/.codex/config.toml.
 
 Exit status: 0 when every enabled server is healthy (or the config is valid),
-1 when one is not, 2 for usage or config errors.`,
+1 when one is not, 2 for usage or config errors, 3 when mcpdoctor itself
+failed (a bug: please report it). With --json, every outcome prints one
+JSON document; a failure that is no server's is {"error": {...}}.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Version:       version(),
@@ -125,7 +191,7 @@ Exit status: 0 when every enabled server is healthy (or the config is valid),
 	root.PersistentFlags().StringVar(&a.configPath, "config", "", "the client config `FILE` (default: $CODEX_HOME/config.toml, else ~/.codex/config.toml)")
 	root.SetVersionTemplate("mcpdoctor {{.Version}}\n")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
-		return &exitError{code: exitUsage, err: err}
+		return &exitError{code: exitUsage, category: report.ErrorUsage, err: err}
 	})
 	root.AddCommand(
 		newListCmd(a),
@@ -145,33 +211,21 @@ Exit status: 0 when every enabled server is healthy (or the config is valid),
 func (a *app) loadConfig() (*config.File, error) {
 	path, err := config.Locate(a.configPath, a.io.Getenv)
 	if err != nil {
-		return nil, &exitError{code: exitUsage, err: err}
+		return nil, configError(err)
 	}
 	f, err := config.Load(path)
 	if err != nil {
-		return nil, &exitError{code: exitUsage, err: err}
+		return nil, configError(err)
 	}
 	a.learnSecrets(f)
 	return f, nil
 }
 
-// learnSecrets teaches the redactor every credential the config holds or
+// learnSecrets teaches the redactor every secret the config holds or
 // points to, before anything about the config is printed.
 func (a *app) learnSecrets(f *config.File) {
 	for _, s := range f.Servers {
-		a.red.Add(s.SecretValues()...)
-		vars := []string{s.BearerTokenEnvVar}
-		for _, v := range s.EnvHTTPHeaders {
-			vars = append(vars, v)
-		}
-		for _, v := range vars {
-			if v == "" {
-				continue
-			}
-			if val, ok := a.io.LookupEnv(v); ok {
-				a.red.Add(val)
-			}
-		}
+		a.red.Add(s.Secrets(a.io.LookupEnv)...)
 	}
 }
 
@@ -183,7 +237,7 @@ func (a *app) loadParsedConfig() (*config.File, error) {
 		return nil, err
 	}
 	if p := f.Fatal(); p != nil {
-		return nil, &exitError{code: exitUsage, err: fmt.Errorf("%s (run `mcpdoctor validate` for details)", p)}
+		return nil, configError(fmt.Errorf("%s (run `mcpdoctor validate` for details)", p))
 	}
 	return f, nil
 }

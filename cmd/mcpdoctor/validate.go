@@ -30,7 +30,7 @@ the file cannot be read.`,
 		Example: `  mcpdoctor validate
   mcpdoctor validate --config ./codex/config.toml --static --format github`,
 		Args: cobra.NoArgs,
-		RunE: func(*cobra.Command, []string) error { return validateRun(a, opts) },
+		RunE: runE(func([]string) error { return validateRun(a, opts) }),
 	}
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the result as JSON")
 	cmd.Flags().StringVar(&opts.Format, "format", "text", "output `format`: text, or github for GitHub Actions annotations (::error file=…,line=…::)")

@@ -28,9 +28,9 @@ func newVersionCmd(a *app) *cobra.Command {
 		Use:   "version",
 		Short: "Print mcpdoctor's version, Go version and platform",
 		Args:  cobra.NoArgs,
-		RunE: func(*cobra.Command, []string) error {
+		RunE: runE(func([]string) error {
 			fmt.Fprintf(a.io.Out, "mcpdoctor %s (%s, %s/%s)\n", version(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
 			return nil
-		},
+		}),
 	}
 }

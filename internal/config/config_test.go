@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -370,14 +371,27 @@ func mustServer(t *testing.T, f *File, name string) Server {
 	return s
 }
 
-func TestSecretValuesAreCredentialsOnly(t *testing.T) {
+// TestSecretsCoverEveryPlace: every value the entry holds or points to is
+// a secret, in the forms it is sent in (DESIGN.md, "Secrets never leave").
+func TestSecretsCoverEveryPlace(t *testing.T) {
 	s := Server{
-		Env:         map[string]string{"LOG_LEVEL": "info", "OPENAI_API_KEY": "sk-1", "DB_URL": "Zx81Kq29Lm47Np03Rt65Qa"},
-		HTTPHeaders: map[string]string{"X-Tenant": "acme", "Authorization": "Bearer abc", "X-Custom": "plain"},
+		Env:               map[string]string{"LOG_LEVEL": "info", "OPENAI_API_KEY": "sk-1"},
+		EnvVars:           []EnvVar{{Name: "GITHUB_TOKEN", Source: "local"}, {Name: "UNSET"}},
+		HTTPHeaders:       map[string]string{"X-Tenant": "acme", "Authorization": "Basic YWxpY2U6cGE1NXdvcmQ=", "Accept": "application/json"},
+		EnvHTTPHeaders:    map[string]string{"X-Api-Key": "API_KEY_VAR", "Authorization": "AUTH_VAR"},
+		BearerTokenEnvVar: "BEARER_VAR",
+		URL:               "https://u:pw@h/s/Zx81Kq29Lm47Np03Rt65Qa?config=abc",
+		Args:              []string{"--token", "arg-secret"},
 	}
-	got := s.SecretValues()
-	want := []string{"Zx81Kq29Lm47Np03Rt65Qa", "sk-1", "Bearer abc"}
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("SecretValues = %q, want %q", got, want)
+	env := map[string]string{"GITHUB_TOKEN": "ghp_forwarded", "API_KEY_VAR": "key-from-env", "AUTH_VAR": "Bearer tok-from-env", "BEARER_VAR": "bearer-from-env"}
+	got := s.Secrets(func(k string) (string, bool) { v, ok := env[k]; return v, ok })
+	for _, want := range []string{"info", "sk-1", "ghp_forwarded", "acme", "YWxpY2U6cGE1NXdvcmQ=", "alice:pa55word", "pa55word",
+		"key-from-env", "Bearer tok-from-env", "tok-from-env", "bearer-from-env", "pw", "Zx81Kq29Lm47Np03Rt65Qa", "abc", "arg-secret"} {
+		if !slices.Contains(got, want) {
+			t.Errorf("Secrets lacks %q: %q", want, got)
+		}
+	}
+	if slices.Contains(got, "application/json") {
+		t.Errorf("a standard header's value is no secret: %q", got)
 	}
 }

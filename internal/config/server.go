@@ -143,21 +143,43 @@ func (s Server) Target() string {
 	return s.URL
 }
 
-// SecretValues returns the literal values in the config that must never be
-// printed anywhere: stdio env values and static header values that are
-// named like credentials or look like keys. (Every env value is hidden where
-// the config itself is shown; only these are hunted down in all output, so
-// that LOG_LEVEL = "info" does not blank the word "info" everywhere.)
-// Values that come from the environment are resolved by the probe, which
-// knows what it sent.
-func (s Server) SecretValues() []string {
+// Secrets returns every value of the entry that must never be printed,
+// in the forms it is sent or shown in: the values of env (DESIGN.md: all of
+// them, not only those named like keys) and of env_vars as lookup resolves
+// them; each http_headers value and each env_http_headers and
+// bearer_token_env_var value that lookup resolves, with its credential part
+// (Bearer X → X; Basic → the blob, user:password, password); the URL's user
+// info, query values, fragment and key-like path segments; command-line
+// values that follow credential flags; the OAuth client_id is no secret.
+// The redactor ignores values shorter than redact.MinSecretLen.
+func (s Server) Secrets(lookup func(string) (string, bool)) []string {
 	var out []string
-	for _, m := range []map[string]string{s.Env, s.HTTPHeaders} {
-		for _, k := range slices.Sorted(maps.Keys(m)) {
-			if redact.IsSensitiveHeader(k) || redact.IsSensitiveParam(k) || redact.LooksSecret(m[k]) {
-				out = append(out, m[k])
-			}
+	for _, k := range slices.Sorted(maps.Keys(s.Env)) {
+		out = append(out, s.Env[k])
+	}
+	resolve := func(variable string) (string, bool) {
+		if lookup == nil || variable == "" {
+			return "", false
+		}
+		return lookup(variable)
+	}
+	for _, ev := range s.EnvVars {
+		if v, ok := resolve(ev.Name); ok {
+			out = append(out, v)
 		}
 	}
+	for _, k := range slices.Sorted(maps.Keys(s.HTTPHeaders)) {
+		out = append(out, redact.HeaderSecrets(k, s.HTTPHeaders[k])...)
+	}
+	for _, k := range slices.Sorted(maps.Keys(s.EnvHTTPHeaders)) {
+		if v, ok := resolve(s.EnvHTTPHeaders[k]); ok {
+			out = append(out, redact.HeaderSecrets(k, v)...)
+		}
+	}
+	if v, ok := resolve(s.BearerTokenEnvVar); ok {
+		out = append(out, v)
+	}
+	out = append(out, redact.URLSecrets(s.URL)...)
+	out = append(out, redact.ArgSecrets(s.Args)...)
 	return out
 }

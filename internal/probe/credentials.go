@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/mcpdoctor/mcpdoctor/internal/config"
+	"github.com/mcpdoctor/mcpdoctor/internal/redact"
 )
 
 // credentials are the headers the config asks us to send to an HTTP server,
@@ -22,7 +23,8 @@ type credentials struct {
 	// Missing lists what was configured but could not be sent, as
 	// sentences ("$GITHUB_TOKEN (bearer_token_env_var) is not set").
 	Missing []string
-	// Secrets are the resolved values, for redaction.
+	// Secrets are the resolved values and their credential parts, for
+	// redaction.
 	Secrets []string
 }
 
@@ -35,7 +37,7 @@ func resolveCredentials(s config.Server, lookup func(string) (string, bool)) cre
 	for _, name := range slices.Sorted(maps.Keys(s.HTTPHeaders)) {
 		v := s.HTTPHeaders[name]
 		c.Header.Set(name, v)
-		c.Secrets = append(c.Secrets, v)
+		c.Secrets = append(c.Secrets, redact.HeaderSecrets(name, v)...)
 		if isCredentialHeader(name) && c.Auth == nil {
 			c.Auth = &Credential{Header: http.CanonicalHeaderKey(name), Source: "http_headers", Sent: true}
 		}
@@ -46,7 +48,7 @@ func resolveCredentials(s config.Server, lookup func(string) (string, bool)) cre
 		sent := ok && v != ""
 		if sent {
 			c.Header.Set(name, v)
-			c.Secrets = append(c.Secrets, v)
+			c.Secrets = append(c.Secrets, redact.HeaderSecrets(name, v)...)
 		} else {
 			c.Missing = append(c.Missing, "$"+variable+" (env_http_headers."+name+") is not set, so the "+name+" header was not sent")
 		}

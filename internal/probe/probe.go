@@ -198,7 +198,7 @@ func (p *prober) run(ctx context.Context) {
 		p.res.Secrets = append(p.res.Secrets, p.creds.Secrets...)
 		p.useStoredToken(startup)
 	}
-	p.res.Secrets = append(p.res.Secrets, s.SecretValues()...)
+	p.res.Secrets = append(p.res.Secrets, s.Secrets(p.opts.lookupEnv())...)
 	defer p.close()
 
 	if p.handshake(startup) {

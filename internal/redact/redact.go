@@ -1,19 +1,31 @@
-// Package redact is the one place secrets are removed from what mcpdoctor
-// prints (DESIGN.md, "Secrets never leave"). It works two ways at once:
-// literally, replacing every credential value the run knows (in the forms it
-// takes once JSON- or URL-encoded), and by pattern, for secrets nobody told
-// it about: URL user info, query parameters and path segments that look like
-// keys, Authorization values, sensitive headers and JSON members.
+// Package redact is the one place secrets are taken out of what mcpdoctor
+// prints. It works on values, by kind, before anything is encoded — never on
+// text that is already JSON or Markdown, so it can neither break the output
+// nor eat its syntax:
 //
-// Commands wrap stdout and stderr in a Writer, so no renderer can forget it.
+//   - [Redactor.URL]: user info, every query value, the fragment, and path
+//     segments that look like keys; parameter names stay.
+//   - [Redactor.Header]: by the header's name; for Authorization and
+//     Proxy-Authorization the scheme stays and the credential goes.
+//   - [Redactor.Body]: a JSON document is decoded and walked: members named
+//     like credentials are masked, every other string is redacted as text,
+//     and the document is encoded again.
+//   - [Redactor.Args]: a command line's values that follow credential flags.
+//   - [Redactor.Text]: free text (errors, stderr, hints) gets the known
+//     secrets replaced literally, and the URLs and self-describing tokens
+//     (JSON Web Tokens, GitHub and Slack tokens…) in it masked in place.
+//
+// A Redactor learns the run's secrets as it goes ([Redactor.Add], with
+// [HeaderSecrets] and [URLSecrets] to split a value into the forms it is
+// sent in). Field names, enumerations, numbers and booleans never pass
+// through it; that is the caller's side of the bargain.
 package redact
 
 import (
+	"encoding/base64"
 	"encoding/json"
-	"io"
 	"net/url"
-	"regexp"
-	"sort"
+	"slices"
 	"strings"
 	"sync"
 )
@@ -26,7 +38,8 @@ const Mask = "<redacted>"
 const MinSecretLen = 4
 
 // Redactor knows the literal secrets of one run. The zero value and a nil
-// *Redactor apply the pattern rules only. It is safe for concurrent use.
+// *Redactor know none and still apply the rules of each kind. It is safe for
+// concurrent use.
 type Redactor struct {
 	mu       sync.RWMutex
 	known    map[string]bool
@@ -40,11 +53,21 @@ func New(secrets ...string) *Redactor {
 	return r
 }
 
-// Add teaches the redactor more secrets. Values shorter than MinSecretLen
-// (after trimming space) are ignored.
+// Add teaches the redactor more secrets: each value as it is and trimmed
+// of space, and each line of a value that has several (a PEM key shows up
+// line by line in a log). Values shorter than MinSecretLen are ignored.
 func (r *Redactor) Add(secrets ...string) {
 	if r == nil {
 		return
+	}
+	var values []string
+	for _, s := range secrets {
+		values = append(values, s, strings.TrimSpace(s))
+		if strings.ContainsAny(s, "\r\n") {
+			for _, line := range strings.FieldsFunc(s, func(c rune) bool { return c == '\n' || c == '\r' }) {
+				values = append(values, strings.TrimSpace(line))
+			}
+		}
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -52,11 +75,11 @@ func (r *Redactor) Add(secrets ...string) {
 		r.known = map[string]bool{}
 	}
 	changed := false
-	for _, s := range secrets {
-		if len(strings.TrimSpace(s)) < MinSecretLen {
+	for _, v := range values {
+		if len(strings.TrimSpace(v)) < MinSecretLen || strings.Contains(Mask, v) {
 			continue
 		}
-		for _, form := range encodings(s) {
+		for _, form := range encodings(v) {
 			if !r.known[form] {
 				r.known[form] = true
 				changed = true
@@ -73,11 +96,11 @@ func (r *Redactor) Add(secrets ...string) {
 	// Longest first: strings.Replacer prefers the earlier pair when several
 	// match at one position, so a secret that contains another is masked
 	// whole.
-	sort.Slice(forms, func(i, j int) bool {
-		if len(forms[i]) != len(forms[j]) {
-			return len(forms[i]) > len(forms[j])
+	slices.SortFunc(forms, func(a, b string) int {
+		if len(a) != len(b) {
+			return len(b) - len(a)
 		}
-		return forms[i] < forms[j]
+		return strings.Compare(a, b)
 	})
 	pairs := make([]string, 0, 2*len(forms))
 	for _, f := range forms {
@@ -86,10 +109,16 @@ func (r *Redactor) Add(secrets ...string) {
 	r.replacer = strings.NewReplacer(pairs...)
 }
 
-// encodings are the forms a secret takes in output: as it is, inside a JSON
-// string (with and without HTML escaping), and URL-encoded.
+// Known reports whether s is, or contains, a secret the redactor was taught.
+func (r *Redactor) Known(s string) bool { return r.literal(s) != s }
+
+// encodings are the forms a secret takes where a server may echo it: as it
+// is, inside a JSON string (with and without HTML escaping), URL-encoded,
+// and Base64-encoded (as in a Basic credential).
 func encodings(s string) []string {
-	forms := []string{s, url.QueryEscape(s), url.PathEscape(s)}
+	forms := []string{s, url.QueryEscape(s), url.PathEscape(s),
+		base64.StdEncoding.EncodeToString([]byte(s)), base64.RawStdEncoding.EncodeToString([]byte(s)),
+		base64.URLEncoding.EncodeToString([]byte(s)), base64.RawURLEncoding.EncodeToString([]byte(s))}
 	if b, err := json.Marshal(s); err == nil {
 		forms = append(forms, string(b[1:len(b)-1]))
 	}
@@ -100,14 +129,20 @@ func encodings(s string) []string {
 		j := strings.TrimSpace(sb.String())
 		forms = append(forms, j[1:len(j)-1])
 	}
-	return forms
+	out := forms[:0]
+	for _, f := range forms {
+		if len(f) >= MinSecretLen && !slices.Contains(out, f) {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
-// literal masks the known secrets. Masking can join text into a secret
-// again ("ab" + secret + "cd" where a secret spans the seam), so it repeats
-// until nothing changes, a few rounds at most.
+// literal masks the known secrets. The masks already in s are left whole
+// (a secret such as "dact" must not eat into one), and masking repeats
+// until nothing changes, since it can join text into a secret again.
 func (r *Redactor) literal(s string) string {
-	if r == nil {
+	if r == nil || s == "" {
 		return s
 	}
 	r.mu.RLock()
@@ -117,7 +152,11 @@ func (r *Redactor) literal(s string) string {
 		return s
 	}
 	for range 4 {
-		next := rep.Replace(s)
+		parts := strings.Split(s, Mask)
+		for i, p := range parts {
+			parts[i] = rep.Replace(p)
+		}
+		next := strings.Join(parts, Mask)
 		if next == s {
 			break
 		}
@@ -126,320 +165,30 @@ func (r *Redactor) literal(s string) string {
 	return s
 }
 
-var (
-	urlPattern = regexp.MustCompile(`(?i)\b[a-z][a-z0-9+.\-]*://[^\s"'<>` + "`" + `]+`)
-	// paramPattern finds name=value after ? & or ; even outside a URL
-	// ("GET /callback?code=abc&state=xyz").
-	paramPattern = regexp.MustCompile(`([?&;#])([A-Za-z0-9_.\-\[\]]+)=(<redacted>|[^&#;\s"'<>]*)`)
-	// schemePattern finds credentials after the HTTP auth schemes that carry
-	// one (Digest carries parameters; "Token" is too common a word).
-	schemePattern = regexp.MustCompile(`(?i)\b(bearer|basic)(\s+)([A-Za-z0-9\-._~+/]+=*)`)
-	// headerLine finds "Name: value" lines.
-	headerLine = regexp.MustCompile(`(?m)^([ \t]*)([A-Za-z0-9][A-Za-z0-9\-]*)([ \t]*:[ \t]*)([^\r\n]+)$`)
-	// jsonMember finds "name": "value" pairs.
-	jsonMember = regexp.MustCompile(`"([A-Za-z0-9_\-]+)"(\s*:\s*)"((?:[^"\\]|\\.)*)"`)
-	// envAssignment finds API_KEY=value, as servers print in their logs.
-	envAssignment = regexp.MustCompile(`\b([A-Z][A-Z0-9_]*(?:KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIALS?)[A-Z0-9_]*)=([^\s"']+)`)
-	// jwtPattern finds JSON Web Tokens wherever they are.
-	jwtPattern = regexp.MustCompile(`\beyJ[A-Za-z0-9_\-]{5,}\.[A-Za-z0-9_\-]{5,}\.[A-Za-z0-9_\-]*`)
-)
-
-// proseWord is what follows "Bearer" in a sentence ("its Bearer challenge",
-// "a Bearer token"): a lowercase word, never a credential's shape.
-var proseWord = regexp.MustCompile(`^[a-z]+$`)
-
-// String redacts free text.
-func (r *Redactor) String(s string) string {
+// Text redacts free text: an error message, a line of stderr, a hint, a
+// tool's description. Known secrets are replaced wherever they stand; in
+// the URLs the text holds, user info, query values, fragments and key-like
+// path segments are masked in place; and tokens that say what they are (a
+// JSON Web Token, a GitHub or Slack token) are masked. Nothing else is
+// touched, so the text keeps every character that is not a secret.
+func (r *Redactor) Text(s string) string {
 	if s == "" {
 		return s
 	}
 	s = r.literal(s)
-	s = urlPattern.ReplaceAllStringFunc(s, func(m string) string {
-		// Punctuation that ends a sentence is not part of the URL.
-		trimmed := strings.TrimRight(m, ".,;:!?)]}")
-		return r.URL(trimmed) + m[len(trimmed):]
-	})
-	s = redactLooseParams(s)
-	s = redactSchemes(s)
-	s = headerLine.ReplaceAllStringFunc(s, func(m string) string {
-		sub := headerLine.FindStringSubmatch(m)
-		if !IsSensitiveHeader(sub[2]) || isVariableReference(sub[4]) {
-			return m
-		}
-		return sub[1] + sub[2] + sub[3] + headerMask(sub[2], sub[4])
-	})
-	s = jsonMember.ReplaceAllStringFunc(s, func(m string) string {
-		sub := jsonMember.FindStringSubmatch(m)
-		if !isSensitiveJSONKey(sub[1]) || sub[3] == "" || sub[3] == Mask || isVariableReference(sub[3]) {
-			return m
-		}
-		return `"` + sub[1] + `"` + sub[2] + `"` + headerMask(sub[1], sub[3]) + `"`
-	})
-	s = envAssignment.ReplaceAllString(s, "${1}="+Mask)
-	s = jwtPattern.ReplaceAllString(s, Mask)
+	s = textURLs(s)
+	s = selfDescribingTokens(s)
 	return s
 }
 
-// variableReference is how output names where a value comes from
-// ("$GITHUB_TOKEN", "Bearer $GITHUB_TOKEN"): a name, not a secret.
-var variableReference = regexp.MustCompile(`^(?:[A-Za-z]+ )?\$[A-Za-z_][A-Za-z0-9_]*$`)
-
-func isVariableReference(v string) bool { return variableReference.MatchString(strings.TrimSpace(v)) }
-
-// redactSchemes masks "Bearer abc…" while keeping challenge parameters
-// readable: in `Bearer realm="x", error="invalid_token"` what follows the
-// scheme is an auth-param, not a credential.
-func redactSchemes(s string) string {
-	idx := schemePattern.FindAllStringSubmatchIndex(s, -1)
-	if idx == nil {
-		return s
-	}
-	var b strings.Builder
-	last := 0
-	for _, m := range idx {
-		tokStart, tokEnd := m[6], m[7]
-		tok := s[tokStart:tokEnd]
-		rest := s[tokEnd:]
-		isParam := strings.HasPrefix(strings.TrimLeft(rest, " \t"), "=") ||
-			strings.HasSuffix(tok, "=") && rest != "" && (rest[0] == '"' || isWordByte(rest[0]))
-		if isParam || proseWord.MatchString(tok) {
-			continue
-		}
-		b.WriteString(s[last:tokStart])
-		b.WriteString(Mask)
-		last = tokEnd
-	}
-	b.WriteString(s[last:])
-	return b.String()
-}
-
-func isWordByte(c byte) bool {
-	return c == '_' || c == '-' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
-}
-
-// URL redacts a URL structurally: user info, sensitive query and fragment
-// parameters, path segments that look like keys, and known secrets. The
-// result stays readable: https://example.com/server/<redacted>?key=<redacted>.
-func (r *Redactor) URL(raw string) string {
-	if raw == "" {
-		return raw
-	}
-	u, err := url.Parse(raw)
-	if err != nil || u.Opaque != "" || u.Host == "" && u.Scheme != "" {
-		return r.literalAndParams(raw)
-	}
-	var b strings.Builder
-	if u.Scheme != "" {
-		b.WriteString(u.Scheme + ":")
-	}
-	if u.Host != "" || u.Scheme != "" {
-		b.WriteString("//")
-		if u.User != nil {
-			b.WriteString(Mask + "@")
-		}
-		b.WriteString(u.Host)
-	}
-	segments := strings.Split(u.EscapedPath(), "/")
-	for i, seg := range segments {
-		if plain, err := url.PathUnescape(seg); err == nil && LooksSecret(plain) {
-			segments[i] = Mask
-		}
-	}
-	b.WriteString(strings.Join(segments, "/"))
-	if u.ForceQuery || u.RawQuery != "" {
-		b.WriteString("?" + redactParams(u.RawQuery))
-	}
-	if u.Fragment != "" {
-		b.WriteString("#" + redactParams(u.EscapedFragment()))
-	}
-	return r.literal(b.String())
-}
-
-func (r *Redactor) literalAndParams(s string) string {
-	return redactLooseParams(r.literal(s))
-}
-
-// redactLooseParams masks sensitive name=value pairs wherever they stand
-// after ? & ; or #, inside a URL or not.
-func redactLooseParams(s string) string {
-	return paramPattern.ReplaceAllStringFunc(s, func(m string) string {
-		sub := paramPattern.FindStringSubmatch(m)
-		if IsSensitiveParam(sub[2]) && sub[3] != "" && sub[3] != Mask {
-			return sub[1] + sub[2] + "=" + Mask
-		}
-		return m
-	})
-}
-
-// redactParams masks the values of sensitive name=value pairs in a query or
-// fragment, keeping the rest byte for byte.
-func redactParams(q string) string {
-	parts := strings.Split(q, "&")
-	for i, p := range parts {
-		name, value, _ := strings.Cut(p, "=")
-		if plain, err := url.QueryUnescape(name); err == nil {
-			name = plain
-		}
-		// An empty value hides nothing (and may be followed by a mask an
-		// earlier pass wrote, which must not be masked twice).
-		if value != "" && value != Mask && IsSensitiveParam(name) {
-			parts[i] = p[:strings.IndexByte(p, '=')+1] + Mask
-		}
-	}
-	return strings.Join(parts, "&")
-}
-
-// LooksSecret reports whether a path segment looks like a key rather than a
-// name: long, of token characters only, mixing letters and digits, and
-// varied. "server-everything", "v1" and "2025-06-18" are names;
-// "3f9a6c0e1b2d4a5f8e7c" is not.
-func LooksSecret(seg string) bool {
-	if len(seg) < 20 {
-		return false
-	}
-	var letters, digits int
-	distinct := map[rune]bool{}
-	for _, c := range seg {
-		switch {
-		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z':
-			letters++
-		case c >= '0' && c <= '9':
-			digits++
-		case strings.ContainsRune("-_.~+=", c):
-		default:
-			return false
-		}
-		distinct[c] = true
-	}
-	return letters > 0 && digits > 0 && len(distinct) >= 10
-}
-
-// IsSensitiveParam says whether a query parameter carries a credential:
-// names that say key, token, secret, sig, password or auth, and the OAuth
-// code and state.
-func IsSensitiveParam(name string) bool {
-	n := strings.ToLower(name)
-	switch n {
-	case "code", "state", "pass", "pwd":
-		return true
-	}
-	for _, w := range []string{"key", "token", "secret", "sig", "password", "auth"} {
-		if strings.Contains(n, w) {
-			return true
-		}
-	}
-	return false
-}
-
-// IsSensitiveHeader says whether a header carries a credential:
-// Authorization, Proxy-Authorization, Cookie, Set-Cookie, and names that
-// say key, token, secret, auth, password, signature or credential. The
-// challenge headers (WWW-Authenticate) and Mcp-Session-Id are evidence and
-// stay visible.
-func IsSensitiveHeader(name string) bool {
-	n := strings.ToLower(name)
-	switch n {
-	case "www-authenticate", "proxy-authenticate", "authentication-info", "proxy-authentication-info":
-		return false
-	case "authorization", "proxy-authorization", "cookie", "set-cookie":
-		return true
-	}
-	for _, w := range []string{"key", "token", "secret", "auth", "password", "signature", "credential"} {
-		if strings.Contains(n, w) {
-			return true
-		}
-	}
-	return false
-}
-
-// HeaderValue redacts one header value. For Authorization the scheme stays
-// visible ("Bearer <redacted>"), because which scheme was sent is evidence.
-func (r *Redactor) HeaderValue(name, value string) string {
-	if IsSensitiveHeader(name) {
-		return headerMask(name, value)
-	}
-	return r.String(value)
-}
-
-func headerMask(name, value string) string {
-	n := strings.ToLower(name)
-	if n == "authorization" || n == "proxy-authorization" {
-		if scheme, rest, ok := strings.Cut(strings.TrimSpace(value), " "); ok && strings.TrimSpace(rest) != "" && isToken(scheme) {
-			return scheme + " " + Mask
-		}
-	}
-	return Mask
-}
-
-func isToken(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if !isWordByte(s[i]) {
-			return false
-		}
-	}
-	return s != ""
-}
-
-// isSensitiveJSONKey says whether a JSON member holds a credential. It is
-// narrower than the header rule: metadata documents are full of keys such
-// as token_endpoint and token_endpoint_auth_methods_supported whose values
-// are URLs and lists that must stay readable.
-func isSensitiveJSONKey(key string) bool {
-	n := strings.ToLower(strings.NewReplacer("_", "", "-", "").Replace(key))
-	switch n {
-	case "token", "secret", "password", "passwd", "authorization", "cookie", "setcookie":
-		return true
-	}
-	for _, suffix := range []string{"token", "secret", "password", "apikey", "privatekey", "accesskey"} {
-		if strings.HasSuffix(n, suffix) {
-			return true
-		}
-	}
-	return false
-}
-
-// Writer redacts everything written through it. It holds back a partial
-// line until its newline arrives (or Flush), so a secret split across two
-// writes is still caught.
-type Writer struct {
-	r   *Redactor
-	w   io.Writer
-	mu  sync.Mutex
-	buf []byte
-}
-
-// Writer wraps w.
-func (r *Redactor) Writer(w io.Writer) *Writer { return &Writer{r: r, w: w} }
-
-// Write buffers p and writes out every complete line, redacted.
-func (w *Writer) Write(p []byte) (int, error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	w.buf = append(w.buf, p...)
-	nl := strings.LastIndexByte(string(w.buf), '\n')
-	if nl < 0 {
-		return len(p), nil
-	}
-	out := w.r.String(string(w.buf[:nl+1]))
-	w.buf = append(w.buf[:0], w.buf[nl+1:]...)
-	if _, err := io.WriteString(w.w, out); err != nil {
-		return 0, err
-	}
-	return len(p), nil
-}
-
-// Flush writes out a partial line (a progress line, say), redacted.
-func (w *Writer) Flush() error {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	if len(w.buf) == 0 {
+// Texts redacts each string of ss, in a new slice.
+func (r *Redactor) Texts(ss []string) []string {
+	if ss == nil {
 		return nil
 	}
-	out := w.r.String(string(w.buf))
-	w.buf = w.buf[:0]
-	_, err := io.WriteString(w.w, out)
-	return err
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = r.Text(s)
+	}
+	return out
 }
-
-// Close flushes.
-func (w *Writer) Close() error { return w.Flush() }

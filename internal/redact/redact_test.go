@@ -1,7 +1,7 @@
 package redact
 
 import (
-	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"math/rand"
@@ -18,13 +18,18 @@ func TestURL(t *testing.T) {
 		{"https://user:pw@example.com/mcp", "https://<redacted>@example.com/mcp"},
 		{"http://127.0.0.1:8080/mcp", "http://127.0.0.1:8080/mcp"},
 		{"https://mcp.example.com/server-everything/v1/2025-06-18/sse", "https://mcp.example.com/server-everything/v1/2025-06-18/sse"},
-		{"https://h/cb?code=abc&state=xyz&page=2", "https://h/cb?code=<redacted>&state=<redacted>&page=2"},
-		{"https://h/x?api_key=1&X-Amz-Signature=2&sig=3&Access_Token=4&password=5&authz=6&q=ok",
-			"https://h/x?api_key=<redacted>&X-Amz-Signature=<redacted>&sig=<redacted>&Access_Token=<redacted>&password=<redacted>&authz=<redacted>&q=ok"},
+		// Every query value goes, whatever its name: hosted registries put
+		// keys in ?config=, ?pat=, ?session=.
+		{"https://h/cb?code=abc&state=xyz&page=2", "https://h/cb?code=<redacted>&state=<redacted>&page=<redacted>"},
+		{"https://h/x?config=eyJhcGlLZXkiOiJzay0xIn0%3D&transport=sse", "https://h/x?config=<redacted>&transport=<redacted>"},
+		{"https://h/x?sk-abcdef12345", "https://h/x?<redacted>"},
+		{"https://h/x?empty=&ok", "https://h/x?empty=&<redacted>"},
 		{"https://h/cb#access_token=abc&token_type=bearer", "https://h/cb#access_token=<redacted>&token_type=<redacted>"},
+		{"https://h/cb#section-2", "https://h/cb#<redacted>"},
 		{"https://h/p/tok-abcdef-123456/x", "https://h/p/<redacted>/x"},
-		{"/message?sessionId=5f2c&key=k", "/message?sessionId=5f2c&key=<redacted>"},
+		{"/message?sessionId=5f2c&key=k", "/message?sessionId=<redacted>&key=<redacted>"},
 		{"https://h/.well-known/oauth-protected-resource/mcp", "https://h/.well-known/oauth-protected-resource/mcp"},
+		{"not a url at all", "not a url at all"},
 	}
 	for _, c := range cases {
 		if got := r.URL(c.in); got != c.want {
@@ -33,39 +38,63 @@ func TestURL(t *testing.T) {
 	}
 }
 
-func TestStringPatterns(t *testing.T) {
-	var r *Redactor // nil: patterns only
+// TestTextMasksURLsInPlace: the secret parts of URLs in free text are
+// masked, and every character around them — quotes, backslashes,
+// punctuation — stays.
+func TestTextMasksURLsInPlace(t *testing.T) {
+	var r *Redactor
 	cases := []struct{ in, want string }{
+		{`Post "http://127.0.0.1:9/mcp?token=abc123456": dial tcp 127.0.0.1:9: connect: connection refused`,
+			`Post "http://127.0.0.1:9/mcp?token=<redacted>": dial tcp 127.0.0.1:9: connect: connection refused`},
+		{`see \"https://example.com/a\"`, `see \"https://example.com/a\"`},
+		{`Bearer resource_metadata="https://h/.well-known/oauth-protected-resource?x=1", error="invalid_token"`,
+			`Bearer resource_metadata="https://h/.well-known/oauth-protected-resource?x=<redacted>", error="invalid_token"`},
+		{"see https://h/a?token=abc.", "see https://h/a?token=<redacted>."},
+		{"(at https://u:p@h/a?x=1&y=2#frag)", "(at https://<redacted>@h/a?x=<redacted>&y=<redacted>#<redacted>)"},
+		{"GET http://h/mcp?key=<redacted>&b=2 done", "GET http://h/mcp?key=<redacted>&b=<redacted> done"},
+		{"https://h/server/abcdef0123456789abcdef/mcp", "https://h/server/<redacted>/mcp"},
 		{"POST http://127.0.0.1:8080/mcp initialize → 200 application/json (84 ms)",
 			"POST http://127.0.0.1:8080/mcp initialize → 200 application/json (84 ms)"},
-		{"see https://h/a?token=abc.", "see https://h/a?token=<redacted>."},
-		{"GET /callback?code=abc123&state=xyz HTTP/1.1", "GET /callback?code=<redacted>&state=<redacted> HTTP/1.1"},
-		{"Authorization: Bearer abcdef123456", "Authorization: Bearer <redacted>"},
-		{"  X-Api-Key: k-123456789", "  X-Api-Key: <redacted>"},
-		{"Cookie: a=b; c=d", "Cookie: <redacted>"},
-		{"sent Bearer eyJhbGciOi.xyz to it", "sent Bearer <redacted> to it"},
-		{`WWW-Authenticate: Bearer resource_metadata="https://x/.well-known/oauth-protected-resource"`,
-			`WWW-Authenticate: Bearer resource_metadata="https://x/.well-known/oauth-protected-resource"`},
-		{`Bearer realm="mcp", error="invalid_token", scope="files:read"`, `Bearer realm="mcp", error="invalid_token", scope="files:read"`},
-		{"Mcp-Session-Id: 1868a90c-5a1b", "Mcp-Session-Id: 1868a90c-5a1b"},
-		{"configure a Bearer token in bearer_token_env_var", "configure a Bearer token in bearer_token_env_var"},
-		{"its Bearer challenge: error=invalid_token", "its Bearer challenge: error=invalid_token"},
-		{`{"access_token":"abc","token_type":"Bearer","expires_in":3600,"refresh_token":"def"}`,
-			`{"access_token":"<redacted>","token_type":"Bearer","expires_in":3600,"refresh_token":"<redacted>"}`},
-		{`{"token_endpoint":"https://as/token","token_endpoint_auth_methods_supported":["none"],"max_tokens":5,"keywords":"a"}`,
-			`{"token_endpoint":"https://as/token","token_endpoint_auth_methods_supported":["none"],"max_tokens":5,"keywords":"a"}`},
-		{`{"client_secret": "s3cr3t", "api_key": "k", "password": "p"}`, `{"client_secret": "<redacted>", "api_key": "<redacted>", "password": "<redacted>"}`},
-		{`{"code": "bearer_token_unsupported", "key": "url", "auth_status": "none"}`, `{"code": "bearer_token_unsupported", "key": "url", "auth_status": "none"}`},
-		{`"Authorization": "Bearer $TODO_TOKEN"`, `"Authorization": "Bearer $TODO_TOKEN"`},
-		{`"Authorization": "Bearer abcdefgh"`, `"Authorization": "Bearer <redacted>"`},
-		{"fatal: OPENAI_API_KEY=sk-123456 rejected", "fatal: OPENAI_API_KEY=<redacted> rejected"},
-		{"jwt eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl here", "jwt <redacted> here"},
-		{"", ""},
-		{"GET http://h/mcp?key=<redacted> and ?token=&x=1", "GET http://h/mcp?key=<redacted> and ?token=&x=1"},
 	}
 	for _, c := range cases {
-		if got := r.String(c.in); got != c.want {
-			t.Errorf("String(%q)\n got %q\nwant %q", c.in, got, c.want)
+		if got := r.Text(c.in); got != c.want {
+			t.Errorf("Text(%q)\n got %q\nwant %q", c.in, got, c.want)
+		}
+	}
+}
+
+// TestTextKeepsEvidence: what is no secret stays readable, whatever it
+// looks like.
+func TestTextKeepsEvidence(t *testing.T) {
+	r := New("sk-live-0123456789")
+	for _, in := range []string{
+		`WWW-Authenticate: Bearer error="invalid_token", error_description="expired", scope="files:read"`,
+		"bearer_token",
+		"Author: Jane",
+		"Keyboard: US",
+		`Configure with "DOCS_API_KEY=your-key"`,
+		`{"enabled": true, "type": "streamable_http"}`,
+		"Mcp-Session-Id: 1868a90c-5a1b",
+		"configure a Bearer token in bearer_token_env_var",
+		"its Bearer challenge: error=invalid_token",
+	} {
+		if got := r.Text(in); got != in {
+			t.Errorf("Text(%q) = %q, want it unchanged", in, got)
+		}
+	}
+}
+
+func TestTextSelfDescribingTokens(t *testing.T) {
+	var r *Redactor
+	cases := map[string]string{
+		"jwt eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl here": "jwt <redacted> here",
+		"token ghp_0123456789abcdefghijABCDEFGHIJ012345 end":         "token <redacted> end",
+		"key=sk-proj-abcdefghijklmnopqrstuvwx":                       "key=<redacted>",
+		"AKIAIOSFODNN7EXAMPLE is an id":                              "<redacted> is an id",
+	}
+	for in, want := range cases {
+		if got := r.Text(in); got != want {
+			t.Errorf("Text(%q) = %q, want %q", in, got, want)
 		}
 	}
 }
@@ -74,50 +103,169 @@ func TestKnownSecretsInEveryForm(t *testing.T) {
 	secret := `p&s"w<rd> /x+y`
 	r := New(secret, "ab", " ") // too short: ignored
 	js, _ := json.Marshal(secret)
+	b64 := base64.StdEncoding.EncodeToString([]byte(secret))
 	for _, in := range []string{
 		"plain " + secret,
 		"json " + string(js),
 		"query " + url.QueryEscape(secret),
 		"path " + url.PathEscape(secret),
+		"base64 " + b64,
+		"base64url " + base64.RawURLEncoding.EncodeToString([]byte(secret)),
 	} {
-		if got := r.String(in); strings.Contains(got, "w<rd") || strings.Contains(got, `w\u003crd`) || strings.Contains(got, "w%3Crd") {
-			t.Errorf("String(%q) = %q leaks", in, got)
+		if got := r.Text(in); strings.Contains(got, "w<rd") || strings.Contains(got, `w\u003crd`) || strings.Contains(got, "w%3Crd") || strings.Contains(got, b64[:8]) {
+			t.Errorf("Text(%q) = %q leaks", in, got)
 		}
 	}
-	if got := r.String("ab c"); got != "ab c" {
+	if got := r.Text("ab c"); got != "ab c" {
 		t.Errorf("short values must not be masked: %q", got)
 	}
 }
 
 func TestLongestSecretWins(t *testing.T) {
 	r := New("abcd1234", "abcd1234efgh5678")
-	if got := r.String("x abcd1234efgh5678 y"); got != "x <redacted> y" {
+	if got := r.Text("x abcd1234efgh5678 y"); got != "x <redacted> y" {
 		t.Errorf("got %q", got)
 	}
 }
 
-func TestHeaders(t *testing.T) {
+// TestMultiLineSecret: a PEM key in env shows up line by line in a log.
+func TestMultiLineSecret(t *testing.T) {
+	pem := "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEF\nAASCBKcwggSjAgEAAoIBAQC7\n-----END PRIVATE KEY-----\n"
+	r := New(pem)
+	got := r.Text("error: bad key line AASCBKcwggSjAgEAAoIBAQC7 at 2")
+	if strings.Contains(got, "AASCBKcwggSjAgEAAoIBAQC7") {
+		t.Errorf("a line of a multi-line secret survives: %q", got)
+	}
+}
+
+// TestMaskIsNeverEaten: a mask already in the text stays whole: a secret
+// that would match across its end must not eat into it, and a value that
+// is part of the mask word is no secret (real credentials are not).
+func TestMaskIsNeverEaten(t *testing.T) {
+	r := New("dact", "ted> c1", "sk-real-1234")
+	once := r.Text("a dact b <redacted> c1 sk-real-1234")
+	if once != "a dact b <redacted> c1 <redacted>" {
+		t.Errorf("got %q", once)
+	}
+	if twice := r.Text(once); twice != once {
+		t.Errorf("not idempotent: %q → %q", once, twice)
+	}
+}
+
+func TestHeader(t *testing.T) {
 	for name, want := range map[string]bool{
 		"Authorization": true, "proxy-authorization": true, "Cookie": true, "Set-Cookie": true,
 		"X-Api-Key": true, "X-Auth-Token": true, "X-Client-Secret": true, "X-Goog-Signature": true,
 		"WWW-Authenticate": false, "Mcp-Session-Id": false, "Content-Type": false, "MCP-Protocol-Version": false, "Location": false,
+		"Author": false, "Keyboard": false, "X-Session-Token": true, "Apikey": true,
 	} {
 		if got := IsSensitiveHeader(name); got != want {
 			t.Errorf("IsSensitiveHeader(%q) = %v", name, got)
 		}
 	}
 	r := New()
-	if got := r.HeaderValue("Authorization", "Bearer abc"); got != "Bearer <redacted>" {
-		t.Errorf("Authorization: %q", got)
+	cases := []struct{ name, value, want string }{
+		{"Authorization", "Bearer abc", "Bearer <redacted>"},
+		{"Authorization", "Basic dXNlcjpwYXNz", "Basic <redacted>"},
+		{"Authorization", "abcdef", Mask},
+		{"X-Api-Key", "Bearer abc", Mask},
+		{"Location", "https://h/cb?code=1", "https://h/cb?code=<redacted>"},
+		{"WWW-Authenticate", `Bearer error="invalid_token", resource_metadata="https://h/prm?k=v"`, `Bearer error="invalid_token", resource_metadata="https://h/prm?k=<redacted>"`},
+		{"Content-Type", "application/json", "application/json"},
 	}
-	if got := r.HeaderValue("Authorization", "abcdef"); got != Mask {
-		t.Errorf("schemeless Authorization: %q", got)
+	for _, c := range cases {
+		if got := r.Header(c.name, c.value); got != c.want {
+			t.Errorf("Header(%q, %q) = %q, want %q", c.name, c.value, got, c.want)
+		}
 	}
-	if got := r.HeaderValue("X-Api-Key", "Bearer abc"); got != Mask {
-		t.Errorf("X-Api-Key: %q", got)
+}
+
+func TestHeaderSecrets(t *testing.T) {
+	basic := base64.StdEncoding.EncodeToString([]byte("alice:pa55word"))
+	cases := []struct {
+		name, value string
+		want        []string
+	}{
+		{"Authorization", "Bearer tok-123", []string{"Bearer tok-123", "tok-123"}},
+		{"Authorization", "Basic " + basic, []string{"Basic " + basic, basic, "alice:pa55word", "pa55word"}},
+		{"X-Api-Key", "k-1234", []string{"k-1234"}},
+		{"Accept", "application/json", nil},
 	}
-	if got := r.HeaderValue("Location", "https://h/cb?code=1"); got != "https://h/cb?code=<redacted>" {
-		t.Errorf("Location: %q", got)
+	for _, c := range cases {
+		got := HeaderSecrets(c.name, c.value)
+		if fmt.Sprint(got) != fmt.Sprint(c.want) {
+			t.Errorf("HeaderSecrets(%q, %q) = %q, want %q", c.name, c.value, got, c.want)
+		}
+	}
+}
+
+func TestURLSecrets(t *testing.T) {
+	got := URLSecrets("https://alice:pa55word@h/server/abcdef0123456789abcdef/mcp?pat=ghp_x1&session=s-9&v#frag")
+	for _, want := range []string{"pa55word", "alice:pa55word", base64.StdEncoding.EncodeToString([]byte("alice:pa55word")),
+		"ghp_x1", "s-9", "v", "frag", "abcdef0123456789abcdef"} {
+		if !contains(got, want) {
+			t.Errorf("URLSecrets lacks %q: %q", want, got)
+		}
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func TestBody(t *testing.T) {
+	r := New("true", "sk-echoed-12345")
+	cases := []struct{ in, want string }{
+		// Members by name; order, numbers and literals kept.
+		{`{"access_token":"abc","token_type":"Bearer","expires_in":3600,"refresh_token":"def"}`,
+			`{"access_token":"<redacted>","token_type":"Bearer","expires_in":3600,"refresh_token":"<redacted>"}`},
+		{`{"token_endpoint":"https://as/token","token_endpoint_auth_methods_supported":["none"],"max_tokens":5}`,
+			`{"token_endpoint":"https://as/token","token_endpoint_auth_methods_supported":["none"],"max_tokens":5}`},
+		{`{"client_secret": "s3cr3t", "api_key": "k", "password": "p", "nested": {"credentials": {"user": "u"}}}`,
+			`{"client_secret":"<redacted>","api_key":"<redacted>","password":"<redacted>","nested":{"credentials":{"user":"<redacted>"}}}`},
+		// A secret that is a JSON word is masked in strings, never in the
+		// literal.
+		{`{"enabled":true,"mode":"true"}`, `{"enabled":true,"mode":"<redacted>"}`},
+		// Known secrets and URLs inside strings.
+		{`{"description":"Configure with \"DOCS_API_KEY=your-key\"; echo sk-echoed-12345","url":"https://h/m?k=v"}`,
+			`{"description":"Configure with \"DOCS_API_KEY=your-key\"; echo <redacted>","url":"https://h/m?k=<redacted>"}`},
+		// Nothing to redact: the server's own bytes.
+		{"{ \"jsonrpc\": \"2.0\",\n  \"id\": 1 }", "{ \"jsonrpc\": \"2.0\",\n  \"id\": 1 }"},
+		// An event stream: each data line as JSON.
+		{"event: message\ndata: {\"access_token\":\"x\"}\n\n", "event: message\ndata: {\"access_token\":\"<redacted>\"}\n\n"},
+		// Not JSON (cut off, or HTML): text.
+		{`{"access_token":"abc","echo":"sk-echoed-12345"…`, `{"access_token":"abc","echo":"<redacted>"…`},
+		{`<html>see https://h/?k=v</html>`, `<html>see https://h/?k=<redacted></html>`},
+	}
+	for _, c := range cases {
+		got := r.Body(c.in)
+		if got != c.want {
+			t.Errorf("Body(%q)\n got %q\nwant %q", c.in, got, c.want)
+		}
+		if json.Valid([]byte(c.in)) && !json.Valid([]byte(got)) {
+			t.Errorf("Body(%q) broke the JSON: %q", c.in, got)
+		}
+	}
+}
+
+func TestArgs(t *testing.T) {
+	r := New()
+	args := []string{"-y", "@acme/docs-mcp", "--api-key", "sk-1", "--token=abc", "API_KEY=xyz", "Zx81Kq29Lm47Np03Rt65Qa", "--port", "8080", "--author", "jane"}
+	got := r.Args(args)
+	want := []string{"-y", "@acme/docs-mcp", "--api-key", Mask, "--token=" + Mask, "API_KEY=" + Mask, Mask, "--port", "8080", "--author", "jane"}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("Args = %q\nwant   %q", got, want)
+	}
+	secrets := ArgSecrets(args)
+	for _, s := range []string{"sk-1", "abc", "xyz", "Zx81Kq29Lm47Np03Rt65Qa"} {
+		if !contains(secrets, s) {
+			t.Errorf("ArgSecrets lacks %q: %q", s, secrets)
+		}
 	}
 }
 
@@ -133,34 +281,13 @@ func TestLooksSecret(t *testing.T) {
 	}
 }
 
-func TestWriterCatchesSecretsSplitAcrossWrites(t *testing.T) {
-	secret := "split-secret-0987654321"
-	var out bytes.Buffer
-	w := New(secret).Writer(&out)
-	text := "token is " + secret + "\nnext " + secret[:5]
-	for i := 0; i < len(text); i++ {
-		if _, err := w.Write([]byte{text[i]}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	fmt.Fprint(w, secret[5:]+" done")
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if strings.Contains(out.String(), secret) {
-		t.Errorf("leak: %q", out.String())
-	}
-	if want := "token is <redacted>\nnext <redacted> done"; out.String() != want {
-		t.Errorf("got %q, want %q", out.String(), want)
-	}
-}
-
-// randomSecret draws a secret from a varied alphabet, punctuation included.
+// randomSecret draws a secret from a varied alphabet: punctuation, quotes,
+// backslashes, percent signs, unicode, and now and then a newline or ESC.
 func randomSecret(rng *rand.Rand) string {
-	const alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.~+/=!$%&()*,;:@[]{}|^'\"<>\\ "
+	alphabet := []rune("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.~+/=!$%&()*,;:@[]{}|^'\"<>\\ äé€😀\n\x1b")
 	for {
-		n := MinSecretLen + rng.Intn(61)
-		b := make([]byte, n)
+		n := MinSecretLen + 4 + rng.Intn(57)
+		b := make([]rune, n)
 		for i := range b {
 			b[i] = alphabet[rng.Intn(len(alphabet))]
 		}
@@ -174,70 +301,129 @@ func randomSecret(rng *rand.Rand) string {
 	}
 }
 
-// TestPlantedSecretsNeverSurvive is the property: for random secrets planted
-// where credentials turn up — URLs, headers, JSON bodies, errors, logs —
-// no output of String, URL or Writer contains them.
+// TestPlantedSecretsNeverSurvive is the property: for random secrets
+// planted where credentials turn up, learned the way the commands learn
+// them, no redacted value contains them in any form, a JSON document stays
+// valid, and a second pass changes nothing.
 func TestPlantedSecretsNeverSurvive(t *testing.T) {
 	rng := rand.New(rand.NewSource(1))
-	templates := []func(s string) string{
-		func(s string) string { return "https://" + url.UserPassword("u", s).String() + "@h/mcp" },
-		func(s string) string { return "https://h/mcp?key=" + url.QueryEscape(s) },
-		func(s string) string { return "https://h/" + url.PathEscape(s) + "/mcp" },
-		func(s string) string { return "Authorization: Bearer " + s },
-		func(s string) string { return "X-Api-Key: " + s },
-		func(s string) string { b, _ := json.Marshal(map[string]string{"echo": s}); return string(b) },
-		func(s string) string { return fmt.Sprintf("Post %q: dial tcp: connection refused", "https://h/?t="+s) },
-		func(s string) string { return "stderr: invalid key " + s + " (check config)" },
-		func(s string) string { return s },
-	}
-	for i := 0; i < 2000; i++ {
+	for i := 0; i < 1500; i++ {
 		secret := randomSecret(rng)
-		r := New(secret)
-		for j, tmpl := range templates {
-			in := tmpl(secret)
-			outs := map[string]string{"String": r.String(in), "URL": r.URL(in)}
-			var w bytes.Buffer
-			rw := r.Writer(&w)
-			for k := 0; k < len(in); k += 1 + rng.Intn(7) {
-				end := min(len(in), k+1+rng.Intn(7))
-				rw.Write([]byte(in[k:end]))
-				k = end - 1
-			}
-			rw.Close()
-			outs["Writer"] = w.String()
-			for how, out := range outs {
-				if strings.Contains(out, secret) {
-					t.Fatalf("template %d, %s: secret %q survives in %q", j, how, secret, out)
+		userinfo := "https://" + url.UserPassword("u", secret).String() + "@h/mcp"
+		query := "https://h/mcp?key=" + url.QueryEscape(secret)
+		r := New()
+		r.Add(HeaderSecrets("Authorization", "Bearer "+secret)...)
+		r.Add(URLSecrets(userinfo)...)
+		r.Add(URLSecrets(query)...)
+		body, _ := json.Marshal(map[string]string{"echo": secret, "access_token": "x" + secret})
+		outs := map[string]string{
+			"URL userinfo":  r.URL(userinfo),
+			"URL query":     r.URL(query),
+			"URL path":      r.URL("https://h/" + url.PathEscape(secret) + "/mcp"),
+			"Header":        r.Header("Authorization", "Bearer "+secret),
+			"Header other":  r.Header("X-Echo", "got "+secret),
+			"Body":          r.Body(string(body)),
+			"Text error":    r.Text(fmt.Sprintf("Post %q: dial tcp: connection refused", query)),
+			"Text stderr":   r.Text("stderr: invalid key " + secret + " (check config)"),
+			"Text base64":   r.Text("Basic " + base64.StdEncoding.EncodeToString([]byte("u:"+secret))),
+			"Text JSON":     r.Text(string(body)),
+			"Args":          strings.Join(r.Args([]string{"--token", secret, "x"}), " "),
+			"Text verbatim": r.Text(secret),
+		}
+		for how, out := range outs {
+			for _, form := range []string{secret, url.QueryEscape(secret), base64.StdEncoding.EncodeToString([]byte(secret))} {
+				if strings.Contains(out, form) {
+					t.Fatalf("%s: secret %q survives in %q", how, secret, out)
 				}
 			}
-			// Output passes the redactor more than once (a view, then the
-			// writer): a second pass must change nothing.
-			if again := r.String(outs["String"]); again != outs["String"] {
-				t.Fatalf("template %d: not idempotent:\n%q\n%q", j, outs["String"], again)
+			if again := r.Text(out); how != "Body" && how != "Text JSON" && again != out {
+				t.Fatalf("%s: not idempotent:\n%q\n%q", how, out, again)
 			}
+		}
+		if !json.Valid([]byte(outs["Body"])) {
+			t.Fatalf("Body broke the JSON: %q", outs["Body"])
 		}
 	}
 }
 
-func FuzzRedactString(f *testing.F) {
+func FuzzText(f *testing.F) {
 	f.Add("before ", "sk-live-1234", " after")
 	f.Add(`{"a":"`, `p"w\d`, `"}`)
 	f.Add("https://h/?k=", "abc&def", "")
 	f.Add("", "dact", "re")
 	f.Add("<re", "dacted>", "")
+	f.Add("Post \"http://h/mcp?token=", "abc123", "\": refused")
 	f.Fuzz(func(t *testing.T, pre, secret, post string) {
 		if len(strings.TrimSpace(secret)) < MinSecretLen || strings.TrimSpace(secret) != secret || strings.Contains(Mask, secret) {
 			t.Skip()
 		}
-		out := New(secret).String(pre + secret + post)
+		out := New(secret).Text(pre + secret + post)
 		if strings.Contains(out, secret) {
 			t.Errorf("secret %q survives in %q", secret, out)
 		}
 	})
 }
 
-func ExampleRedactor_String() {
+// FuzzBody: whatever JSON a server sends, its redacted body is still JSON,
+// and a planted secret is gone from its strings.
+func FuzzBody(f *testing.F) {
+	f.Add(`{"a":"x","b":[1,2.5e3,true,null,{"c":"d"}]}`, "sk-live-1234")
+	f.Add(`{"access_token":"t","x":"\u001b[31m"}`, "\u001b[31m")
+	f.Add(`["true","null"]`, "true")
+	f.Fuzz(func(t *testing.T, doc, secret string) {
+		if !json.Valid([]byte(doc)) || len(strings.TrimSpace(secret)) < MinSecretLen || strings.TrimSpace(secret) != secret || strings.Contains(Mask, secret) {
+			t.Skip()
+		}
+		out, ok := New(secret).JSON(doc)
+		trimmed := strings.TrimSpace(doc)
+		if trimmed[0] != '{' && trimmed[0] != '[' {
+			if ok {
+				t.Errorf("a JSON %s is not a document to walk", trimmed)
+			}
+			return
+		}
+		if !ok {
+			t.Fatalf("JSON(%q) refused a valid document", doc)
+		}
+		if !json.Valid([]byte(out)) {
+			t.Fatalf("JSON(%q) = %q, not JSON", doc, out)
+		}
+		var strs []string
+		var walk func(v any)
+		walk = func(v any) {
+			switch x := v.(type) {
+			case string:
+				strs = append(strs, x)
+			case []any:
+				for _, e := range x {
+					walk(e)
+				}
+			case map[string]any:
+				for k, e := range x {
+					strs = append(strs, k)
+					walk(e)
+				}
+			}
+		}
+		var v any
+		_ = json.Unmarshal([]byte(out), &v)
+		walk(v)
+		for _, s := range strs {
+			if strings.Contains(s, secret) {
+				t.Errorf("secret %q survives in %q", secret, out)
+			}
+		}
+	})
+}
+
+func ExampleRedactor_Text() {
 	r := New("sk-live-4f3c2b1a")
-	fmt.Println(r.String("POST https://api.example.com/mcp?key=abc → 401; sent Authorization: Bearer sk-live-4f3c2b1a"))
-	// Output: POST https://api.example.com/mcp?key=<redacted> → 401; sent Authorization: Bearer <redacted>
+	fmt.Println(r.Text(`POST https://api.example.com/mcp?key=abc → 401; sent "sk-live-4f3c2b1a"`))
+	// Output: POST https://api.example.com/mcp?key=<redacted> → 401; sent "<redacted>"
+}
+
+func ExampleRedactor_Body() {
+	r := New()
+	fmt.Println(r.Body(`{"access_token":"eyJ…","token_type":"Bearer","expires_in":3600}`))
+	// Output: {"access_token":"<redacted>","token_type":"Bearer","expires_in":3600}
 }

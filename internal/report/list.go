@@ -12,7 +12,8 @@ import (
 )
 
 // WriteJSON writes v as indented JSON without HTML escaping, so "<redacted>"
-// and "→" read as they are.
+// and "→" read as they are. v is a view, redacted already: nothing stands
+// between the encoder and w.
 func WriteJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
@@ -53,7 +54,7 @@ func probedTable(w io.Writer, entries []Entry, red *redact.Redactor, st Style) {
 	t := table{header: []string{"NAME", "TRANSPORT", "AUTH", "CODEX SAYS", "HEALTH", "TOOLS", "TARGET"}}
 	disagree := false
 	for _, e := range entries {
-		v := View(e, red, Summary)
+		v := forDisplay(View(e, red, Summary))
 		if e.Result == nil {
 			health := cell{text: "disabled", paint: st.Faint}
 			if e.Server.Enabled {
@@ -93,7 +94,7 @@ func probedTable(w io.Writer, entries []Entry, red *redact.Redactor, st Style) {
 func staticTable(w io.Writer, entries []Entry, red *redact.Redactor, st Style) {
 	t := table{header: []string{"NAME", "TRANSPORT", "ENABLED", "STARTUP", "TOOL CALL", "PROBLEMS", "TARGET"}}
 	for _, e := range entries {
-		v := View(e, red, Summary)
+		v := forDisplay(View(e, red, Summary))
 		enabled := cell{text: "yes"}
 		if !v.Enabled {
 			enabled = cell{text: "no", paint: st.Faint}
@@ -115,7 +116,7 @@ func staticTable(w io.Writer, entries []Entry, red *redact.Redactor, st Style) {
 // problems, the failure and what to try, findings.
 func notes(w io.Writer, entries []Entry, red *redact.Redactor, st Style) {
 	for _, e := range entries {
-		v := View(e, red, Summary)
+		v := forDisplay(View(e, red, Summary))
 		var lines []string
 		for _, p := range v.ConfigProblems {
 			lines = append(lines, severityMark(string(p.Severity), st)+" "+problemText(p))

@@ -5,11 +5,14 @@ import (
 	"io"
 	"strings"
 	"time"
+
+	"github.com/mcpdoctor/mcpdoctor/internal/redact"
 )
 
 // Login is what `mcpdoctor login` did, as `login --json` prints it. It
 // names the token file, never a token.
 type Login struct {
+	SchemaVersion       int       `json:"schema_version"`
 	Name                string    `json:"name"`
 	LoggedIn            bool      `json:"logged_in"`
 	AuthorizationServer string    `json:"authorization_server"`
@@ -23,8 +26,22 @@ type Login struct {
 	TokenFile           string    `json:"token_file"`
 }
 
+// NewLogin is the view of a login's outcome, redacted: the URLs by their
+// parts, the rest as text. It never holds a token to begin with.
+func NewLogin(l Login, red *redact.Redactor) Login {
+	l.SchemaVersion = SchemaVersion
+	l.AuthorizationServer, l.Resource = red.URL(l.AuthorizationServer), red.URL(l.Resource)
+	l.ClientID, l.TokenFile, l.ScopesFrom = red.Text(l.ClientID), red.Text(l.TokenFile), red.Text(l.ScopesFrom)
+	l.Scopes = red.Texts(l.Scopes)
+	if l.Scopes == nil {
+		l.Scopes = []string{}
+	}
+	return l
+}
+
 // LoginText prints a login's outcome for a person.
 func LoginText(w io.Writer, l Login, now time.Time) {
+	l = forDisplay(l)
 	fmt.Fprintf(w, "Logged in to %s with %s.\n", l.Name, l.AuthorizationServer)
 	scopes := "none asked for (the authorization server's default)"
 	if len(l.Scopes) > 0 {

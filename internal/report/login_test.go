@@ -9,6 +9,7 @@ import (
 	"github.com/mcpdoctor/mcpdoctor/internal/config"
 	"github.com/mcpdoctor/mcpdoctor/internal/probe"
 	"github.com/mcpdoctor/mcpdoctor/internal/redact"
+	"github.com/mcpdoctor/mcpdoctor/internal/schematest"
 )
 
 func TestExpiry(t *testing.T) {
@@ -72,5 +73,20 @@ Check it: mcpdoctor probe docs
 `
 	if b.String() != want {
 		t.Errorf("LoginText:\n%s\nwant:\n%s", b.String(), want)
+	}
+}
+
+func TestLoginJSONContract(t *testing.T) {
+	l := NewLogin(Login{Name: "docs", LoggedIn: true, AuthorizationServer: "https://as.example/?tenant=t-1", ClientID: "c-1",
+		Resource: "https://docs.example/mcp", TokenFile: "/tmp/tokens.json"}, redact.New())
+	var b bytes.Buffer
+	if err := WriteJSON(&b, l); err != nil {
+		t.Fatal(err)
+	}
+	if err := schematest.Validate("login", b.Bytes()); err != nil {
+		t.Fatalf("%v\n%s", err, b.String())
+	}
+	if strings.Contains(b.String(), "t-1") {
+		t.Errorf("a query value of the authorization server's URL survives: %s", b.String())
 	}
 }

@@ -27,8 +27,9 @@ type About struct {
 // BugReport is `report --json`: the same content as the Markdown, as one
 // document.
 type BugReport struct {
-	Mcpdoctor About          `json:"mcpdoctor"`
-	Servers   []ServerReport `json:"servers"`
+	SchemaVersion int            `json:"schema_version"`
+	Mcpdoctor     About          `json:"mcpdoctor"`
+	Servers       []ServerReport `json:"servers"`
 }
 
 // ServerReport is one server's part of a bug report: the contract object
@@ -36,15 +37,15 @@ type BugReport struct {
 // ignores.
 type ServerReport struct {
 	Server
-	ConfigEntry string   `json:"config_entry"`
+	ConfigEntry string   `json:"config_entry" display:"block"`
 	IgnoredKeys []string `json:"ignored_keys,omitempty"`
 	WhatToTry   []string `json:"what_to_try,omitempty"`
 }
 
 // NewBugReport builds the report for entries, redacted.
 func NewBugReport(about About, entries []Entry, red *redact.Redactor) BugReport {
-	about.ConfigPath = red.String(about.ConfigPath)
-	br := BugReport{Mcpdoctor: about}
+	about.ConfigPath = red.Text(about.ConfigPath)
+	br := BugReport{SchemaVersion: SchemaVersion, Mcpdoctor: about, Servers: []ServerReport{}}
 	for _, e := range entries {
 		v := View(e, red, Full)
 		br.Servers = append(br.Servers, ServerReport{
@@ -59,19 +60,23 @@ func NewBugReport(about About, entries []Entry, red *redact.Redactor) BugReport 
 
 // Markdown writes the report so that it can be attached to an issue as it
 // is: GitHub renders the tables, the <details> blocks and the code fences.
+// What a server or a config sent is escaped, or fenced, so that it cannot
+// add a link, HTML or a heading to the report; its control characters are
+// shown as escapes.
 func Markdown(w io.Writer, br BugReport) {
+	br = forDisplay(br)
 	m := &mdWriter{w: w}
 	a := br.Mcpdoctor
 	names := make([]string, len(br.Servers))
 	for i, s := range br.Servers {
-		names[i] = s.Name
+		names[i] = esc(s.Name)
 	}
 	m.line("# mcpdoctor report: " + strings.Join(names, ", "))
 	m.line("")
 	m.line("| | |")
 	m.line("|---|---|")
-	m.row("mcpdoctor", fmt.Sprintf("%s (%s, %s/%s)", a.Version, a.GoVersion, a.OS, a.Arch))
-	m.row("config", "`"+a.ConfigPath+"`")
+	m.row("mcpdoctor", esc(fmt.Sprintf("%s (%s, %s/%s)", a.Version, a.GoVersion, a.OS, a.Arch)))
+	m.row("config", code(a.ConfigPath))
 	for _, s := range br.Servers {
 		m.server(s)
 	}
@@ -81,11 +86,44 @@ type mdWriter struct{ w io.Writer }
 
 func (m *mdWriter) line(s string) { fmt.Fprintln(m.w, s) }
 
+// row writes a table row of cells that are already Markdown; a pipe in
+// one would end the cell, so it is escaped here, code spans included (GFM
+// reads "\|" as "|" there too).
 func (m *mdWriter) row(cells ...string) {
 	for i, c := range cells {
 		cells[i] = strings.ReplaceAll(strings.ReplaceAll(c, "|", `\|`), "\n", " ")
 	}
 	m.line("| " + strings.Join(cells, " | ") + " |")
+}
+
+// esc escapes text for Markdown prose: the characters that start code,
+// links, images, HTML and character references are backslash-escaped
+// (CommonMark: any ASCII punctuation may be), so the text reads as it was
+// sent and does nothing else. (Our own lines decide where a heading, list
+// or quote starts: the text never begins a line, and its newlines were
+// escaped before.)
+func esc(s string) string {
+	var b strings.Builder
+	for _, c := range s {
+		if strings.ContainsRune("\\`[]<&", c) {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}
+
+// code writes s as an inline code span whose backticks cannot be closed by
+// its content (CommonMark, "Code spans").
+func code(s string) string {
+	fence := "`"
+	for strings.Contains(s, fence) {
+		fence += "`"
+	}
+	if strings.HasPrefix(s, "`") || strings.HasSuffix(s, "`") {
+		s = " " + s + " "
+	}
+	return fence + s + fence
 }
 
 // fence writes a code block whose fence cannot be closed by its content.
@@ -117,7 +155,7 @@ func (m *mdWriter) collapsible(summary, lang, body string) {
 
 func (m *mdWriter) server(s ServerReport) {
 	m.line("")
-	m.line("## " + s.Name)
+	m.line("## " + esc(s.Name))
 	m.line("")
 	m.line("| | |")
 	m.line("|---|---|")
@@ -125,8 +163,8 @@ func (m *mdWriter) server(s ServerReport) {
 	if s.Transport.Configured != "" {
 		transport += " (configured as " + s.Transport.Configured + ")"
 	}
-	m.row("transport", transport)
-	m.row("target", "`"+target(s.Server)+"`")
+	m.row("transport", esc(transport))
+	m.row("target", code(target(s.Server)))
 	m.row("enabled", strconv.FormatBool(s.Enabled))
 	health := "not probed"
 	if s.Healthy != nil {
@@ -134,36 +172,33 @@ func (m *mdWriter) server(s ServerReport) {
 		if !*s.Healthy {
 			health = "**failed**"
 			if s.Failure != nil {
-				health += fmt.Sprintf(": %s failed (%s)", s.Failure.Stage, s.Failure.Category)
+				health += esc(fmt.Sprintf(": %s failed (%s)", s.Failure.Stage, s.Failure.Category))
 			}
 		}
 	}
 	m.row("health", health)
 	if s.AuthStatus != "" {
-		auth := "`" + s.AuthStatus + "`"
+		auth := code(s.AuthStatus)
 		if state := loginState(s.Server); state != "" {
-			auth += ", " + state
+			auth += ", " + esc(state)
 		}
 		if s.Credential != nil {
-			auth += fmt.Sprintf(" (%s from %s)", s.Credential.Header, s.Credential.Source)
+			auth += esc(fmt.Sprintf(" (%s from %s)", s.Credential.Header, s.Credential.Source))
 		}
 		m.row("auth_status", auth)
 	}
 	if s.CodexAuthStatus != "" {
-		codex := "`" + s.CodexAuthStatus + "`"
+		codex := code(s.CodexAuthStatus)
 		if CodexDisagrees(s.CodexAuthStatus, s.AuthStatus) {
 			codex += " — differs from what the server did"
 		}
 		if s.CodexAuthReason != "" {
-			codex += "; " + s.CodexAuthReason
+			codex += "; " + esc(s.CodexAuthReason)
 		}
 		m.row("codex_auth_status", codex)
 	}
-	if s.Server.Server != nil {
-		info := s.Server.Server
-		m.row("server", fmt.Sprintf("%s %s, protocol %s", info.Name, info.Version, info.ProtocolVersion))
-	}
-	if s.Server.Server != nil {
+	if info := s.Server.Server; info != nil {
+		m.row("server", esc(fmt.Sprintf("%s %s, protocol %s", info.Name, info.Version, info.ProtocolVersion)))
 		m.row("tools", strconv.Itoa(len(s.Tools)))
 	}
 	if s.DurationMS != nil {
@@ -172,14 +207,14 @@ func (m *mdWriter) server(s ServerReport) {
 
 	if s.Failure != nil {
 		m.line("")
-		m.line(fmt.Sprintf("**%s failed (%s):** %s", s.Failure.Stage, s.Failure.Category, s.Failure.Message))
+		m.line(fmt.Sprintf("**%s failed (%s):** %s", esc(s.Failure.Stage), esc(s.Failure.Category), esc(s.Failure.Message)))
 	}
 	if len(s.WhatToTry) > 0 {
 		m.line("")
 		m.line("### What to try")
 		m.line("")
 		for _, t := range s.WhatToTry {
-			m.line("- " + t)
+			m.line("- " + esc(t))
 		}
 	}
 	if len(s.Findings)+len(s.ConfigProblems) > 0 {
@@ -187,18 +222,18 @@ func (m *mdWriter) server(s ServerReport) {
 		m.line("### Findings")
 		m.line("")
 		for _, p := range s.ConfigProblems {
-			m.line(fmt.Sprintf("- %s (config, `%s`): %s", p.Severity, p.Code, problemText(p)))
+			m.line(fmt.Sprintf("- %s (config, %s): %s", esc(string(p.Severity)), code(p.Code), esc(problemText(p))))
 		}
 		for _, f := range s.Findings {
-			m.line(fmt.Sprintf("- %s (`%s`): %s", f.Severity, f.Code, f.Message))
+			m.line(fmt.Sprintf("- %s (%s): %s", esc(f.Severity), code(f.Code), esc(f.Message)))
 		}
 	}
 	if len(s.Evidence) > 0 {
 		m.line("")
-		m.line("### Evidence for `" + s.AuthStatus + "`")
+		m.line("### Evidence for " + code(s.AuthStatus))
 		m.line("")
 		for _, e := range s.Evidence {
-			m.line("- " + e)
+			m.line("- " + esc(e))
 		}
 	}
 
@@ -207,8 +242,12 @@ func (m *mdWriter) server(s ServerReport) {
 	m.line("")
 	m.fence("toml", s.ConfigEntry)
 	if len(s.IgnoredKeys) > 0 {
+		keys := make([]string, len(s.IgnoredKeys))
+		for i, k := range s.IgnoredKeys {
+			keys[i] = code(k)
+		}
 		m.line("")
-		m.line("Keys Codex ignores here: `" + strings.Join(s.IgnoredKeys, "`, `") + "`.")
+		m.line("Keys Codex ignores here: " + strings.Join(keys, ", ") + ".")
 	}
 
 	if len(s.Stages) > 0 {
@@ -218,7 +257,7 @@ func (m *mdWriter) server(s ServerReport) {
 		m.line("| stage | status | duration | note |")
 		m.line("|---|---|---|---|")
 		for _, st := range s.Stages {
-			m.row("`"+st.Name+"`", st.Status, fmt.Sprintf("%d ms", st.DurationMS), st.Note)
+			m.row(code(st.Name), esc(st.Status), fmt.Sprintf("%d ms", st.DurationMS), esc(st.Note))
 		}
 		m.exchanges(s.Stages)
 	}
@@ -232,7 +271,7 @@ func (m *mdWriter) server(s ServerReport) {
 		m.line("")
 		names := make([]string, len(s.Tools))
 		for i, t := range s.Tools {
-			names[i] = "`" + t.Name + "`"
+			names[i] = code(t.Name)
 		}
 		m.line("Tools: " + strings.Join(names, ", "))
 	}
@@ -248,12 +287,12 @@ func (m *mdWriter) exchanges(stages []Stage) {
 				any = true
 			}
 			m.line("")
-			m.line(fmt.Sprintf("#### %s #%d", st.Name, i+1))
+			m.line(fmt.Sprintf("#### %s #%d", esc(st.Name), i+1))
 			m.line("")
-			m.line("`" + strings.ReplaceAll(ex.Summary, "`", "'") + "`")
+			m.line(code(ex.Summary))
 			if ex.Note != "" {
 				m.line("")
-				m.line("Note: " + ex.Note)
+				m.line("Note: " + esc(ex.Note))
 			}
 			if hs := headerLines(ex.RequestHeader); hs != "" {
 				m.line("")
@@ -366,8 +405,8 @@ func configEntry(s config.Server, red *redact.Redactor) string {
 		}
 		fmt.Fprintf(&b, "%s = { %s }\n", k, strings.Join(parts, ", "))
 	}
-	str("command", red.String(s.Command))
-	list("args", redactAll(s.Args, red))
+	str("command", red.Text(s.Command))
+	list("args", red.Args(s.Args))
 	table("env", s.Env, func(string, string) string { return redact.Mask })
 	if len(s.EnvVars) > 0 {
 		names := make([]string, len(s.EnvVars))
@@ -379,10 +418,10 @@ func configEntry(s config.Server, red *redact.Redactor) string {
 		}
 		list("env_vars", names)
 	}
-	str("cwd", red.String(s.Cwd))
+	str("cwd", red.Text(s.Cwd))
 	str("url", red.URL(s.URL))
 	str("bearer_token_env_var", s.BearerTokenEnvVar)
-	table("http_headers", s.HTTPHeaders, red.HeaderValue)
+	table("http_headers", s.HTTPHeaders, red.Header)
 	table("env_http_headers", s.EnvHTTPHeaders, func(_, v string) string { return v })
 	fmt.Fprintf(&b, "startup_timeout_sec = %s\n", strconv.FormatFloat(s.StartupTimeout.Seconds(), 'f', -1, 64))
 	fmt.Fprintf(&b, "tool_timeout_sec = %s\n", strconv.FormatFloat(s.ToolTimeout.Seconds(), 'f', -1, 64))
@@ -392,12 +431,12 @@ func configEntry(s config.Server, red *redact.Redactor) string {
 	if s.Required {
 		b.WriteString("required = true\n")
 	}
-	list("enabled_tools", s.EnabledTools)
-	list("disabled_tools", s.DisabledTools)
-	list("scopes", s.Scopes)
+	list("enabled_tools", red.Texts(s.EnabledTools))
+	list("disabled_tools", red.Texts(s.DisabledTools))
+	list("scopes", red.Texts(s.Scopes))
 	str("oauth_resource", red.URL(s.OAuthResource))
 	if s.OAuthClientID != "" {
-		fmt.Fprintf(&b, "oauth = { client_id = %s }\n", strconv.Quote(red.String(s.OAuthClientID)))
+		fmt.Fprintf(&b, "oauth = { client_id = %s }\n", strconv.Quote(red.Text(s.OAuthClientID)))
 	}
 	return b.String()
 }

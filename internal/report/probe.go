@@ -14,7 +14,7 @@ import (
 // ProbeText is `probe NAME` for people: who the server is, the verdict, each
 // stage with its exchanges, the tools, and what to try.
 func ProbeText(w io.Writer, e Entry, red *redact.Redactor, st Style) {
-	v := View(e, red, Full)
+	v := forDisplay(View(e, red, Full))
 	transport := v.Transport.Type
 	if v.Transport.Configured != "" {
 		transport += " (configured as " + v.Transport.Configured + ")"
@@ -133,9 +133,9 @@ func ProbeText(w io.Writer, e Entry, red *redact.Redactor, st Style) {
 }
 
 // Trace prints one exchange as it happens (--verbose): its summary, the
-// headers that matter, and body excerpts, all redacted.
+// headers that matter, and body excerpts, all redacted and printable.
 func Trace(w io.Writer, ex probe.Exchange, red *redact.Redactor) {
-	x := exchangeView(ex, red)
+	x := forDisplay(exchangeView(ex, red))
 	var b strings.Builder
 	b.WriteString("trace: " + x.Summary + "\n")
 	for _, h := range []map[string]string{x.RequestHeader, x.ResponseHeader} {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -15,6 +16,7 @@ import (
 	"github.com/mcpdoctor/mcpdoctor/internal/config"
 	"github.com/mcpdoctor/mcpdoctor/internal/probe"
 	"github.com/mcpdoctor/mcpdoctor/internal/redact"
+	"github.com/mcpdoctor/mcpdoctor/internal/schematest"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -117,7 +119,7 @@ enabled = false
 func redactor(es []Entry) *redact.Redactor {
 	red := redact.New()
 	for _, e := range es {
-		red.Add(e.Server.SecretValues()...)
+		red.Add(e.Server.Secrets(nil)...)
 		if e.Result != nil {
 			red.Add(e.Result.Secrets...)
 		}
@@ -152,6 +154,9 @@ func TestListJSONContract(t *testing.T) {
 	}
 	assertNoSecrets(t, buf.String())
 	golden(t, "list.json", buf.Bytes())
+	if err := schematest.Validate("list", buf.Bytes()); err != nil {
+		t.Fatal(err)
+	}
 
 	// The contract's fixed fields, by name and type.
 	var got []map[string]any
@@ -192,6 +197,9 @@ func TestProbeJSONCarriesRedactedExchanges(t *testing.T) {
 	}
 	out := buf.String()
 	assertNoSecrets(t, out)
+	if err := schematest.Validate("server", buf.Bytes()); err != nil {
+		t.Fatal(err)
+	}
 	for _, want := range []string{`"Authorization": "Bearer <redacted>"`, `"Mcp-Session-Id": "sess-1"`, `"rpc_method": "initialize"`} {
 		if !strings.Contains(out, want) {
 			t.Errorf("probe JSON lacks %s:\n%s", want, out)
@@ -256,6 +264,9 @@ func TestMarkdownGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	assertNoSecrets(t, js.String())
+	if err := schematest.Validate("report", js.Bytes()); err != nil {
+		t.Fatal(err)
+	}
 	for _, want := range []string{`"config_entry": "[mcp_servers.todo]`, `"what_to_try": [`, `"os": "linux"`} {
 		if !strings.Contains(js.String(), want) {
 			t.Errorf("report JSON lacks %s", want)
@@ -268,5 +279,129 @@ func TestFenceCannotBeClosedByContent(t *testing.T) {
 	(&mdWriter{w: &buf}).fence("", "a\n```\nb")
 	if got := buf.String(); !strings.HasPrefix(got, "````\n") || !strings.HasSuffix(got, "\n````\n") {
 		t.Errorf("fence:\n%s", got)
+	}
+}
+
+// bearerEntries are servers that authenticate with static credentials,
+// as Codex labels them bearer_token, and one whose token was refused with
+// error="invalid_token".
+func bearerEntries() []Entry {
+	f := config.Parse("config.toml", []byte(`
+[mcp_servers.github]
+url = "https://api.githubcopilot.com/mcp/"
+bearer_token_env_var = "GITHUB_PAT"
+
+[mcp_servers.linear]
+url = "https://mcp.linear.app/mcp"
+env_http_headers = { "Authorization" = "LINEAR_AUTH" }
+
+[mcp_servers.search]
+url = "https://search.example.com/mcp"
+http_headers = { "X-Api-Key" = "`+headerValue+`" }
+
+[mcp_servers.expired]
+url = "https://mcp.example.com/mcp"
+bearer_token_env_var = "EXPIRED_TOKEN"
+`))
+	ok := func(s config.Server, codex, reason string, cred *probe.Credential, tools int) *probe.Result {
+		r := &probe.Result{Name: s.Name, Transport: config.TransportStreamableHTTP, Healthy: true, CodexAuthStatus: codex, CodexAuthReason: reason,
+			Auth: probe.Verdict{Status: probe.AuthBearer, Credential: cred,
+				Evidence: []string{fmt.Sprintf("the server accepted the %s header from %s", cred.Header, cred.Source)}},
+			Server: &probe.ServerInfo{Name: s.Name + "-server", Version: "1.0.0", ProtocolVersion: "2025-11-25"}}
+		for i := range tools {
+			r.Tools = append(r.Tools, probe.Tool{Name: fmt.Sprintf("tool_%d", i)})
+		}
+		return r
+	}
+	github, linear, search, expired := f.Servers[0], f.Servers[1], f.Servers[2], f.Servers[3]
+	challenge := `Bearer realm="mcp", error="invalid_token", error_description="The access token expired"`
+	hdr := http.Header{}
+	hdr.Set("Www-Authenticate", challenge)
+	refused := &probe.Result{Name: "expired", Transport: config.TransportStreamableHTTP, CodexAuthStatus: "bearer_token",
+		CodexAuthReason: "bearer_token_env_var is configured",
+		Auth: probe.Verdict{Status: probe.AuthFailed,
+			Credential: &probe.Credential{Header: "Authorization", Source: "bearer_token_env_var $EXPIRED_TOKEN", Sent: true},
+			Evidence: []string{
+				"POST https://mcp.example.com/mcp initialize → 401 application/json (31 ms)",
+				"WWW-Authenticate: " + challenge,
+				"its Bearer challenge: error=invalid_token, error_description=The access token expired, realm=mcp",
+				"the server refused the Authorization header from bearer_token_env_var $EXPIRED_TOKEN with 401: the credential was rejected",
+			},
+			Hint: "the server says the token is invalid (expired, revoked or for another server): put a current token in $EXPIRED_TOKEN (bearer_token_env_var)"},
+		Stages: []probe.Stage{
+			{Name: probe.StageConnect, Status: probe.StatusOK},
+			{Name: probe.StageInitialize, Status: probe.StatusFailed, Duration: 31 * time.Millisecond, Exchanges: []probe.Exchange{{
+				Method: "POST", URL: expired.URL, Status: 401, RPCMethod: "initialize", ResponseHeader: hdr, Duration: 31 * time.Millisecond}}},
+			{Name: probe.StageInitialized, Status: probe.StatusSkipped, Note: "an earlier stage failed"},
+			{Name: probe.StageToolsList, Status: probe.StatusSkipped, Note: "an earlier stage failed"},
+		},
+		Failure: &probe.Failure{Stage: probe.StageInitialize, Category: probe.CategoryAuth, Message: "POST https://mcp.example.com/mcp answered 401 Unauthorized",
+			Hint: "the server says the token is invalid (expired, revoked or for another server): put a current token in $EXPIRED_TOKEN (bearer_token_env_var)"},
+		Duration: 33 * time.Millisecond,
+	}
+	return []Entry{
+		{Server: github, Result: ok(github, "bearer_token", "bearer_token_env_var is configured", &probe.Credential{Header: "Authorization", Source: "bearer_token_env_var $GITHUB_PAT", Sent: true}, 51)},
+		{Server: linear, Result: ok(linear, "bearer_token", "env_http_headers sets Authorization from $LINEAR_AUTH", &probe.Credential{Header: "Authorization", Source: "env_http_headers $LINEAR_AUTH", Sent: true}, 23)},
+		{Server: search, Result: ok(search, "unsupported", "Codex finds no OAuth metadata and no stored token", &probe.Credential{Header: "X-Api-Key", Source: "http_headers", Sent: true}, 2)},
+		{Server: expired, Result: refused},
+	}
+}
+
+// TestBearerTableGolden: Codex's bearer_token label is shown as it is, the
+// columns stay aligned, and a refused token's error="invalid_token" is
+// evidence that stays readable.
+func TestBearerTableGolden(t *testing.T) {
+	es := bearerEntries()
+	red := redactor(es)
+	var table bytes.Buffer
+	ListTable(&table, es, red, Style{})
+	assertNoSecrets(t, table.String())
+	golden(t, "list-bearer.txt", table.Bytes())
+	lines := strings.Split(table.String(), "\n")
+	col := strings.Index(lines[0], "CODEX SAYS")
+	for _, l := range lines[1:5] {
+		if len(l) < col || !strings.HasPrefix(l[col:], "bearer_token") && !strings.HasPrefix(l[col:], "unsupported") {
+			t.Errorf("CODEX SAYS is not aligned under its header in %q", l)
+		}
+	}
+
+	var probeOut bytes.Buffer
+	ProbeText(&probeOut, es[3], red, Style{})
+	golden(t, "probe-invalid-token.txt", probeOut.Bytes())
+	for _, want := range []string{`error="invalid_token"`, "error=invalid_token", "WWW-Authenticate: Bearer realm=\"mcp\""} {
+		if !strings.Contains(probeOut.String(), want) {
+			t.Errorf("the evidence lost %q:\n%s", want, probeOut.String())
+		}
+	}
+}
+
+func TestValidationJSONContract(t *testing.T) {
+	f := config.Parse("config.toml", []byte("[mcp_servers.a]\nurl = \"ftp://x\"\ntype = \"http\"\n"))
+	var buf bytes.Buffer
+	if err := WriteJSON(&buf, NewValidation(f.Path, len(f.Servers), f.Problems, redact.New())); err != nil {
+		t.Fatal(err)
+	}
+	if err := schematest.Validate("validate", buf.Bytes()); err != nil {
+		t.Fatalf("%v\n%s", err, buf.String())
+	}
+	buf.Reset()
+	if err := WriteJSON(&buf, NewValidation("empty.toml", 0, nil, redact.New())); err != nil {
+		t.Fatal(err)
+	}
+	if err := schematest.Validate("validate", buf.Bytes()); err != nil {
+		t.Fatalf("no problems must still be an array: %v\n%s", err, buf.String())
+	}
+}
+
+func TestErrorJSONContract(t *testing.T) {
+	var buf bytes.Buffer
+	if err := WriteJSON(&buf, NewError("cannot fetch https://h/x?token=abc: denied", ErrorConfig, 2, redact.New())); err != nil {
+		t.Fatal(err)
+	}
+	if err := schematest.Validate("error", buf.Bytes()); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(buf.String(), "abc") {
+		t.Errorf("the error message is not redacted: %s", buf.String())
 	}
 }

@@ -11,17 +11,18 @@ import (
 
 // Validation is `validate --json`.
 type Validation struct {
-	File     string           `json:"file"`
-	Valid    bool             `json:"valid"`
-	Servers  int              `json:"servers"`
-	Errors   int              `json:"errors"`
-	Warnings int              `json:"warnings"`
-	Problems []config.Problem `json:"problems"`
+	SchemaVersion int              `json:"schema_version"`
+	File          string           `json:"file"`
+	Valid         bool             `json:"valid"`
+	Servers       int              `json:"servers"`
+	Errors        int              `json:"errors"`
+	Warnings      int              `json:"warnings"`
+	Problems      []config.Problem `json:"problems"`
 }
 
 // NewValidation summarises the problems of one file.
 func NewValidation(path string, servers int, problems []config.Problem, red *redact.Redactor) Validation {
-	v := Validation{File: path, Servers: servers, Problems: redactProblems(problems, red)}
+	v := Validation{SchemaVersion: SchemaVersion, File: path, Servers: servers, Problems: redactProblems(problems, red)}
 	v.Errors, v.Warnings = countProblems(problems)
 	v.Valid = v.Errors == 0
 	return v
@@ -29,6 +30,7 @@ func NewValidation(path string, servers int, problems []config.Problem, red *red
 
 // ValidateText prints problems as compilers do, then a one-line verdict.
 func ValidateText(w io.Writer, v Validation, st Style) {
+	v = forDisplay(v)
 	for _, p := range v.Problems {
 		line := p.String()
 		switch p.Severity {
@@ -55,6 +57,9 @@ func ValidateText(w io.Writer, v Validation, st Style) {
 // (docs.github.com: "Workflow commands for GitHub Actions", error/warning).
 func ValidateGitHub(w io.Writer, v Validation) {
 	for _, p := range v.Problems {
+		// The workflow-command encoding keeps newlines; other control
+		// characters would reach the log as they are.
+		p.File, p.Server, p.Key, p.Message = Printable(p.File, false), Printable(p.Server, false), Printable(p.Key, false), Printable(p.Message, true)
 		props := "file=" + escapeProperty(p.File)
 		if p.Line > 0 {
 			props += fmt.Sprintf(",line=%d", p.Line)

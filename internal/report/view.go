@@ -1,12 +1,18 @@
 // Package report renders what config and probe found: the table, the JSON
 // contract, the validate output and the Markdown bug report. It never
-// touches the network. Every string it emits has passed through the
-// run's redactor: structurally here (URLs, headers, env values), and then
-// again over the whole output by the redacting writer the commands wrap
-// around stdout and stderr.
+// touches the network.
+//
+// Redaction happens here, once, where a view is built: every value that can
+// carry a secret goes through the run's redactor by its kind (a URL, a
+// header, a body, a command line, free text) before anything is encoded.
+// Field names, enumerations (auth_status, categories, stage names),
+// numbers and booleans never do. The human renderers then print a copy of
+// the view whose control characters are shown as escapes (forDisplay).
 package report
 
 import (
+	"encoding/json"
+	"net/http"
 	"strings"
 	"time"
 
@@ -19,9 +25,12 @@ import (
 // fields are added, never renamed. Probe-only fields are absent when the
 // server was not probed.
 type Server struct {
-	Name      string    `json:"name"`
-	Enabled   bool      `json:"enabled"`
-	Transport Transport `json:"transport"`
+	// SchemaVersion is the version of the schema this object follows
+	// (schema/server.schema.json); it grows when a field is added.
+	SchemaVersion int       `json:"schema_version"`
+	Name          string    `json:"name"`
+	Enabled       bool      `json:"enabled"`
+	Transport     Transport `json:"transport"`
 	// AuthStatus is none, bearer, oauth or failed; absent when not probed.
 	AuthStatus string `json:"auth_status,omitempty"`
 	// CodexAuthStatus is what `codex mcp list` would show.
@@ -113,8 +122,8 @@ type Exchange struct {
 	RPCMethod      string            `json:"rpc_method,omitempty"`
 	RequestHeader  map[string]string `json:"request_headers,omitempty"`
 	ResponseHeader map[string]string `json:"response_headers,omitempty"`
-	RequestBody    string            `json:"request_body,omitempty"`
-	ResponseBody   string            `json:"response_body,omitempty"`
+	RequestBody    string            `json:"request_body,omitempty" display:"block"`
+	ResponseBody   string            `json:"response_body,omitempty" display:"block"`
 	Truncated      bool              `json:"truncated,omitempty"`
 	DurationMS     int64             `json:"duration_ms,omitempty"`
 	Error          string            `json:"error,omitempty"`
@@ -125,7 +134,7 @@ type Exchange struct {
 type Tool struct {
 	Name        string `json:"name"`
 	Title       string `json:"title,omitempty"`
-	Description string `json:"description,omitempty"`
+	Description string `json:"description,omitempty" display:"block"`
 }
 
 // Detail chooses how much of a probe a view carries.
@@ -147,10 +156,14 @@ type Entry struct {
 	Result *probe.Result
 }
 
-// View builds the contract object for one entry, redacted.
+// SchemaVersion is the version of the JSON contract's schemas (schema/).
+const SchemaVersion = 1
+
+// View builds the contract object for one entry, redacted by kind.
 func View(e Entry, red *redact.Redactor, detail Detail) Server {
 	s := e.Server
 	v := Server{
+		SchemaVersion:  SchemaVersion,
 		Name:           s.Name,
 		Enabled:        s.Enabled,
 		Transport:      transportView(s, red),
@@ -171,36 +184,40 @@ func View(e Entry, red *redact.Redactor, detail Detail) Server {
 	v.probedAt = r.Started
 	v.AuthStatus = r.Auth.Status
 	v.CodexAuthStatus = r.CodexAuthStatus
-	v.CodexAuthReason = red.String(r.CodexAuthReason)
-	v.Evidence = redactAll(r.Auth.Evidence, red)
-	v.Credential = r.Auth.Credential
+	v.CodexAuthReason = red.Text(r.CodexAuthReason)
+	v.Evidence = red.Texts(r.Auth.Evidence)
+	if c := r.Auth.Credential; c != nil {
+		cred := *c
+		v.Credential = &cred
+	}
 	v.OAuth = redactOAuth(r.Auth.OAuth, red)
-	v.Hint = red.String(r.Auth.Hint)
+	v.Hint = red.Text(r.Auth.Hint)
 	if r.Server != nil {
-		info := *r.Server
-		info.Instructions = red.String(info.Instructions)
-		v.Server = &info
+		v.Server = &probe.ServerInfo{
+			Name: red.Text(r.Server.Name), Title: red.Text(r.Server.Title), Version: red.Text(r.Server.Version),
+			ProtocolVersion: red.Text(r.Server.ProtocolVersion),
+			Capabilities:    redactRaw(r.Server.Capabilities, red),
+			Instructions:    red.Text(r.Server.Instructions),
+		}
 	}
 	for _, t := range r.Tools {
-		v.Tools = append(v.Tools, Tool{Name: t.Name, Title: t.Title, Description: red.String(t.Description)})
+		v.Tools = append(v.Tools, Tool{Name: red.Text(t.Name), Title: red.Text(t.Title), Description: red.Text(t.Description)})
 	}
 	if r.ToolCall != nil {
-		tc := *r.ToolCall
-		tc.Content = []byte(red.String(string(tc.Content)))
-		v.ToolCall = &tc
+		v.ToolCall = &probe.ToolCallResult{Name: red.Text(r.ToolCall.Name), IsError: r.ToolCall.IsError, Content: redactRaw(r.ToolCall.Content, red)}
 	}
 	if r.Failure != nil {
 		f := *r.Failure
-		f.Message, f.Hint = red.String(f.Message), red.String(f.Hint)
+		f.Message, f.Hint = red.Text(f.Message), red.Text(f.Hint)
 		v.Failure = &f
 	}
 	for _, f := range r.Findings {
-		f.Message, f.Hint = red.String(f.Message), red.String(f.Hint)
+		f.Message, f.Hint = red.Text(f.Message), red.Text(f.Hint)
 		v.Findings = append(v.Findings, f)
 	}
-	v.StderrTail = redactAll(r.StderrTail, red)
+	v.StderrTail = red.Texts(r.StderrTail)
 	for _, st := range r.Stages {
-		sv := Stage{Name: st.Name, Status: st.Status, DurationMS: st.Duration.Milliseconds(), Note: red.String(st.Note)}
+		sv := Stage{Name: st.Name, Status: st.Status, DurationMS: st.Duration.Milliseconds(), Note: red.Text(st.Note)}
 		if detail == Full {
 			for _, ex := range st.Exchanges {
 				sv.Exchanges = append(sv.Exchanges, exchangeView(ex, red))
@@ -217,9 +234,9 @@ func transportView(s config.Server, red *redact.Redactor) Transport {
 		t.Type = "unknown"
 	}
 	if s.Transport == config.TransportStdio {
-		t.Command = red.String(s.Command)
-		t.Args = redactAll(s.Args, red)
-		t.Cwd = red.String(s.Cwd)
+		t.Command = red.Text(s.Command)
+		t.Args = red.Args(s.Args)
+		t.Cwd = red.Text(s.Cwd)
 		if len(s.Env) > 0 {
 			t.Env = map[string]string{}
 			for k := range s.Env {
@@ -232,8 +249,9 @@ func transportView(s config.Server, red *redact.Redactor) Transport {
 	if len(s.HTTPHeaders)+len(s.EnvHTTPHeaders) > 0 || s.BearerTokenEnvVar != "" {
 		t.Headers = map[string]string{}
 		for k, v := range s.HTTPHeaders {
-			t.Headers[k] = red.HeaderValue(k, v)
+			t.Headers[k] = red.Header(k, v)
 		}
+		// Values from the environment are shown by the variable's name.
 		for k, variable := range s.EnvHTTPHeaders {
 			t.Headers[k] = "$" + variable
 		}
@@ -244,38 +262,83 @@ func transportView(s config.Server, red *redact.Redactor) Transport {
 	return t
 }
 
+// exchangeView redacts one exchange field by field, and writes its summary
+// from the redacted fields, so that the summary's URL is masked as the URL
+// field is.
 func exchangeView(ex probe.Exchange, red *redact.Redactor) Exchange {
+	r := ex
+	r.URL = red.URL(ex.URL)
+	r.RequestHeader = redactHeader(ex.RequestHeader, red)
+	r.ResponseHeader = redactHeader(ex.ResponseHeader, red)
+	r.RPCMethod = red.Text(ex.RPCMethod)
+	r.Err = red.Text(ex.Err)
+	r.Note = red.Text(ex.Note)
 	return Exchange{
-		Summary:        red.String(ex.Summary()),
+		Summary:        r.Summary(),
 		Method:         ex.Method,
-		URL:            red.URL(ex.URL),
+		URL:            r.URL,
 		Status:         ex.Status,
 		Direction:      ex.Direction,
-		RPCMethod:      ex.RPCMethod,
-		RequestHeader:  headerView(ex.RequestHeader, red),
-		ResponseHeader: headerView(ex.ResponseHeader, red),
-		RequestBody:    red.String(ex.RequestBody),
-		ResponseBody:   red.String(ex.ResponseBody),
+		RPCMethod:      r.RPCMethod,
+		RequestHeader:  joinHeader(r.RequestHeader),
+		ResponseHeader: joinHeader(r.ResponseHeader),
+		RequestBody:    red.Body(ex.RequestBody),
+		ResponseBody:   red.Body(ex.ResponseBody),
 		Truncated:      ex.Truncated,
 		DurationMS:     ex.Duration.Milliseconds(),
-		Error:          red.String(ex.Err),
-		Note:           red.String(ex.Note),
+		Error:          r.Err,
+		Note:           r.Note,
 	}
 }
 
-func headerView(h map[string][]string, red *redact.Redactor) map[string]string {
+// redactHeader redacts each value by its header's name.
+func redactHeader(h http.Header, red *redact.Redactor) http.Header {
+	if len(h) == 0 {
+		return nil
+	}
+	out := make(http.Header, len(h))
+	for k, vals := range h {
+		redacted := make([]string, len(vals))
+		for i, val := range vals {
+			redacted[i] = red.Header(k, val)
+		}
+		out[k] = redacted
+	}
+	return out
+}
+
+func joinHeader(h http.Header) map[string]string {
 	if len(h) == 0 {
 		return nil
 	}
 	out := make(map[string]string, len(h))
 	for k, vals := range h {
-		redacted := make([]string, len(vals))
-		for i, val := range vals {
-			redacted[i] = red.HeaderValue(k, val)
-		}
-		out[k] = strings.Join(redacted, ", ")
+		out[k] = strings.Join(vals, ", ")
 	}
 	return out
+}
+
+// redactRaw redacts a JSON value the server sent (capabilities, a tool's
+// result). What is not JSON cannot be carried as a JSON value; it becomes
+// a JSON string of its redacted text.
+func redactRaw(raw json.RawMessage, red *redact.Redactor) json.RawMessage {
+	if len(raw) == 0 {
+		return nil
+	}
+	if out, ok := red.JSON(string(raw)); ok {
+		return json.RawMessage(out)
+	}
+	if json.Valid(raw) {
+		// A string, number or literal: redact it as the value it is.
+		var s string
+		if json.Unmarshal(raw, &s) == nil {
+			b, _ := json.Marshal(red.Text(s))
+			return b
+		}
+		return raw
+	}
+	b, _ := json.Marshal(red.Text(string(raw)))
+	return b
 }
 
 func redactOAuth(o *probe.OAuthInfo, red *redact.Redactor) *probe.OAuthInfo {
@@ -287,25 +350,17 @@ func redactOAuth(o *probe.OAuthInfo, red *redact.Redactor) *probe.OAuthInfo {
 		&c.AuthorizationEndpoint, &c.TokenEndpoint, &c.RegistrationEndpoint} {
 		*u = red.URL(*u)
 	}
+	c.ScopesSupported = red.Texts(o.ScopesSupported)
+	c.CodeChallengeMethods = red.Texts(o.CodeChallengeMethods)
+	c.ChallengeScope = red.Text(o.ChallengeScope)
 	return &c
 }
 
 func redactProblems(ps []config.Problem, red *redact.Redactor) []config.Problem {
 	out := make([]config.Problem, len(ps))
 	for i, p := range ps {
-		p.Message = red.String(p.Message)
+		p.Message = red.Text(p.Message)
 		out[i] = p
-	}
-	return out
-}
-
-func redactAll(ss []string, red *redact.Redactor) []string {
-	if ss == nil {
-		return nil
-	}
-	out := make([]string, len(ss))
-	for i, s := range ss {
-		out[i] = red.String(s)
 	}
 	return out
 }

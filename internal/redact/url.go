@@ -1,0 +1,240 @@
+package redact
+
+import (
+	"encoding/base64"
+	"net/url"
+	"regexp"
+	"strings"
+)
+
+// URL redacts a URL by its parts: user info, every query value and the
+// fragment are masked, parameter names stay, and path segments that look
+// like keys are masked (https://example.com/server/<redacted>?key=<redacted>).
+// A relative reference is treated the same way; text that is no URL at all
+// is redacted as text.
+func (r *Redactor) URL(raw string) string {
+	if raw == "" {
+		return raw
+	}
+	u, err := url.Parse(raw)
+	if err != nil || u.Opaque != "" || (u.Host == "" && u.Scheme != "") || strings.ContainsAny(raw, " \t\r\n") {
+		return r.Text(raw)
+	}
+	var b strings.Builder
+	if u.Scheme != "" {
+		b.WriteString(u.Scheme + ":")
+	}
+	if u.Host != "" || u.Scheme != "" {
+		b.WriteString("//")
+		if u.User != nil {
+			b.WriteString(Mask + "@")
+		}
+		b.WriteString(u.Host)
+	}
+	b.WriteString(maskPath(u.EscapedPath()))
+	if u.ForceQuery || u.RawQuery != "" {
+		b.WriteString("?" + maskParams(u.RawQuery))
+	}
+	if u.Fragment != "" {
+		b.WriteString("#" + maskFragment(u.EscapedFragment()))
+	}
+	return r.literal(b.String())
+}
+
+// maskPath masks the segments of an escaped path that look like keys.
+func maskPath(p string) string {
+	segments := strings.Split(p, "/")
+	for i, seg := range segments {
+		if plain, err := url.PathUnescape(seg); err == nil && LooksSecret(plain) {
+			segments[i] = Mask
+		}
+	}
+	return strings.Join(segments, "/")
+}
+
+// maskParams masks every value of a query, keeping the names byte for byte:
+// "key=abc&transport=sse" → "key=<redacted>&transport=<redacted>". A part
+// without "=" is a value of its own ("?sk-123…") and is masked whole.
+func maskParams(q string) string {
+	parts := strings.Split(q, "&")
+	for i, p := range parts {
+		name, value, hasValue := strings.Cut(p, "=")
+		switch {
+		case !hasValue && p != "" && p != Mask:
+			parts[i] = Mask
+		case hasValue && value != "" && value != Mask:
+			parts[i] = name + "=" + Mask
+		}
+	}
+	return strings.Join(parts, "&")
+}
+
+// maskFragment masks a fragment: its values when it is name=value pairs
+// (an implicit grant's "#access_token=…"), else the whole of it.
+func maskFragment(f string) string {
+	if f == "" || f == Mask {
+		return f
+	}
+	if strings.Contains(f, "=") {
+		return maskParams(f)
+	}
+	return Mask
+}
+
+// urlStart finds where a URL starts in text: a scheme and "://".
+var urlStart = regexp.MustCompile(`(?i)\b[a-z][a-z0-9+.\-]*://`)
+
+// textURLs masks, in place, the parts of the URLs in s that carry secrets.
+// Only the bytes of user info, query values, fragments and key-like path
+// segments are replaced, so the text around a URL — quotes, punctuation,
+// whatever it is — is never touched.
+func textURLs(s string) string {
+	locs := urlStart.FindAllStringIndex(s, -1)
+	if locs == nil {
+		return s
+	}
+	var b strings.Builder
+	last := 0
+	for _, loc := range locs {
+		if loc[0] < last {
+			continue // inside the previous URL
+		}
+		end := urlEnd(s, loc[1])
+		b.WriteString(s[last:loc[0]])
+		b.WriteString(maskURLText(s[loc[0]:loc[1]], s[loc[1]:end]))
+		last = end
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+// urlEnd finds where a URL that starts its authority at i ends: at white
+// space, a control character or a character that cannot stand unescaped
+// in a URL and often quotes one ("'<>`\{}|^), with the punctuation that
+// ends a sentence left outside. A mask already in the URL is stepped over.
+func urlEnd(s string, i int) int {
+	for i < len(s) {
+		if strings.HasPrefix(s[i:], Mask) {
+			i += len(Mask)
+			continue
+		}
+		c := s[i]
+		if c <= ' ' || c == 0x7f || strings.IndexByte("\"'<>`\\{}|^", c) >= 0 {
+			break
+		}
+		i++
+	}
+	for i > 0 && strings.IndexByte(".,;:!?)]}", s[i-1]) >= 0 && !strings.HasSuffix(s[:i], Mask) {
+		i--
+	}
+	return i
+}
+
+// maskURLText masks the secret-bearing parts of one URL found in text,
+// given its "scheme://" and the rest.
+func maskURLText(scheme, rest string) string {
+	authEnd := strings.IndexAny(rest, "/?#")
+	if authEnd < 0 {
+		authEnd = len(rest)
+	}
+	authority := rest[:authEnd]
+	if at := strings.LastIndexByte(authority, '@'); at >= 0 && authority[:at] != Mask {
+		authority = Mask + authority[at:]
+	}
+	tail := rest[authEnd:]
+	path, query, fragment := tail, "", ""
+	hasQuery, hasFragment := false, false
+	if i := strings.IndexByte(path, '#'); i >= 0 {
+		path, fragment, hasFragment = path[:i], path[i+1:], true
+	}
+	if i := strings.IndexByte(path, '?'); i >= 0 {
+		path, query, hasQuery = path[:i], path[i+1:], true
+	}
+	var b strings.Builder
+	b.WriteString(scheme + authority + maskPath(path))
+	if hasQuery {
+		b.WriteString("?" + maskParams(query))
+	}
+	if hasFragment {
+		b.WriteString("#" + maskFragment(fragment))
+	}
+	return b.String()
+}
+
+// URLSecrets lists the values in a URL that are secrets wherever they turn
+// up: the user info (as written, its password, and the Base64 of it that a
+// Basic credential carries), every query value, the fragment, and path
+// segments that look like keys.
+func URLSecrets(raw string) []string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil
+	}
+	var out []string
+	if u.User != nil {
+		user := u.User.String()
+		plain := u.User.Username()
+		if pw, ok := u.User.Password(); ok {
+			out = append(out, pw)
+			plain += ":" + pw
+		}
+		out = append(out, user, plain, base64.StdEncoding.EncodeToString([]byte(plain)))
+	}
+	for _, q := range []string{u.RawQuery, u.EscapedFragment()} {
+		for _, p := range strings.Split(q, "&") {
+			name, value, hasValue := strings.Cut(p, "=")
+			if !hasValue {
+				value = name
+			}
+			out = append(out, value)
+			if plain, err := url.QueryUnescape(value); err == nil {
+				out = append(out, plain)
+			}
+		}
+	}
+	if u.Fragment != "" {
+		out = append(out, u.Fragment)
+	}
+	for _, seg := range strings.Split(u.EscapedPath(), "/") {
+		if plain, err := url.PathUnescape(seg); err == nil && LooksSecret(plain) {
+			out = append(out, seg, plain)
+		}
+	}
+	return out
+}
+
+// LooksSecret reports whether a path segment or an argument looks like a
+// key rather than a name: long, of token characters only, mixing letters
+// and digits, and varied. "server-everything", "v1" and "2025-06-18" are
+// names; "3f9a6c0e1b2d4a5f8e7c" is not.
+func LooksSecret(seg string) bool {
+	if len(seg) < 20 {
+		return false
+	}
+	var letters, digits int
+	distinct := map[rune]bool{}
+	for _, c := range seg {
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z':
+			letters++
+		case c >= '0' && c <= '9':
+			digits++
+		case strings.ContainsRune("-_.~+=", c):
+		default:
+			return false
+		}
+		distinct[c] = true
+	}
+	return letters > 0 && digits > 0 && len(distinct) >= 10
+}
+
+// IsSensitiveParam says whether a parameter, flag or variable name says it
+// carries a credential: a word ending in key, token, secret, password or
+// auth, or sig, and the OAuth code and state.
+func IsSensitiveParam(name string) bool {
+	switch strings.ToLower(name) {
+	case "code", "state", "pass", "pwd", "sig":
+		return true
+	}
+	return namesCredential(name, "signature", "credential", "credentials")
+}

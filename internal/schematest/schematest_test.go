@@ -1,0 +1,43 @@
+package schematest
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestSchemasCompile(t *testing.T) {
+	if _, err := compile(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestValidateBites: the schemas refuse what the contract forbids, so a
+// test that validates output can fail.
+func TestValidateBites(t *testing.T) {
+	good := `{"schema_version":1,"name":"a","enabled":true,"transport":{"type":"stdio","command":"x"},"timeouts":{"startup_sec":30,"tool_sec":300}}`
+	if err := Validate("server", []byte(good)); err != nil {
+		t.Fatalf("a valid server is refused: %v", err)
+	}
+	for name, doc := range map[string]string{
+		"enabled as text":      strings.Replace(good, `"enabled":true`, `"enabled":"<redacted>"`, 1),
+		"unknown auth status":  strings.Replace(good, `"enabled":true`, `"enabled":true,"auth_status":"maybe","healthy":true,"stages":[],"duration_ms":1,"codex_auth_status":"unsupported"`, 1),
+		"renamed field":        strings.Replace(good, `"name"`, `"server_name"`, 1),
+		"a field nobody added": strings.Replace(good, `"enabled":true`, `"enabled":true,"extra":1`, 1),
+		"probed, no stages":    strings.Replace(good, `"enabled":true`, `"enabled":true,"auth_status":"none"`, 1),
+		"two documents":        good + good,
+		"broken JSON":          good[:len(good)-1],
+	} {
+		if err := Validate("server", []byte(doc)); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+	if err := Validate("list", []byte("["+good+"]")); err != nil {
+		t.Errorf("list: %v", err)
+	}
+	if err := Validate("error", []byte(`{"schema_version":1,"error":{"message":"m","category":"usage","exit_status":2}}`)); err != nil {
+		t.Errorf("error: %v", err)
+	}
+	if err := Validate("nope", []byte(good)); err == nil {
+		t.Error("an unknown schema name is accepted")
+	}
+}
