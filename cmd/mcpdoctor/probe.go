@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -70,7 +71,12 @@ func probeRun(a *app, name string, opts *probeOptions) error {
 	po := a.probeOptions(opts.Timeout)
 	po.Call = call
 	if opts.Verbose {
+		// Transports record from several goroutines; one exchange's
+		// lines stay together.
+		var mu sync.Mutex
 		po.Trace = func(ex probe.Exchange) {
+			mu.Lock()
+			defer mu.Unlock()
 			report.Trace(a.io.Err, ex, a.red)
 		}
 	}

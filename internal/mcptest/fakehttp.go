@@ -179,6 +179,8 @@ func FakeHTTP(t testing.TB, behaviour string) *Fake {
 		h = f.session
 	case FakeSSEPoll:
 		h = f.ssePoll
+	case FakeEcho:
+		h = f.echo
 	case FakeSlow:
 		h = func(w http.ResponseWriter, r *http.Request) {
 			select {

@@ -31,6 +31,13 @@ const (
 	// FakeStdioServerRequest sends a roots/list request before answering
 	// tools/list and exits (status 4) unless the client answers it.
 	FakeStdioServerRequest = "server-request"
+	// FakeStdioEcho sends back the values of its SECRET_* environment
+	// variables everywhere a stdio server's text reaches a client: on
+	// stderr (every line of them), in a log line on stdout, in serverInfo,
+	// instructions and its tools' names and descriptions, with the control
+	// characters of [FakeHostileText]. With a second argument "crash" it
+	// exits with status 1 after writing stderr, before answering.
+	FakeStdioEcho = "echo"
 )
 
 // FakeStdioName is the serverInfo.name of FakeStdio.

@@ -306,8 +306,13 @@ func (t *stdioTransport) readStderr() {
 	defer close(t.stderrDone)
 	r := bufio.NewReaderSize(t.stderr, 4<<10)
 	for {
-		line, _, err := readLine(r, stderrLineMax)
+		line, tooLong, err := readLine(r, stderrLineMax)
 		if s := strings.TrimRight(string(line), "\r\n"); s != "" {
+			if tooLong {
+				// Marked, so that the start of a secret the cut leaves is
+				// masked too (redact.Ellipsis).
+				s += "…"
+			}
 			t.mu.Lock()
 			t.tail = append(t.tail, s)
 			if len(t.tail) > stderrTailLines {

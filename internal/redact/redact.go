@@ -26,6 +26,7 @@ import (
 	"encoding/json"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 )
@@ -44,6 +45,8 @@ type Redactor struct {
 	mu       sync.RWMutex
 	known    map[string]bool
 	replacer *strings.Replacer
+	// forms are the known forms, longest first, for cut-off excerpts.
+	forms []string
 }
 
 // New returns a Redactor that knows secrets.
@@ -107,16 +110,20 @@ func (r *Redactor) Add(secrets ...string) {
 		pairs = append(pairs, f, Mask)
 	}
 	r.replacer = strings.NewReplacer(pairs...)
+	r.forms = forms
 }
 
 // Known reports whether s is, or contains, a secret the redactor was taught.
 func (r *Redactor) Known(s string) bool { return r.literal(s) != s }
 
-// encodings are the forms a secret takes where a server may echo it: as it
-// is, inside a JSON string (with and without HTML escaping), URL-encoded,
-// and Base64-encoded (as in a Basic credential).
+// encodings are the forms a secret takes where a server or mcpdoctor's own
+// messages may echo it: as it is, with its white space folded (as a
+// one-line excerpt shows it), inside a JSON string (with and without HTML
+// escaping) and a Go-quoted one (%q), URL-encoded, and Base64-encoded (as
+// in a Basic credential).
 func encodings(s string) []string {
-	forms := []string{s, url.QueryEscape(s), url.PathEscape(s),
+	quoted := strconv.Quote(s)
+	forms := []string{s, strings.Join(strings.Fields(s), " "), quoted[1 : len(quoted)-1], url.QueryEscape(s), url.PathEscape(s),
 		base64.StdEncoding.EncodeToString([]byte(s)), base64.RawStdEncoding.EncodeToString([]byte(s)),
 		base64.URLEncoding.EncodeToString([]byte(s)), base64.RawURLEncoding.EncodeToString([]byte(s))}
 	if b, err := json.Marshal(s); err == nil {
@@ -146,7 +153,7 @@ func (r *Redactor) literal(s string) string {
 		return s
 	}
 	r.mu.RLock()
-	rep := r.replacer
+	rep, forms := r.replacer, r.forms
 	r.mu.RUnlock()
 	if rep == nil {
 		return s
@@ -154,7 +161,7 @@ func (r *Redactor) literal(s string) string {
 	for range 4 {
 		parts := strings.Split(s, Mask)
 		for i, p := range parts {
-			parts[i] = rep.Replace(p)
+			parts[i] = cutSecrets(rep.Replace(p), forms)
 		}
 		next := strings.Join(parts, Mask)
 		if next == s {
@@ -163,6 +170,42 @@ func (r *Redactor) literal(s string) string {
 		s = next
 	}
 	return s
+}
+
+// Ellipsis ends every excerpt mcpdoctor cuts short.
+const Ellipsis = "…"
+
+// cutSecrets masks the start of a secret that an excerpt cut off: the text
+// just before an ellipsis that is the beginning of a known secret, at
+// least MinSecretLen long.
+func cutSecrets(s string, forms []string) string {
+	if !strings.Contains(s, Ellipsis) {
+		return s
+	}
+	var b strings.Builder
+	rest := s
+	for {
+		i := strings.Index(rest, Ellipsis)
+		if i < 0 {
+			b.WriteString(rest)
+			return b.String()
+		}
+		before := rest[:i]
+		cut := 0
+		for _, f := range forms {
+			for k := min(len(f)-1, len(before)); k >= MinSecretLen && k > cut; k-- {
+				if strings.HasSuffix(before, f[:k]) {
+					cut = k
+					break
+				}
+			}
+		}
+		if cut > 0 {
+			before = before[:len(before)-cut] + Mask
+		}
+		b.WriteString(before + Ellipsis)
+		rest = rest[i+len(Ellipsis):]
+	}
 }
 
 // Text redacts free text: an error message, a line of stderr, a hint, a

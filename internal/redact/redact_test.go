@@ -427,3 +427,31 @@ func ExampleRedactor_Body() {
 	fmt.Println(r.Body(`{"access_token":"eyJ…","token_type":"Bearer","expires_in":3600}`))
 	// Output: {"access_token":"<redacted>","token_type":"Bearer","expires_in":3600}
 }
+
+// TestCutOffSecret: an excerpt that ends inside a secret shows its start;
+// that start is masked too.
+func TestCutOffSecret(t *testing.T) {
+	r := New("sk-live-0123456789abcdef")
+	for in, want := range map[string]string{
+		`{"echo":"sk-live-01234…`:                 `{"echo":"<redacted>…`,
+		`the server wrote "log sk-live-0123…"; x`: `the server wrote "log <redacted>…"; x`,
+		`short sk-…`:                              `short sk-…`, // three bytes tell nothing
+		`unrelated…`:                              `unrelated…`,
+	} {
+		if got := r.Text(in); got != want {
+			t.Errorf("Text(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestQuotedAndFoldedForms: the forms mcpdoctor's own messages give a
+// secret — Go-quoted (%q) and with white space folded — are masked.
+func TestQuotedAndFoldedForms(t *testing.T) {
+	secret := "a\"b\x1bc  d\ne-123"
+	r := New(secret)
+	for _, in := range []string{fmt.Sprintf("line %q seen", secret), "excerpt: " + strings.Join(strings.Fields(secret), " ")} {
+		if got := r.Text(in); strings.Contains(got, "c  d") || strings.Contains(got, `b\x1bc`) || strings.Contains(got, "c d e-123") {
+			t.Errorf("Text(%q) = %q leaks", in, got)
+		}
+	}
+}
