@@ -45,6 +45,7 @@ func TestMain(m *testing.M) {
 // and handed to them as environment variables.
 func TestScripts(t *testing.T) {
 	fakeStdio, _ := mcptest.FakeStdio(t, mcptest.FakeStdioOK)
+	everythingCommand, everythingArgs, _ := mcptest.EverythingStdio(t)
 	servers := map[string]string{
 		// The fake stdio server; its first argument picks the misbehaviour.
 		"FAKE_STDIO": fakeStdio,
@@ -58,6 +59,13 @@ func TestScripts(t *testing.T) {
 		"BARE401_URL": mcptest.FakeOAuth(t, mcptest.FakeOAuthOptions{Token: "the-right-token-1234"}).MCPURL,
 		// The OAuth example shipped in @modelcontextprotocol/sdk (npm).
 		"OAUTH_URL": mcptest.OAuthExample(t).MCPURL,
+		// The reference server from npm, over its three transports.
+		"EVERYTHING_HTTP_URL": mcptest.EverythingHTTP(t, mcptest.EverythingModeStreamableHTTP),
+		"EVERYTHING_SSE_URL":  mcptest.EverythingHTTP(t, mcptest.EverythingModeSSE),
+		"EVERYTHING_NODE":     everythingCommand,
+		"EVERYTHING_SCRIPT":   everythingArgs[0],
+		// Redirects every request to another origin, which serves MCP.
+		"REDIRECT_URL": mcptest.FakeHTTP(t, mcptest.FakeRedirectCrossOrigin).URL + "/mcp",
 		// A working authorization server whose tokens last a second, so
 		// that every probe refreshes.
 		"AUTHFAKE_URL": mcptest.FakeOAuth(t, mcptest.FakeOAuthOptions{ProtectedResource: true, AuthServer: true, Authorize: true, TokenLifetime: time.Second}).MCPURL,
