@@ -372,7 +372,7 @@ func mustServer(t *testing.T, f *File, name string) Server {
 }
 
 // TestSecretsCoverEveryPlace: every value the entry holds or points to is
-// a secret, in the forms it is sent in (DESIGN.md, "Secrets never leave").
+// a secret, in the forms it is sent in (schema/README.md, "What is never in it").
 func TestSecretsCoverEveryPlace(t *testing.T) {
 	s := Server{
 		Env:               map[string]string{"LOG_LEVEL": "info", "OPENAI_API_KEY": "sk-1"},

@@ -144,7 +144,7 @@ func (s Server) Target() string {
 }
 
 // Secrets returns every value of the entry that must never be printed,
-// in the forms it is sent or shown in: the values of env (DESIGN.md: all of
+// in the forms it is sent or shown in: the values of env (schema/README.md: all of
 // them, not only those named like keys) and of env_vars as lookup resolves
 // them; each http_headers value and each env_http_headers and
 // bearer_token_env_var value that lookup resolves, with its credential part

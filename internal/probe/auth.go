@@ -11,7 +11,7 @@ import (
 	"github.com/mcpdoctor/mcpdoctor/internal/config"
 )
 
-// The auth verdict (DESIGN.md, "The auth verdict"): decided from what the
+// The auth verdict (schema/README.md, "A server object"): decided from what the
 // server did, never from what the config suggests.
 //
 //   - Success with nothing sent → none; OAuth metadata the origin advertises
@@ -172,7 +172,7 @@ func (p *prober) discoverAuth(ctx context.Context, codexNeeds bool) {
 }
 
 // decideAuth is the one place the auth status is decided, from what the
-// server did (DESIGN.md, "The auth verdict"). Every observation it used is
+// server did (schema/README.md, "A server object"). Every observation it used is
 // in the evidence, in order; values are raw, redacted at output.
 func decideAuth(p *prober) Verdict {
 	res := p.res

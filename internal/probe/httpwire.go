@@ -34,7 +34,7 @@ type httpWire struct {
 	target    *url.URL
 	targetErr error
 	// header holds the configured headers with their raw values. They are
-	// sent to target's origin only (DESIGN.md, "Secrets never leave").
+	// sent to target's origin only (schema/README.md, "What is never in it").
 	header http.Header
 	opts   Options
 	rec    *Recorder

@@ -33,7 +33,7 @@ const (
 	StatusSkipped = "skipped"
 )
 
-// Auth statuses (DESIGN.md, "The auth verdict").
+// Auth statuses (schema/README.md, "A server object").
 const (
 	AuthNone   = "none"
 	AuthBearer = "bearer"

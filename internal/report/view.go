@@ -21,7 +21,7 @@ import (
 	"github.com/mcpdoctor/mcpdoctor/internal/redact"
 )
 
-// Server is one object of the JSON contract (DESIGN.md, "JSON contract"):
+// Server is one object of the JSON contract (schema/server.schema.json):
 // fields are added, never renamed. Probe-only fields are absent when the
 // server was not probed.
 type Server struct {
