@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mcpdoctor/mcpdoctor/internal/config"
+	"github.com/mcpdoctor/mcpdoctor/internal/evidence"
 	"github.com/mcpdoctor/mcpdoctor/internal/probe"
 	"github.com/mcpdoctor/mcpdoctor/internal/report"
 )
@@ -74,7 +75,7 @@ func probeRun(a *app, name string, opts *probeOptions) error {
 		// Transports record from several goroutines; one exchange's
 		// lines stay together.
 		var mu sync.Mutex
-		po.Trace = func(ex probe.Exchange) {
+		po.Trace = func(ex evidence.Exchange) {
 			mu.Lock()
 			defer mu.Unlock()
 			report.Trace(a.io.Err, ex, a.red)

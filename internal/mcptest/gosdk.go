@@ -59,6 +59,10 @@ type GoSDKOptions struct {
 	// metadata. Setting them serves that metadata even without BearerToken:
 	// a server that advertises OAuth but does not require it.
 	AuthorizationServers []string
+	// Versions restricts the protocol versions served:
+	// sdkserver.ModernVersions or sdkserver.LegacyVersions for a server of
+	// one era; empty for both.
+	Versions []string
 }
 
 // GoSDKHTTP serves the Go SDK's Streamable HTTP handler
@@ -72,7 +76,7 @@ type GoSDKOptions struct {
 // closed, its open streams cut, when the test ends.
 func GoSDKHTTP(t testing.TB, opts GoSDKOptions) *httptest.Server {
 	t.Helper()
-	server := sdkserver.New(sdkserver.Options{PageSize: opts.PageSize, NoTools: opts.NoTools})
+	server := sdkserver.New(sdkserver.Options{PageSize: opts.PageSize, NoTools: opts.NoTools, Versions: opts.Versions})
 	var handler http.Handler = mcp.NewStreamableHTTPHandler(
 		func(*http.Request) *mcp.Server { return server },
 		&mcp.StreamableHTTPOptions{JSONResponse: opts.JSONResponse, Stateless: opts.Stateless},

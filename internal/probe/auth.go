@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/mcpdoctor/mcpdoctor/internal/config"
+	"github.com/mcpdoctor/mcpdoctor/internal/evidence"
+	"github.com/mcpdoctor/mcpdoctor/internal/wire"
 )
 
 // The auth verdict (schema/README.md, "A server object"): decided from what the
@@ -44,7 +46,7 @@ type refusal struct {
 	Header http.Header
 	Body   string
 	// Exchange is the exchange that carried it, when it was recorded.
-	Exchange *Exchange
+	Exchange *evidence.Exchange
 	// Challenge is its Bearer challenge, nil when it has none.
 	Challenge *Challenge
 }
@@ -57,8 +59,8 @@ func (p *prober) refusal() *refusal {
 	}
 	isRefusal := func(status int) bool { return status == http.StatusUnauthorized || status == http.StatusForbidden }
 	var r *refusal
-	var se *HTTPStatusError
-	if errors.As(p.initErr, &se) && isRefusal(se.Status) {
+	var se *wire.HTTPStatusError
+	if errors.As(p.handshakeErr, &se) && isRefusal(se.Status) {
 		r = &refusal{Status: se.Status, Header: se.Header, Body: se.Body}
 	}
 	// The failed stage's last 401 or 403 exchange: for a refusal after
@@ -150,10 +152,10 @@ func (p *prober) discoverAuth(ctx context.Context, codexNeeds bool) {
 	if r != nil {
 		challenge = r.Challenge
 	}
-	version := LatestProtocolVersion
-	if p.res.Server != nil {
-		version = p.res.Server.ProtocolVersion
-	}
+	// The MCP-Protocol-Version discovery sends to the MCP server's origin:
+	// the one spoken, else the newest legacy one, which every server of
+	// either era knows best.
+	version := firstNonEmpty(p.version, wire.LatestLegacy)
 	start := time.Now()
 	d := discoverOAuth(dctx, p.server.URL, challenge, p.opts, p.rec, version)
 	p.oauth = d
@@ -232,7 +234,7 @@ func decideAuth(p *prober) Verdict {
 				where = d.ASURL
 			}
 			v.Evidence = append(v.Evidence, fmt.Sprintf("OAuth metadata is advertised (%s) but not required", where))
-			p.finding("oauth_advertised_not_required", SeverityInfo,
+			p.finding("oauth_advertised_not_required", evidence.SeverityInfo,
 				fmt.Sprintf("the server's origin advertises OAuth metadata (%s), but the server answered initialize and tools/list without any credential: OAuth is offered, not required", where),
 				"clients that decide from the metadata alone, such as Codex, ask for a login that is not needed; a server that does not enforce OAuth should not advertise it")
 		}
@@ -336,7 +338,7 @@ func (p *prober) credentialWanted(v *Verdict, r *refusal) {
 // how to get in: the failure is about the credential, not the connection.
 func (p *prober) authFailure(hint string) {
 	if f := p.res.Failure; f != nil {
-		f.Category = CategoryAuth
+		f.Category = evidence.CategoryAuth
 		f.Hint = hint
 	}
 }
@@ -344,8 +346,8 @@ func (p *prober) authFailure(hint string) {
 // evidence describes a refusal: its challenges, raw and parsed, and its body.
 func (r *refusal) evidence() []string {
 	var out []string
-	if ex := r.Exchange; ex != nil && ex.RPCMethod != "initialize" {
-		// initialize's exchange is already in the handshake's evidence.
+	if ex := r.Exchange; ex != nil && ex.RPCMethod != "initialize" && ex.RPCMethod != "server/discover" {
+		// The handshake's exchanges are already in its evidence.
 		out = append(out, ex.Summary())
 	}
 	values := r.Header.Values("WWW-Authenticate")
@@ -366,29 +368,29 @@ func (r *refusal) evidence() []string {
 			out = append(out, "its Bearer challenge: "+strings.Join(parts, ", "))
 		}
 	}
-	if body := oneLine([]byte(r.Body), 160); body != "" {
+	if body := evidence.OneLine([]byte(r.Body), 160); body != "" {
 		out = append(out, fmt.Sprintf("the %d's body: %s", r.Status, body))
 	}
 	return out
 }
 
-// handshakeEvidence summarises the exchanges that carried initialize, and
-// what tools/list found.
+// handshakeEvidence summarises the exchanges that carried the handshake
+// (server/discover, initialize), and what tools/list found.
 func (p *prober) handshakeEvidence() []string {
 	var out []string
 	for _, st := range p.res.Stages {
 		switch st.Name {
-		case StageInitialize:
+		case StageDiscover, StageInitialize:
 			n := 0
 			for _, ex := range st.Exchanges {
-				if ex.RPCMethod == "initialize" && n < 3 {
+				if ex.RPCMethod == st.Name && n < 3 {
 					out = append(out, ex.Summary())
 					n++
 				}
 			}
 		case StageToolsList:
 			if st.Status == StatusOK {
-				out = append(out, fmt.Sprintf("tools/list answered with %d %s", len(p.res.Tools), plural(len(p.res.Tools), "tool", "tools")))
+				out = append(out, fmt.Sprintf("tools/list answered with %d %s", len(p.res.Tools), plural(len(p.res.Tools), "tool")))
 			}
 		}
 	}
@@ -400,4 +402,11 @@ func (p *prober) handshakeEvidence() []string {
 func credentialKey(source string) (key, variable string) {
 	key, variable, _ = strings.Cut(source, " ")
 	return key, strings.TrimPrefix(variable, "$")
+}
+
+func plural(n int, one string) string {
+	if n == 1 {
+		return one
+	}
+	return one + "s"
 }

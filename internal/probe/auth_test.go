@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/mcpdoctor/mcpdoctor/internal/config"
+	"github.com/mcpdoctor/mcpdoctor/internal/evidence"
 	"github.com/mcpdoctor/mcpdoctor/internal/mcptest"
 )
 
@@ -30,7 +31,7 @@ func envOf(m map[string]string) func(string) (string, bool) {
 	}
 }
 
-func wantAuth(t *testing.T, res *Result, status, codex string) {
+func wantAuth(t *testing.T, res *Result, status AuthStatus, codex string) {
 	t.Helper()
 	if res.Auth.Status != status {
 		t.Errorf("auth status %q, want %q; evidence:\n  %s%s", res.Auth.Status, status, strings.Join(res.Auth.Evidence, "\n  "), dumpStages(res))
@@ -61,7 +62,7 @@ func wantEvidence(t *testing.T, res *Result, want ...string) {
 	}
 }
 
-func findingOf(res *Result, code string) *Finding {
+func findingOf(res *Result, code string) *evidence.Finding {
 	for i := range res.Findings {
 		if res.Findings[i].Code == code {
 			return &res.Findings[i]
@@ -70,7 +71,7 @@ func findingOf(res *Result, code string) *Finding {
 	return nil
 }
 
-func wantFinding(t *testing.T, res *Result, code, severity string, in ...string) {
+func wantFinding(t *testing.T, res *Result, code string, severity evidence.Severity, in ...string) {
 	t.Helper()
 	f := findingOf(res, code)
 	if f == nil {
@@ -136,8 +137,8 @@ func TestAuthAdvertisedNotRequired(t *testing.T) {
 	if info == nil || info.Required || info.LoggedIn || info.Issuer != fake.URL || !info.DynamicRegistration {
 		t.Errorf("OAuth info %+v, want the fake's issuer, not required", info)
 	}
-	wantFinding(t, res, "oauth_advertised_not_required", SeverityInfo, fake.URL+"/.well-known/oauth-authorization-server", "not required")
-	wantFinding(t, res, "codex_hides_tools", SeverityWarning, "not_logged_in", "hides its tools", "codex mcp login todo")
+	wantFinding(t, res, "oauth_advertised_not_required", evidence.SeverityInfo, fake.URL+"/.well-known/oauth-authorization-server", "not required")
+	wantFinding(t, res, "codex_hides_tools", evidence.SeverityWarning, "not_logged_in", "hides its tools", "codex mcp login todo")
 	if !strings.Contains(res.CodexAuthReason, fake.URL+"/.well-known/oauth-authorization-server") {
 		t.Errorf("codex reason %q does not name the metadata", res.CodexAuthReason)
 	}
@@ -158,8 +159,8 @@ func TestAuthGoSDKAdvertisedNotRequired(t *testing.T) {
 	if info := res.Auth.OAuth; info == nil || info.Required || info.DynamicRegistration || info.ResourceMetadataURL != srv.URL+mcptest.GoSDKResourceMetadataPath {
 		t.Errorf("OAuth info %+v", info)
 	}
-	wantFinding(t, res, "oauth_advertised_not_required", SeverityInfo)
-	wantFinding(t, res, "codex_hides_tools", SeverityWarning)
+	wantFinding(t, res, "oauth_advertised_not_required", evidence.SeverityInfo)
+	wantFinding(t, res, "codex_hides_tools", evidence.SeverityWarning)
 }
 
 // The TypeScript SDK's OAuth example: 401 → resource_metadata → PRM → its
@@ -170,7 +171,7 @@ func TestAuthOAuthExample(t *testing.T) {
 	res := authRun(t, httpServerConfig("demo", srv.MCPURL, 10*time.Second), nil)
 	wantAuth(t, res, AuthOAuth, CodexNotLoggedIn)
 	wantEvidence(t, res,
-		"POST "+srv.MCPURL+" initialize → 401",
+		"POST "+srv.MCPURL+" server/discover → 401",
 		`WWW-Authenticate: Bearer error="invalid_token"`,
 		"its Bearer challenge: error=invalid_token, error_description=Missing Authorization header, resource_metadata="+srv.ResourceMetadataURL,
 		"GET "+srv.ResourceMetadataURL+" → 200 application/json",
@@ -190,7 +191,7 @@ func TestAuthOAuthExample(t *testing.T) {
 	if res.Auth.Hint != "run `mcpdoctor login demo`" {
 		t.Errorf("hint %q", res.Auth.Hint)
 	}
-	if res.Healthy || res.Failure == nil || res.Failure.Category != CategoryAuth || !strings.Contains(res.Failure.Hint, "mcpdoctor login demo") {
+	if res.Healthy || res.Failure == nil || res.Failure.Category != evidence.CategoryAuth || !strings.Contains(res.Failure.Hint, "mcpdoctor login demo") {
 		t.Errorf("failure %+v, want an auth failure whose hint names the login", res.Failure)
 	}
 	wantNoFinding(t, res, "oauth_resource_mismatch", "oauth_issuer_mismatch", "oauth_metadata_invalid", "codex_hides_tools")
@@ -209,29 +210,29 @@ func TestAuthGoSDKBearer(t *testing.T) {
 		name    string
 		servers []string
 		env     map[string]string
-		status  string
+		status  AuthStatus
 		codex   string
 		// evidence, in order; finding, when set, must be there.
 		evidence []string
 		finding  string
-		category string
+		category evidence.Category
 	}{
 		{name: "no token, PRM without authorization servers", status: AuthFailed, codex: CodexUnsupported,
-			evidence: []string{"initialize → 401", `WWW-Authenticate: Bearer resource_metadata="`,
+			evidence: []string{"server/discover → 401", `WWW-Authenticate: Bearer resource_metadata="`,
 				mcptest.GoSDKResourceMetadataPath + " → 200", "authorization_servers=[]",
 				"/.well-known/oauth-authorization-server → 404", "offers no way to get one"},
-			finding: "oauth_no_authorization_servers", category: CategoryAuth},
+			finding: "oauth_no_authorization_servers", category: evidence.CategoryAuth},
 		{name: "no token, PRM naming an authorization server", servers: []string{as.URL}, status: AuthOAuth, codex: CodexNotLoggedIn,
-			evidence: []string{"initialize → 401", mcptest.GoSDKResourceMetadataPath + " → 200", as.URL + "/.well-known/oauth-authorization-server → 200",
-				"the server needs an OAuth login at " + as.URL}, category: CategoryAuth},
+			evidence: []string{"server/discover → 401", mcptest.GoSDKResourceMetadataPath + " → 200", as.URL + "/.well-known/oauth-authorization-server → 200",
+				"the server needs an OAuth login at " + as.URL}, category: evidence.CategoryAuth},
 		{name: "no token, authorization server down", servers: []string{deadURL}, status: AuthFailed, codex: CodexUnsupported,
 			evidence: []string{mcptest.GoSDKResourceMetadataPath + " → 200", deadURL + "/.well-known/oauth-authorization-server → no response",
-				"no authorization server named by the protected resource metadata answered", "offers no way to get one"}, category: CategoryAuth},
+				"no authorization server named by the protected resource metadata answered", "offers no way to get one"}, category: evidence.CategoryAuth},
 		{name: "the right token", env: map[string]string{"SDK_TOKEN": token}, status: AuthBearer, codex: CodexBearerToken,
 			evidence: []string{"initialize → 200", "the server accepted the Authorization header from bearer_token_env_var $SDK_TOKEN"}},
 		{name: "a wrong token", env: map[string]string{"SDK_TOKEN": "not-it"}, status: AuthFailed, codex: CodexBearerToken,
-			evidence: []string{"initialize → 401", "the 401's body: invalid token: not the token this server was given",
-				"the server refused the Authorization header from bearer_token_env_var $SDK_TOKEN with 401"}, category: CategoryAuth},
+			evidence: []string{"server/discover → 401", "the 401's body: invalid token: not the token this server was given",
+				"the server refused the Authorization header from bearer_token_env_var $SDK_TOKEN with 401"}, category: evidence.CategoryAuth},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -245,7 +246,7 @@ func TestAuthGoSDKBearer(t *testing.T) {
 			wantAuth(t, res, tt.status, tt.codex)
 			wantEvidence(t, res, tt.evidence...)
 			if tt.finding != "" {
-				wantFinding(t, res, tt.finding, SeverityWarning)
+				wantFinding(t, res, tt.finding, evidence.SeverityWarning)
 			}
 			if tt.category == "" {
 				wantHealthy(t, res, config.TransportStreamableHTTP)
@@ -284,13 +285,13 @@ func TestAuthBare401(t *testing.T) {
 			fake := mcptest.FakeOAuth(t, mcptest.FakeOAuthOptions{Token: "secret", Challenges: tt.challenges})
 			res := authRun(t, httpServerConfig("bare", fake.MCPURL, 10*time.Second), nil)
 			wantAuth(t, res, AuthFailed, CodexUnsupported)
-			wantEvidence(t, res, "initialize → 401", tt.want,
+			wantEvidence(t, res, "server/discover → 401", tt.want,
 				"oauth-protected-resource/mcp → 404", "oauth-authorization-server → 404",
 				"default endpoints "+fake.URL+"/authorize", "offers no way to get one")
 			if !strings.Contains(res.Auth.Hint, tt.hint) {
 				t.Errorf("hint %q lacks %q", res.Auth.Hint, tt.hint)
 			}
-			if res.Failure == nil || res.Failure.Category != CategoryAuth || res.Failure.Hint != res.Auth.Hint {
+			if res.Failure == nil || res.Failure.Category != evidence.CategoryAuth || res.Failure.Hint != res.Auth.Hint {
 				t.Errorf("failure %+v", res.Failure)
 			}
 			if res.Auth.OAuth != nil {
@@ -322,14 +323,14 @@ func TestAuthRejectedCredential(t *testing.T) {
 			s.BearerTokenEnvVar = "API_TOKEN"
 			res := authRun(t, s, map[string]string{"API_TOKEN": "wrong"})
 			wantAuth(t, res, AuthFailed, CodexBearerToken)
-			wantEvidence(t, res, "initialize → ", tt.evidence, "the server refused the Authorization header from bearer_token_env_var $API_TOKEN")
+			wantEvidence(t, res, "server/discover → ", tt.evidence, "the server refused the Authorization header from bearer_token_env_var $API_TOKEN")
 			if !strings.Contains(res.Auth.Hint, tt.hint) || !strings.Contains(res.Auth.Hint, "$API_TOKEN") {
 				t.Errorf("hint %q lacks %q", res.Auth.Hint, tt.hint)
 			}
 			if c := res.Auth.Credential; c == nil || !c.Sent || c.Header != "Authorization" {
 				t.Errorf("credential %+v", c)
 			}
-			if res.Failure == nil || res.Failure.Category != CategoryAuth {
+			if res.Failure == nil || res.Failure.Category != evidence.CategoryAuth {
 				t.Errorf("failure %+v", res.Failure)
 			}
 			// Codex counts the configured token and never asks for
@@ -357,26 +358,26 @@ func TestAuthUnsetVariable(t *testing.T) {
 		finding  string
 		// category is the failure's: auth when the server refused, config
 		// when it works but not as configured (the client cannot start it).
-		category string
+		category evidence.Category
 	}{
 		{name: "bearer_token_env_var unset, server needs it", fake: mcptest.FakeOAuthOptions{Token: "t"},
 			server: func(s *config.Server) { s.BearerTokenEnvVar = "MISSING_TOKEN" }, codex: CodexBearerToken,
-			evidence: []string{"initialize → 401", "$MISSING_TOKEN (bearer_token_env_var) is not set", "answered 401: it needs the credential"},
-			hint:     []string{"set $MISSING_TOKEN (bearer_token_env_var)"}, finding: "codex_bearer_token_unset", category: CategoryAuth},
+			evidence: []string{"server/discover → 401", "$MISSING_TOKEN (bearer_token_env_var) is not set", "answered 401: it needs the credential"},
+			hint:     []string{"set $MISSING_TOKEN (bearer_token_env_var)"}, finding: "codex_bearer_token_unset", category: evidence.CategoryAuth},
 		{name: "bearer_token_env_var empty, server does not need it",
 			server: func(s *config.Server) { s.BearerTokenEnvVar = "EMPTY_TOKEN" }, env: map[string]string{"EMPTY_TOKEN": ""}, codex: CodexBearerToken,
 			evidence: []string{"initialize → 200", "$EMPTY_TOKEN (bearer_token_env_var) is empty", "it does not need the credential"},
-			hint:     []string{"set $EMPTY_TOKEN", "remove bearer_token_env_var from [mcp_servers.unset]"}, finding: "codex_bearer_token_unset", category: CategoryConfig},
+			hint:     []string{"set $EMPTY_TOKEN", "remove bearer_token_env_var from [mcp_servers.unset]"}, finding: "codex_bearer_token_unset", category: evidence.CategoryConfig},
 		{name: "bearer_token_env_var unset, server needs OAuth", fake: mcptest.FakeOAuthOptions{Token: "t", ProtectedResource: true, AuthServer: true},
 			server: func(s *config.Server) { s.BearerTokenEnvVar = "MISSING_TOKEN" }, codex: CodexBearerToken,
-			evidence: []string{"initialize → 401", "it needs the credential", "the server also offers OAuth"},
-			hint:     []string{"set $MISSING_TOKEN", "mcpdoctor login unset"}, finding: "codex_bearer_token_unset", category: CategoryAuth},
+			evidence: []string{"server/discover → 401", "it needs the credential", "the server also offers OAuth"},
+			hint:     []string{"set $MISSING_TOKEN", "mcpdoctor login unset"}, finding: "codex_bearer_token_unset", category: evidence.CategoryAuth},
 		// Codex drops an env_http_headers header whose variable is unset,
 		// so it sees no Authorization and goes by the metadata.
 		{name: "env_http_headers Authorization unset, metadata advertised", fake: mcptest.FakeOAuthOptions{AuthServer: true},
 			server: func(s *config.Server) { s.EnvHTTPHeaders = map[string]string{"Authorization": "AUTH_HEADER"} }, codex: CodexNotLoggedIn,
 			evidence: []string{"initialize → 200", "$AUTH_HEADER (env_http_headers.Authorization) is not set", "it does not need the credential"},
-			hint:     []string{"set $AUTH_HEADER (env_http_headers)", "remove env_http_headers"}, finding: "codex_hides_tools", category: CategoryConfig},
+			hint:     []string{"set $AUTH_HEADER (env_http_headers)", "remove env_http_headers"}, finding: "codex_hides_tools", category: evidence.CategoryConfig},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -395,7 +396,7 @@ func TestAuthUnsetVariable(t *testing.T) {
 			if c := res.Auth.Credential; c == nil || c.Sent {
 				t.Errorf("credential %+v, want one not sent", c)
 			}
-			wantFinding(t, res, tt.finding, SeverityWarning)
+			wantFinding(t, res, tt.finding, evidence.SeverityWarning)
 			// Unhealthy either way: the client fails to start the server
 			// as configured, whether or not the server needs the credential.
 			if res.Healthy {
@@ -458,9 +459,9 @@ func TestAuthBadMetadataDocuments(t *testing.T) {
 			}
 			wantAuth(t, res, AuthFailed, CodexUnsupported)
 			wantEvidence(t, res, "oauth-protected-resource/mcp → 200", tt.evidence, "offers no way to get one")
-			wantFinding(t, res, "oauth_metadata_invalid", SeverityWarning, fake.URL+"/.well-known/oauth-protected-resource/mcp", tt.why)
+			wantFinding(t, res, "oauth_metadata_invalid", evidence.SeverityWarning, fake.URL+"/.well-known/oauth-protected-resource/mcp", tt.why)
 			for _, ex := range stageOf(t, res, StageOAuthDiscovery).Exchanges {
-				if len(ex.ResponseBody) > MaxExcerpt+len("…") {
+				if len(ex.ResponseBody) > evidence.MaxExcerpt+len("…") {
 					t.Errorf("an exchange keeps %d bytes of body", len(ex.ResponseBody))
 				}
 			}
@@ -494,8 +495,8 @@ func TestAuthMetadataMismatch(t *testing.T) {
 	// Clients that check refuse it; the verdict still says where the login
 	// would be, and the findings say why it may fail.
 	wantAuth(t, res, AuthOAuth, CodexNotLoggedIn)
-	wantFinding(t, res, "oauth_resource_mismatch", SeverityWarning, "https://elsewhere.example/mcp", fake.MCPURL, "RFC 9728")
-	wantFinding(t, res, "oauth_issuer_mismatch", SeverityWarning, "https://issuer.example", fake.URL, "RFC 8414")
+	wantFinding(t, res, "oauth_resource_mismatch", evidence.SeverityWarning, "https://elsewhere.example/mcp", fake.MCPURL, "RFC 9728")
+	wantFinding(t, res, "oauth_issuer_mismatch", evidence.SeverityWarning, "https://issuer.example", fake.URL, "RFC 8414")
 }
 
 func TestAuthUnreachable(t *testing.T) {
@@ -505,8 +506,8 @@ func TestAuthUnreachable(t *testing.T) {
 	closed.Close()
 	res := authRun(t, httpServerConfig("down", url, 5*time.Second), nil)
 	wantAuth(t, res, AuthFailed, CodexUnsupported)
-	wantEvidence(t, res, "initialize failed (refused)")
-	wantFinding(t, res, "codex_unsupported_unreachable", SeverityInfo, "did not answer (refused)")
+	wantEvidence(t, res, "server/discover failed (refused)")
+	wantFinding(t, res, "codex_unsupported_unreachable", evidence.SeverityInfo, "did not answer (refused)")
 	if slices.ContainsFunc(res.Stages, func(s Stage) bool { return s.Name == StageOAuthDiscovery }) {
 		t.Errorf("discovery ran for a server that is down:%s", dumpStages(res))
 	}

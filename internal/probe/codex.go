@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/mcpdoctor/mcpdoctor/internal/config"
+	"github.com/mcpdoctor/mcpdoctor/internal/evidence"
 )
 
 // What Codex would say: the auth status `codex mcp list` shows, computed the
@@ -194,7 +195,7 @@ func (p *prober) decideCodexStatus(pre, preReason string) {
 	status, reason := pre, preReason
 	if status == "" {
 		switch d := p.oauth; {
-		case d == nil && res.Failure != nil && networkCategory(res.Failure.Category):
+		case d == nil && res.Failure != nil && res.Failure.Category.Unreachable():
 			status = CodexUnsupported
 			reason = "the server did not answer, so Codex's discovery requests fail too and it shows unsupported"
 		case d == nil && res.Transport == config.TransportSSE:
@@ -237,7 +238,7 @@ func (p *prober) codexFindings() {
 		if !p.oauth.Found() {
 			why = "the OAuth token Codex holds for it has expired and cannot be refreshed"
 		}
-		p.finding("codex_hides_tools", SeverityWarning,
+		p.finding("codex_hides_tools", evidence.SeverityWarning,
 			fmt.Sprintf("Codex shows %s as not_logged_in and hides its tools, because %s, although it answered initialize and tools/list %s", name, why, what),
 			fmt.Sprintf("run `codex mcp login %s` once so that Codex holds a token and shows o_auth; or, if you run the server, stop advertising OAuth metadata it does not enforce (bearer_token_env_var also makes Codex skip the check, but Codex then sends that token and will not start while the variable is unset)", name))
 	case codex == CodexBearerToken && p.server.BearerTokenEnvVar != "" && cred != nil && !sent:
@@ -249,29 +250,20 @@ func (p *prober) codexFindings() {
 		case neededYes:
 			hint += ": the server refuses requests without it"
 		}
-		p.finding("codex_bearer_token_unset", SeverityWarning,
+		p.finding("codex_bearer_token_unset", evidence.SeverityWarning,
 			fmt.Sprintf("Codex shows %s as bearer_token, but $%s is not set, so Codex will not start it (\"Environment variable %s for MCP server '%s' is not set\")", name, variable, variable, name),
 			hint)
-	case codex == CodexUnsupported && res.Failure != nil && networkCategory(res.Failure.Category):
-		p.finding("codex_unsupported_unreachable", SeverityInfo,
+	case codex == CodexUnsupported && res.Failure != nil && res.Failure.Category.Unreachable():
+		p.finding("codex_unsupported_unreachable", evidence.SeverityInfo,
 			fmt.Sprintf("Codex shows %s as unsupported, which says only that it found no OAuth metadata: the server did not answer (%s)", name, res.Failure.Category),
 			res.Failure.Hint)
 	case codex == CodexOAuth && measured != AuthOAuth:
-		p.finding("codex_has_tokens", SeverityInfo,
+		p.finding("codex_has_tokens", evidence.SeverityInfo,
 			fmt.Sprintf("Codex holds an OAuth token for %s and sends it; mcpdoctor does not use Codex's tokens, so its verdict (%s) is what a client without them gets", name, measured),
 			"compare with `codex mcp list`; `codex mcp logout "+name+"` removes Codex's token")
 	case codex == CodexUnsupported && staticOK:
-		p.finding("codex_static_header", SeverityInfo,
+		p.finding("codex_static_header", evidence.SeverityInfo,
 			fmt.Sprintf("Codex shows %s as unsupported: it counts only Authorization as a static credential, and this server authenticates with %s", name, p.creds.Auth.Header),
 			"nothing to do: the label is all that differs")
 	}
-}
-
-// networkCategory reports failures where nothing answered at all.
-func networkCategory(c string) bool {
-	switch c {
-	case CategoryTimeout, CategoryDNS, CategoryRefused, CategoryTLS, CategoryNetwork, CategoryConfig:
-		return true
-	}
-	return false
 }

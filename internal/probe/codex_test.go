@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/mcpdoctor/mcpdoctor/internal/config"
+	"github.com/mcpdoctor/mcpdoctor/internal/evidence"
 	"github.com/mcpdoctor/mcpdoctor/internal/mcptest"
 )
 
@@ -91,7 +92,7 @@ func TestCodexStoredTokens(t *testing.T) {
 			// CODEX_HOME comes from the environment when Options.CodexHome is empty.
 			res := Run(t.Context(), httpServerConfig("tokens", fake.MCPURL, 10*time.Second), Options{LookupEnv: envOf(map[string]string{"CODEX_HOME": home})})
 			wantAuth(t, res, AuthNone, tt.codex)
-			wantFinding(t, res, tt.finding, map[string]string{"codex_has_tokens": SeverityInfo, "codex_hides_tools": SeverityWarning}[tt.finding], "tokens")
+			wantFinding(t, res, tt.finding, map[string]evidence.Severity{"codex_has_tokens": evidence.SeverityInfo, "codex_hides_tools": evidence.SeverityWarning}[tt.finding], "tokens")
 			after, _ := os.ReadFile(filepath.Join(home, ".credentials.json"))
 			if string(before) != string(after) {
 				t.Error("the token store changed")
@@ -124,7 +125,7 @@ func TestCodexStaticHeader(t *testing.T) {
 			s.HTTPHeaders = map[string]string{"X-Api-Key": "k-123"}
 			res := authRun(t, s, nil)
 			wantAuth(t, res, AuthBearer, tt.codex)
-			wantFinding(t, res, tt.finding, map[string]string{"codex_static_header": SeverityInfo, "codex_hides_tools": SeverityWarning}[tt.finding], "X-Api-Key")
+			wantFinding(t, res, tt.finding, map[string]evidence.Severity{"codex_static_header": evidence.SeverityInfo, "codex_hides_tools": evidence.SeverityWarning}[tt.finding], "X-Api-Key")
 			for _, r := range fake.Requests() {
 				if strings.HasPrefix(r.Path, "/.well-known/") && r.Header.Get("X-Api-Key") != "" {
 					t.Errorf("discovery sent the API key to %s", r.Path)

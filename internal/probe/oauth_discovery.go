@@ -11,6 +11,9 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/mcpdoctor/mcpdoctor/internal/evidence"
+	"github.com/mcpdoctor/mcpdoctor/internal/wire"
 )
 
 // OAuth discovery, as an MCP client does it before a login (MCP 2025-11-25,
@@ -76,7 +79,7 @@ type authServerMetadata struct {
 type oauthDiscovery struct {
 	// Evidence has one line per request and per conclusion.
 	Evidence []string
-	Findings []Finding
+	Findings []evidence.Finding
 
 	// PRMURL and PRM are the protected resource metadata used, if any.
 	PRMURL string
@@ -135,7 +138,7 @@ func (d *oauthDiscovery) info(challenge *Challenge) *OAuthInfo {
 type discoverer struct {
 	client *http.Client
 	owned  *http.Transport
-	rec    *Recorder
+	rec    *evidence.Recorder
 	// target is the MCP URL without its query and fragment; origin is its
 	// origin as a URL prefix ("https://host:port").
 	target    *url.URL
@@ -148,7 +151,7 @@ type discoverer struct {
 
 // discoverOAuth walks the discovery chain for the MCP URL rawURL. challenge
 // is the Bearer challenge of a 401, nil when there was none.
-func discoverOAuth(ctx context.Context, rawURL string, challenge *Challenge, opts Options, rec *Recorder, protocolVersion string) *oauthDiscovery {
+func discoverOAuth(ctx context.Context, rawURL string, challenge *Challenge, opts Options, rec *evidence.Recorder, protocolVersion string) *oauthDiscovery {
 	d := &discoverer{rec: rec, version: protocolVersion, out: &oauthDiscovery{}, tried: map[string]bool{},
 		userAgent: "mcpdoctor/" + firstNonEmpty(opts.ClientVersion, "dev")}
 	u, err := url.Parse(rawURL)
@@ -164,7 +167,7 @@ func discoverOAuth(ctx context.Context, rawURL string, challenge *Challenge, opt
 	if opts.HTTPClient != nil && opts.HTTPClient.Transport != nil {
 		rt = opts.HTTPClient.Transport
 	} else {
-		d.owned = newHTTPTransport()
+		d.owned = wire.NewHTTPTransport()
 		rt = d.owned
 	}
 	// No cookie jar: cookies are credentials. Redirects are followed by
@@ -229,7 +232,7 @@ func (d *discoverer) run(ctx context.Context, challenge *Challenge) {
 			urls, err := authServerMetadataURLs(issuer)
 			if err != nil {
 				d.say(fmt.Sprintf("authorization server %q is not an http(s) URL: %v", issuer, err))
-				d.finding("oauth_metadata_invalid", SeverityWarning,
+				d.finding("oauth_metadata_invalid", evidence.SeverityWarning,
 					fmt.Sprintf("the protected resource metadata at %s names the authorization server %q, which is not an http(s) URL", d.out.PRMURL, issuer),
 					"authorization_servers must hold issuer URLs such as https://auth.example.com (RFC 9728 §2)")
 				continue
@@ -296,12 +299,12 @@ func (d *discoverer) protectedResource(ctx context.Context, rawURL, why string, 
 	case resourceParent:
 		d.say(fmt.Sprintf("its resource %s is a parent of the server's URL %s: clients that compare strictly (RFC 9728 §3.3) refuse it, most accept it", prm.Resource, d.target))
 	case resourceMismatch:
-		d.finding("oauth_resource_mismatch", SeverityWarning,
+		d.finding("oauth_resource_mismatch", evidence.SeverityWarning,
 			fmt.Sprintf("the protected resource metadata at %s is for the resource %s, not for this server's URL %s", rawURL, prm.Resource, d.target),
 			"RFC 9728 §3.3 tells clients to refuse such metadata, so a strict client cannot log in: the server should put its own MCP URL in resource")
 	}
 	if len(prm.AuthorizationServers) == 0 {
-		d.finding("oauth_no_authorization_servers", SeverityWarning,
+		d.finding("oauth_no_authorization_servers", evidence.SeverityWarning,
 			fmt.Sprintf("the protected resource metadata at %s names no authorization server", rawURL),
 			"MCP 2025-11-25 requires at least one entry in authorization_servers; without one a client has nowhere to log in")
 	}
@@ -342,7 +345,7 @@ func (d *discoverer) authServer(ctx context.Context, rawURL, why, issuer string,
 		if strings.TrimSuffix(as.Issuer, "/") == strings.TrimSuffix(issuer, "/") {
 			d.say(fmt.Sprintf("its issuer %s and the authorization server %s differ only by a trailing slash, which strict clients (RFC 8414 §3.3) refuse", as.Issuer, issuer))
 		} else {
-			d.finding("oauth_issuer_mismatch", SeverityWarning,
+			d.finding("oauth_issuer_mismatch", evidence.SeverityWarning,
 				fmt.Sprintf("the authorization server metadata at %s says issuer %s, but it was looked up for %s", rawURL, orNone(as.Issuer), issuer),
 				"RFC 8414 §3.3 tells clients to refuse such metadata: the issuer must be exactly the URL in authorization_servers")
 		}
@@ -360,8 +363,8 @@ func (d *discoverer) fetch(ctx context.Context, rawURL, why, what string, pointe
 		d.invalid(rawURL, what, "the URL is not http(s)", pointedTo)
 		return nil, false
 	}
-	if !sameOrigin(u, d.target) && pointedTo {
-		d.say(fmt.Sprintf("%s is on another origin than the MCP server (%s); discovery sends nothing secret, so it is asked", rawURL, originOf(u)))
+	if !wire.SameOrigin(u, d.target) && pointedTo {
+		d.say(fmt.Sprintf("%s is on another origin than the MCP server (%s); discovery sends nothing secret, so it is asked", rawURL, wire.OriginOf(u)))
 	}
 	for hop := 0; ; hop++ {
 		resp, ex, err := d.get(ctx, u)
@@ -378,11 +381,11 @@ func (d *discoverer) fetch(ctx context.Context, rawURL, why, what string, pointe
 			case lerr != nil:
 				d.record(ex, "a redirect to an unreadable Location, not followed")
 				return nil, false
-			case !sameOrigin(next, u):
+			case !wire.SameOrigin(next, u):
 				d.record(ex, fmt.Sprintf("a redirect to another origin (%s), not followed: discovery stays on the origin it asked", next.String()))
 				return nil, false
-			case hop >= maxRedirects:
-				d.record(ex, fmt.Sprintf("more than %d redirects, not followed", maxRedirects))
+			case hop >= wire.MaxRedirects:
+				d.record(ex, fmt.Sprintf("more than %d redirects, not followed", wire.MaxRedirects))
 				return nil, false
 			}
 			d.record(ex, "redirect to "+next.String())
@@ -394,11 +397,11 @@ func (d *discoverer) fetch(ctx context.Context, rawURL, why, what string, pointe
 			d.record(ex, why+": no "+what+" here")
 			return nil, false
 		}
-		body, rerr := readCapped(resp.Body, maxMetadataBytes)
-		ex.ResponseBody = excerpt(body, MaxExcerpt)
-		ex.Truncated = len(body) > MaxExcerpt
+		body, rerr := wire.ReadCapped(resp.Body, maxMetadataBytes)
+		ex.ResponseBody = evidence.Excerpt(body, evidence.MaxExcerpt)
+		ex.Truncated = len(body) > evidence.MaxExcerpt
 		switch {
-		case errors.Is(rerr, errTooLarge):
+		case errors.Is(rerr, wire.ErrTooLarge):
 			ex.Truncated = true
 			d.record(ex, fmt.Sprintf("%s: larger than %d bytes, not read", why, maxMetadataBytes))
 			d.invalid(rawURL, what, fmt.Sprintf("it is larger than %d bytes", maxMetadataBytes), pointedTo)
@@ -408,13 +411,13 @@ func (d *discoverer) fetch(ctx context.Context, rawURL, why, what string, pointe
 			return nil, false
 		}
 		trimmed := bytes.TrimSpace(body)
-		if mediaType(resp.Header) == "text/html" || bytes.HasPrefix(trimmed, []byte("<")) {
+		if wire.MediaType(resp.Header) == "text/html" || bytes.HasPrefix(trimmed, []byte("<")) {
 			d.record(ex, why+": an HTML page, not JSON metadata")
 			d.invalid(rawURL, what, "it is an HTML page, not JSON", pointedTo)
 			return nil, false
 		}
 		if len(trimmed) == 0 || trimmed[0] != '{' || !json.Valid(trimmed) {
-			d.record(ex, fmt.Sprintf("%s: not a JSON object (%q)", why, oneLine(body, 40)))
+			d.record(ex, fmt.Sprintf("%s: not a JSON object (%q)", why, evidence.OneLine(body, 40)))
 			d.invalid(rawURL, what, "it is not a JSON object", pointedTo)
 			return nil, false
 		}
@@ -426,8 +429,8 @@ func (d *discoverer) fetch(ctx context.Context, rawURL, why, what string, pointe
 // get sends one discovery GET with nothing but Accept, a User-Agent and,
 // to the MCP server's origin, the MCP-Protocol-Version header (the spec
 // asks clients to send it to the MCP server; Codex sends 2024-11-05).
-func (d *discoverer) get(ctx context.Context, u *url.URL) (*http.Response, Exchange, error) {
-	ex := Exchange{Method: http.MethodGet, URL: u.String()}
+func (d *discoverer) get(ctx context.Context, u *url.URL) (*http.Response, evidence.Exchange, error) {
+	ex := evidence.Exchange{Method: http.MethodGet, URL: u.String()}
 	ctx, cancel := context.WithTimeout(ctx, discoveryRequestTimeout)
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
@@ -436,7 +439,7 @@ func (d *discoverer) get(ctx context.Context, u *url.URL) (*http.Response, Excha
 	}
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("User-Agent", d.userAgent)
-	if sameOrigin(u, d.target) && d.version != "" {
+	if wire.SameOrigin(u, d.target) && d.version != "" {
 		req.Header.Set("Mcp-Protocol-Version", d.version)
 	}
 	ex.RequestHeader = req.Header.Clone()
@@ -446,7 +449,7 @@ func (d *discoverer) get(ctx context.Context, u *url.URL) (*http.Response, Excha
 	if err != nil {
 		cancel()
 		if ctx.Err() != nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
-			err = fmt.Errorf("no answer within %s", roundDuration(ex.Duration))
+			err = fmt.Errorf("no answer within %s", wire.RoundDuration(ex.Duration))
 		}
 		return nil, ex, err
 	}
@@ -475,7 +478,7 @@ func (c *cancelBody) Close() error {
 
 // record adds the exchange to the stage and its one-line summary, with
 // what it meant, to the evidence.
-func (d *discoverer) record(ex Exchange, meaning string) {
+func (d *discoverer) record(ex evidence.Exchange, meaning string) {
 	if meaning != "" {
 		ex.Note = meaning
 	}
@@ -496,19 +499,19 @@ func (d *discoverer) invalid(rawURL, what, why string, pointedTo bool) {
 	if !pointedTo {
 		return
 	}
-	d.finding("oauth_metadata_invalid", SeverityWarning,
+	d.finding("oauth_metadata_invalid", evidence.SeverityWarning,
 		fmt.Sprintf("the %s at %s, which the server points to, cannot be used: %s", what, rawURL, why),
 		"serve the metadata as a JSON object with Content-Type application/json (RFC 9728 §3.2, RFC 8414 §3.2)")
 }
 
 // finding adds a finding once per code.
-func (d *discoverer) finding(code, severity, msg, hint string) {
+func (d *discoverer) finding(code string, severity evidence.Severity, msg, hint string) {
 	for _, f := range d.out.Findings {
 		if f.Code == code {
 			return
 		}
 	}
-	d.out.Findings = append(d.out.Findings, Finding{Code: code, Severity: severity, Message: msg, Hint: hint})
+	d.out.Findings = append(d.out.Findings, evidence.Finding{Code: code, Severity: severity, Message: msg, Hint: hint})
 }
 
 // metadataURL is a candidate URL and why it is asked.
@@ -580,7 +583,7 @@ func compareResource(resource string, target *url.URL) int {
 		return resourceMissing
 	}
 	r, err := url.Parse(resource)
-	if err != nil || !sameOrigin(r, target) {
+	if err != nil || !wire.SameOrigin(r, target) {
 		return resourceMismatch
 	}
 	rp := strings.TrimSuffix(r.EscapedPath(), "/")

@@ -11,7 +11,9 @@ import (
 	"time"
 
 	"github.com/mcpdoctor/mcpdoctor/internal/config"
+	"github.com/mcpdoctor/mcpdoctor/internal/evidence"
 	"github.com/mcpdoctor/mcpdoctor/internal/mcptest"
+	"github.com/mcpdoctor/mcpdoctor/internal/wire"
 )
 
 func TestDiscoveryAuthServerMetadataURLs(t *testing.T) {
@@ -146,7 +148,7 @@ func TestDiscoveryCredentialNeverLeavesOrigin(t *testing.T) {
 		// discovers: discovery must have reached the other origin, so that
 		// the test means something.
 		discovers bool
-		status    string
+		status    AuthStatus
 	}{
 		{name: "query secret only", config: func(*config.Server) {}, discovers: true, status: AuthOAuth},
 		{name: "API key header (rejected) and query secret", discovers: true, status: AuthFailed,
@@ -257,8 +259,8 @@ func TestDiscoverySameOriginRedirect(t *testing.T) {
 		w.Write([]byte(`{"issuer":"x","authorization_endpoint":"https://a/authorize","token_endpoint":"https://a/token"}`))
 	})
 	srv := newTestServer(t, mux)
-	rec := &Recorder{}
-	d := discoverOAuth(context.Background(), srv.URL+"/", nil, Options{}, rec, LatestProtocolVersion)
+	rec := &evidence.Recorder{}
+	d := discoverOAuth(context.Background(), srv.URL+"/", nil, Options{}, rec, wire.LatestLegacy)
 	if !d.Found() || d.ASURL != srv.URL+"/.well-known/oauth-authorization-server" {
 		t.Fatalf("found %v at %q:\n  %s", d.Found(), d.ASURL, strings.Join(d.Evidence, "\n  "))
 	}
@@ -290,7 +292,7 @@ func TestDiscoveryBoundedInTime(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 	defer cancel()
 	start := time.Now()
-	d := discoverOAuth(ctx, srv.URL+"/mcp", nil, Options{}, &Recorder{}, LatestProtocolVersion)
+	d := discoverOAuth(ctx, srv.URL+"/mcp", nil, Options{}, &evidence.Recorder{}, wire.LatestLegacy)
 	if elapsed := time.Since(start); elapsed > 2*time.Second {
 		t.Errorf("discovery took %s", elapsed)
 	}

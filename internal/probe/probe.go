@@ -12,24 +12,41 @@ import (
 	"time"
 
 	"github.com/mcpdoctor/mcpdoctor/internal/config"
+	"github.com/mcpdoctor/mcpdoctor/internal/evidence"
+	"github.com/mcpdoctor/mcpdoctor/internal/wire"
 )
-
-// Protocol versions. We offer the newest and accept any we know; the
-// server's answer decides what the session speaks (spec: lifecycle,
-// "Version Negotiation").
-const LatestProtocolVersion = "2025-11-25"
-
-var KnownProtocolVersions = []string{"2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25"}
 
 // maxToolPages bounds tools/list pagination: a server whose cursors never end
 // must not keep the probe forever.
 const maxToolPages = 100
+
+// StdioDiscoverGrace is how long a stdio server gets to answer
+// server/discover before the probe also sends initialize. A modern server
+// answers at once, and most legacy ones answer an unknown method with an
+// error; only a legacy server that stays silent costs this much. The probe
+// keeps listening for the late answer, so a server that is merely slow to
+// start is not mistaken for a legacy one.
+const StdioDiscoverGrace = time.Second
+
+// Protocol choices for Options.Protocol, besides a version.
+const (
+	ProtocolAuto   = "auto"
+	ProtocolModern = "modern"
+	ProtocolLegacy = "legacy"
+)
 
 // Options tune one probe. The zero value works.
 type Options struct {
 	// Timeout, when positive, replaces both startup_timeout_sec and
 	// tool_timeout_sec.
 	Timeout time.Duration
+	// Protocol is auto (the default when empty): modern first, legacy when
+	// the server's answer says so, as the spec's dual-era client does;
+	// modern or legacy: that era only; or a protocol version to speak.
+	Protocol string
+	// CheckOtherEra, after a healthy handshake, tries the era the server
+	// was not spoken to in, so the result says which eras it accepts.
+	CheckOtherEra bool
 	// Call runs one tools/call after tools/list. Tools are never called
 	// unless asked.
 	Call *ToolCall
@@ -46,7 +63,7 @@ type Options struct {
 	MaxMessageBytes int64
 	// Trace, when set, sees every exchange as it is recorded (for
 	// --verbose). It is called from transport goroutines.
-	Trace func(Exchange)
+	Trace func(evidence.Exchange)
 	// CodexHome is where Codex keeps its OAuth token file
 	// (.credentials.json), read to tell what Codex would show; empty means
 	// $CODEX_HOME, else ~/.codex. The file is only read.
@@ -72,6 +89,20 @@ type OAuthToken struct {
 	Issuer string
 }
 
+// CheckProtocol says what is wrong with a Protocol value, nil when it is
+// one mcpdoctor speaks.
+func CheckProtocol(protocol string) error {
+	switch protocol {
+	case "", ProtocolAuto, ProtocolModern, ProtocolLegacy:
+		return nil
+	}
+	if wire.Known(protocol) {
+		return nil
+	}
+	return fmt.Errorf("%q is not auto, modern, legacy or a protocol version mcpdoctor speaks (%s)",
+		protocol, strings.Join(append(slices.Clone(wire.ModernVersions), wire.LegacyVersions...), ", "))
+}
+
 func (o Options) lookupEnv() func(string) (string, bool) {
 	if o.LookupEnv != nil {
 		return o.LookupEnv
@@ -79,17 +110,27 @@ func (o Options) lookupEnv() func(string) (string, bool) {
 	return os.LookupEnv
 }
 
-func (o Options) maxMessageBytes() int64 {
-	if o.MaxMessageBytes > 0 {
-		return o.MaxMessageBytes
-	}
-	return 8 << 20
+func (o Options) wire() wire.Options {
+	return wire.Options{MaxMessageBytes: o.MaxMessageBytes, HTTPClient: o.HTTPClient, UserAgent: "mcpdoctor/" + o.clientVersion()}
 }
 
-// Run probes one server: connect, initialize, notifications/initialized,
-// tools/list and, when asked, tools/call. It always returns a Result; a
-// failure is described in it, never returned as an error. The server's
-// process, session and connections are gone when Run returns.
+func (o Options) clientVersion() string {
+	if o.ClientVersion != "" {
+		return o.ClientVersion
+	}
+	return "dev"
+}
+
+func (o Options) client() wire.Implementation {
+	return wire.Implementation{Name: "mcpdoctor", Version: o.clientVersion()}
+}
+
+// Run probes one server: connect, the handshake of the server's era
+// (server/discover for a modern server; initialize and
+// notifications/initialized for a legacy one), tools/list and, when asked,
+// tools/call. It always returns a Result; a failure is described in it,
+// never returned as an error. The server's process, session and
+// connections are gone when Run returns.
 func Run(ctx context.Context, s config.Server, opts Options) *Result {
 	p := runOnce(ctx, s, opts, false)
 	if !p.storedTokenRefused() {
@@ -117,7 +158,7 @@ func runOnce(ctx context.Context, s config.Server, opts Options, refreshToken bo
 	p := &prober{
 		server:       s,
 		opts:         opts,
-		rec:          &Recorder{trace: opts.Trace},
+		rec:          evidence.NewRecorder(opts.Trace),
 		res:          &Result{Name: s.Name, Transport: s.Transport, Started: time.Now()},
 		refreshToken: refreshToken,
 	}
@@ -139,13 +180,16 @@ func (p *prober) storedTokenRefused() bool {
 type prober struct {
 	server config.Server
 	opts   Options
-	rec    *Recorder
+	rec    *evidence.Recorder
 	res    *Result
 	creds  credentials
-	tr     Transport
+	tr     wire.Transport
 	nextID int64
-	// initErr is what stopped the handshake, for the auth decision.
-	initErr error
+	// era and version are what the handshake settled on.
+	era     wire.Era
+	version string
+	// handshakeErr is what stopped the handshake, for the auth decision.
+	handshakeErr error
 	// oauth is what OAuth discovery found, nil when it did not run.
 	oauth *oauthDiscovery
 	// token is the stored OAuth token sent, nil when none was;
@@ -183,7 +227,7 @@ func (p *prober) run(ctx context.Context) {
 	if !s.Valid() {
 		for _, pr := range s.Problems {
 			if pr.Severity == config.SeverityError {
-				p.fail(StageConnect, &Error{Category: CategoryConfig, Message: pr.String(),
+				p.fail(StageConnect, &evidence.Error{Category: evidence.CategoryConfig, Message: pr.String(),
 					Hint: "fix the config first; `mcpdoctor validate` lists every problem"})
 				break
 			}
@@ -204,7 +248,7 @@ func (p *prober) run(ctx context.Context) {
 	if p.handshake(startup) {
 		p.listTools(startup)
 	} else {
-		p.skipRest(StageInitialize, StageInitialized, StageToolsList)
+		p.skipRest(StageToolsList)
 	}
 	if p.res.Failure == nil && p.opts.Call != nil {
 		callCtx, cancelCall := context.WithTimeout(ctx, p.toolTimeout())
@@ -213,6 +257,12 @@ func (p *prober) run(ctx context.Context) {
 	} else if p.opts.Call != nil {
 		p.skip(StageToolsCall, "an earlier stage failed")
 	}
+	if p.opts.CheckOtherEra && p.res.Server != nil {
+		otherCtx, cancelOther := context.WithTimeout(ctx, p.startupTimeout())
+		p.otherEra(otherCtx)
+		cancelOther()
+	}
+	p.eraFindings()
 	codex, codexReason := codexStatusBeforeDiscovery(s, p.opts.lookupEnv(), p.opts.codexHome(), time.Now())
 	p.discoverAuth(ctx, codex == "")
 	p.res.Auth = decideAuth(p)
@@ -220,7 +270,7 @@ func (p *prober) run(ctx context.Context) {
 	if p.res.Auth.Status == AuthFailed && p.res.Failure == nil {
 		// The server works, but not as configured: a credential variable is
 		// unset, and the client fails to start it the same way.
-		p.res.Failure = &Failure{Stage: "config", Category: CategoryConfig,
+		p.res.Failure = &evidence.Failure{Stage: "config", Category: evidence.CategoryConfig,
 			Message: strings.Join(p.creds.Missing, "; "), Hint: p.res.Auth.Hint}
 	}
 	p.res.Healthy = p.res.Failure == nil
@@ -236,12 +286,12 @@ func (p *prober) useStoredToken(ctx context.Context) {
 	if err != nil && tok != nil {
 		// Usable, but something went wrong around it (a refreshed token
 		// that could not be stored).
-		p.finding("oauth_token_store", SeverityWarning, err.Error(), "check that the token file can be written")
+		p.finding("oauth_token_store", evidence.SeverityWarning, err.Error(), "check that the token file can be written")
 	} else if err != nil {
 		p.tokenErr = err
 		msg := "a stored OAuth login could not be used: " + err.Error()
 		p.tokenEvidence = append(p.tokenEvidence, msg+"; the probe ran without it")
-		p.finding("oauth_token_unusable", SeverityWarning, msg,
+		p.finding("oauth_token_unusable", evidence.SeverityWarning, msg,
 			fmt.Sprintf("log in again: `mcpdoctor login %s`", p.server.Name))
 		return
 	}
@@ -274,7 +324,7 @@ func (p *prober) close() {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	if err := p.tr.Close(ctx); err != nil {
-		p.rec.Add(Exchange{Note: "closing the session", Err: err.Error()})
+		p.rec.Add(evidence.Exchange{Note: "closing the session", Err: err.Error()})
 	}
 	// What closing recorded (a DELETE, the stderr of an exiting process)
 	// belongs to the last stage.
@@ -291,24 +341,25 @@ func (p *prober) close() {
 // collectFindings takes what the transport noticed on the wire (a redirect
 // to another origin, text on stdout).
 func (p *prober) collectFindings() {
-	if f, ok := p.tr.(interface{ Findings() []Finding }); ok {
+	if f, ok := p.tr.(interface{ Findings() []evidence.Finding }); ok {
 		p.res.Findings = append(p.res.Findings, f.Findings()...)
 	}
 }
 
-// handshake runs connect, initialize and notifications/initialized. It
+// handshake connects and runs the handshake of the server's era. It
 // reports whether the server is ready for requests.
 func (p *prober) handshake(ctx context.Context) bool {
 	start := time.Now()
 	switch p.server.Transport {
 	case config.TransportStdio:
-		p.tr = newStdioTransport(p.server, p.opts, p.rec)
+		p.tr = wire.NewStdio(stdioCommand(p.server, p.opts.lookupEnv()), p.opts.wire(), p.rec)
 	default:
-		p.tr = newStreamableTransport(p.server.URL, p.creds.Header, p.opts, p.rec)
+		p.tr = wire.NewStreamable(p.server.URL, p.creds.Header, p.opts.wire(), p.rec)
 	}
 	if err := p.tr.Connect(ctx); err != nil {
 		p.stage(StageConnect, start, err, "")
-		p.initErr = err
+		p.handshakeErr = err
+		p.skipRest(StageDiscover)
 		return false
 	}
 	note := ""
@@ -317,10 +368,218 @@ func (p *prober) handshake(ctx context.Context) bool {
 	}
 	p.stage(StageConnect, start, nil, note)
 
-	start = time.Now()
-	init, err := p.initialize(ctx)
-	note = ""
-	var se *HTTPStatusError
+	protocol := p.opts.Protocol
+	if protocol == ProtocolLegacy || protocol != "" && wire.Known(protocol) && wire.EraOf(protocol) == wire.EraLegacy {
+		version := wire.LatestLegacy
+		if protocol != ProtocolLegacy {
+			version = protocol
+		}
+		return p.legacyHandshake(ctx, version, nil, "")
+	}
+	version := wire.LatestModern
+	if wire.Known(protocol) {
+		version = protocol
+	}
+	return p.negotiate(ctx, version)
+}
+
+// callResult is the answer to a request sent in the background.
+type callResult struct {
+	msg *wire.Message
+	err error
+}
+
+// start sends a request in the background and returns where its answer
+// will arrive. The channel has room for it, so nothing waits on a caller
+// that stopped listening.
+func (p *prober) start(ctx context.Context, method string, params any) (<-chan callResult, error) {
+	req, err := p.request(method, params)
+	if err != nil {
+		return nil, err
+	}
+	ch := make(chan callResult, 1)
+	go func() {
+		msg, err := p.tr.Call(ctx, req)
+		ch <- callResult{msg, err}
+	}()
+	return ch, nil
+}
+
+// negotiate opens as the spec's dual-era client does (2026-07-28,
+// basic/versioning, "Backward Compatibility"): a server/discover request
+// in the modern shape; a DiscoverResult or a recognized modern error means
+// a modern server, anything else a legacy one, which gets initialize. On
+// stdio, a server that has not answered after StdioDiscoverGrace also gets
+// initialize, and whichever answer comes first decides.
+func (p *prober) negotiate(ctx context.Context, version string) bool {
+	start := time.Now()
+	discoverCh, err := p.start(ctx, "server/discover", wire.ModernParams(version, p.opts.client(), nil))
+	if err != nil {
+		p.stage(StageDiscover, start, err, "")
+		return false
+	}
+	var grace <-chan time.Time
+	if p.server.Transport == config.TransportStdio {
+		// A short startup timeout leaves initialize most of it.
+		timer := time.NewTimer(min(StdioDiscoverGrace, p.startupTimeout()/3))
+		defer timer.Stop()
+		grace = timer.C
+	}
+	var initCh <-chan callResult
+	var initStart time.Time
+	lateNote := ""
+	for {
+		select {
+		case r := <-discoverCh:
+			discoverCh = nil
+			ans, err := wire.ReadDiscover(r.msg, r.err)
+			if initCh == nil {
+				return p.readEra(ctx, start, version, ans, err, false)
+			}
+			if err == nil && ans.Era == wire.EraModern {
+				p.rec.Add(evidence.Exchange{Note: "server/discover answered late: a modern server after all; the answer to initialize is not needed"})
+				return p.readEra(ctx, start, version, ans, nil, false)
+			}
+			lateNote = "server/discover answered late: " + firstNonEmpty(ans.Reason, errString(err))
+		case <-grace:
+			grace = nil
+			p.stage(StageDiscover, start, nil, fmt.Sprintf("no answer within %s: a legacy server that ignores unknown methods, or one still starting; initialize goes out too, and the first answer decides", wire.RoundDuration(time.Since(start))))
+			initStart = time.Now()
+			initCh, err = p.start(ctx, "initialize", p.initializeParams(wire.LatestLegacy))
+			if err != nil {
+				p.stage(StageInitialize, initStart, err, "")
+				return false
+			}
+		case r := <-initCh:
+			// Every Call ends by ctx at the latest, so one of the two answers
+			// always comes.
+			return p.legacyHandshake(ctx, wire.LatestLegacy, &r, joinNote("the server stayed silent on server/discover and answered initialize: a legacy server", lateNote), initStart)
+		}
+	}
+}
+
+func errString(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
+}
+
+// readEra settles the era from the answer to server/discover: modern,
+// legacy (initialize next), a retry with a version the server named, or a
+// failure. It records the server/discover stage.
+func (p *prober) readEra(ctx context.Context, start time.Time, version string, ans wire.EraAnswer, err error, retried bool) bool {
+	if err != nil {
+		p.stage(StageDiscover, start, err, "")
+		p.handshakeErr = err
+		p.skipRest(StageInitialize, StageInitialized)
+		return false
+	}
+	modernOnly := p.opts.Protocol == ProtocolModern || wire.Known(p.opts.Protocol)
+	chosen := version
+	if ans.Era == wire.EraModern && (ans.Discover == nil || !slices.Contains(ans.Supported, version)) {
+		// The server is modern but does not take this version: it named the
+		// ones it does (-32022's data.supported, or supportedVersions).
+		if ans.Error != nil && ans.Error.Code != wire.CodeUnsupportedProtocolVersion {
+			p.stage(StageDiscover, start, &evidence.Error{Category: evidence.CategoryProtocol,
+				Message: fmt.Sprintf("server/discover was refused with the modern error %d (%s)", ans.Error.Code, ans.Error.Message),
+				Hint:    wire.Classify(&wire.HTTPStatusError{RPC: &wire.Message{Error: ans.Error}}).Hint}, ans.Reason)
+			return false
+		}
+		chosen = wire.Choose(ans.Supported)
+		switch {
+		case chosen == "":
+			p.stage(StageDiscover, start, &evidence.Error{Category: evidence.CategoryProtocol,
+				Message: fmt.Sprintf("the server is modern but names no protocol version mcpdoctor speaks (it names %s; mcpdoctor speaks %s)",
+					orNone(strings.Join(ans.Supported, ", ")), strings.Join(append(slices.Clone(wire.ModernVersions), wire.LegacyVersions...), ", ")),
+				Hint: "a client can only speak a version both sides know: check the server's supported versions, or upgrade mcpdoctor"}, ans.Reason)
+			return false
+		case wire.EraOf(chosen) == wire.EraModern && !retried && !wire.Known(p.opts.Protocol):
+			p.stage(StageDiscover, start, nil, ans.Reason+"; asking again with "+chosen)
+			again, err := p.callSync(ctx, "server/discover", wire.ModernParams(chosen, p.opts.client(), nil))
+			next, rerr := wire.ReadDiscover(again, err)
+			return p.readEra(ctx, time.Now(), chosen, next, rerr, true)
+		case wire.EraOf(chosen) == wire.EraModern:
+			p.stage(StageDiscover, start, &evidence.Error{Category: evidence.CategoryProtocol,
+				Message: "the server refused " + version + " and named versions it would not then accept: " + ans.Reason,
+				Hint:    "the server's version negotiation is broken; report it to its authors with these exchanges"}, "")
+			return false
+		}
+		// Only a legacy version in common: the server is modern-aware but
+		// speaks legacy MCP here.
+		ans.Era = wire.EraLegacy
+		ans.Reason += "; the newest version both sides speak is " + chosen + ", a legacy one"
+	}
+	if ans.Era == wire.EraLegacy {
+		if modernOnly {
+			p.stage(StageDiscover, start, &evidence.Error{Category: evidence.CategoryProtocol,
+				Message: "the server speaks no modern MCP: " + ans.Reason,
+				Hint:    "run without --protocol (or with --protocol auto) to speak legacy MCP with it"}, "")
+			return false
+		}
+		p.stage(StageDiscover, start, nil, ans.Reason+"; trying legacy MCP (initialize)")
+		legacyVersion := wire.LatestLegacy
+		if chosen != version && wire.EraOf(chosen) == wire.EraLegacy {
+			legacyVersion = chosen
+		}
+		supported := ans.Supported
+		ok := p.legacyHandshake(ctx, legacyVersion, nil, "", time.Time{})
+		if ok && len(supported) > 0 {
+			p.res.Server.SupportedVersions = supported
+		}
+		return ok
+	}
+	// Modern: the DiscoverResult says who the server is.
+	d := ans.Discover
+	if rt, err := wire.ReadResultType(jsonOf(d)); err != nil || rt != wire.ResultComplete {
+		if err == nil {
+			err = &evidence.Error{Category: evidence.CategoryProtocol, Message: "server/discover answered with resultType " + string(rt),
+				Hint: "server/discover completes at once (spec 2026-07-28, server/discover); report this to the server's authors"}
+		}
+		p.stage(StageDiscover, start, err, "")
+		return false
+	}
+	p.era, p.version = wire.EraModern, version
+	info, named := d.ServerInfo()
+	p.res.Server = &ServerInfo{Name: info.Name, Title: info.Title, Version: info.Version, ProtocolVersion: version, Era: wire.EraModern,
+		SupportedVersions: d.SupportedVersions, Capabilities: d.Capabilities, Instructions: d.Instructions}
+	if !named {
+		p.finding("no_server_info", evidence.SeverityInfo,
+			"the server's DiscoverResult names no server in _meta (io.modelcontextprotocol/serverInfo), which servers should include",
+			"nothing breaks; clients show the server without a name or version")
+	}
+	note := fmt.Sprintf("a modern server: speaking %s; it supports %s", version, strings.Join(d.SupportedVersions, ", "))
+	if c := d.Caching(); c != "" {
+		note += "; " + c
+	}
+	p.stage(StageDiscover, start, nil, note)
+	return true
+}
+
+// jsonOf encodes v for a second reading.
+func jsonOf(v any) json.RawMessage {
+	b, _ := json.Marshal(v)
+	return b
+}
+
+// legacyHandshake runs initialize and notifications/initialized with
+// version. answered is initialize's answer when it is already in (sent
+// while server/discover was pending), and note says why initialize went
+// out.
+func (p *prober) legacyHandshake(ctx context.Context, version string, answered *callResult, note string, start ...time.Time) bool {
+	began := time.Now()
+	if len(start) > 0 && !start[0].IsZero() {
+		began = start[0]
+	}
+	p.era, p.version = wire.EraLegacy, version
+	var init *ServerInfo
+	var err error
+	if answered != nil {
+		init, err = p.readInitialize(answered.msg, answered.err)
+	} else {
+		init, err = p.initialize(ctx, version)
+	}
+	var se *wire.HTTPStatusError
 	if err != nil && p.server.Transport != config.TransportStdio && errors.As(err, &se) && isLegacyFallbackStatus(se.Status) {
 		// Backwards compatibility (spec 2025-03-26, transports): a POST of
 		// initialize that fails with 400, 404 or 405 means the server may
@@ -328,31 +587,32 @@ func (p *prober) handshake(ctx context.Context) bool {
 		// the endpoint event.
 		p.collectFindings()
 		_ = p.tr.Close(ctx)
-		p.tr = newSSETransport(p.server.URL, p.creds.Header, p.opts, p.rec)
+		p.tr = wire.NewSSE(p.server.URL, p.creds.Header, p.opts.wire(), p.rec)
 		if cerr := p.tr.Connect(ctx); cerr == nil {
-			init, err = p.initialize(ctx)
+			init, err = p.initialize(ctx, version)
 			if err == nil {
 				p.res.Transport = config.TransportSSE
-				note = fmt.Sprintf("POST answered %d, so mcpdoctor fell back to the legacy HTTP+SSE transport (2024-11-05)", se.Status)
-				p.finding("legacy_sse", SeverityWarning,
+				note = joinNote(note, fmt.Sprintf("POST answered %d, so mcpdoctor fell back to the legacy HTTP+SSE transport (2024-11-05)", se.Status))
+				p.finding("legacy_sse", evidence.SeverityWarning,
 					"the server speaks only the legacy HTTP+SSE transport (2024-11-05); Codex speaks Streamable HTTP only and will not connect to it",
 					"use a client that speaks SSE, upgrade the server to Streamable HTTP, or put a stdio bridge such as mcp-remote in front of it")
 			}
 		} else {
-			p.rec.Add(Exchange{Note: "legacy HTTP+SSE fallback failed", Err: cerr.Error()})
+			p.rec.Add(evidence.Exchange{Note: "legacy HTTP+SSE fallback failed", Err: cerr.Error()})
 		}
 	}
-	p.stage(StageInitialize, start, err, note)
+	p.stage(StageInitialize, began, err, note)
 	if err != nil {
-		p.initErr = err
+		p.handshakeErr = err
+		p.skipRest(StageInitialized)
 		return false
 	}
 	p.res.Server = init
 
-	start = time.Now()
-	n, _ := NewNotification("notifications/initialized", nil)
+	began = time.Now()
+	n, _ := wire.NewNotification("notifications/initialized", nil)
 	err = p.tr.Notify(ctx, n)
-	p.stage(StageInitialized, start, err, "")
+	p.stage(StageInitialized, began, err, "")
 	return err == nil
 }
 
@@ -360,16 +620,23 @@ func isLegacyFallbackStatus(status int) bool {
 	return status == http.StatusBadRequest || status == http.StatusNotFound || status == http.StatusMethodNotAllowed
 }
 
-func (p *prober) initialize(ctx context.Context) (*ServerInfo, error) {
-	version := p.opts.ClientVersion
-	if version == "" {
-		version = "dev"
-	}
-	params := map[string]any{
-		"protocolVersion": LatestProtocolVersion,
+func (p *prober) initializeParams(version string) map[string]any {
+	return map[string]any{
+		"protocolVersion": version,
 		"capabilities":    map[string]any{},
-		"clientInfo":      map[string]any{"name": "mcpdoctor", "version": version},
+		"clientInfo":      p.opts.client(),
 	}
+}
+
+// initialize sends initialize offering version; the server's answer
+// decides what the session speaks (spec 2025-11-25, lifecycle, "Version
+// Negotiation").
+func (p *prober) initialize(ctx context.Context, version string) (*ServerInfo, error) {
+	resp, err := p.callSync(ctx, "initialize", p.initializeParams(version))
+	return p.readInitialize(resp, err)
+}
+
+func (p *prober) readInitialize(resp *wire.Message, err error) (*ServerInfo, error) {
 	var out struct {
 		ProtocolVersion string          `json:"protocolVersion"`
 		Capabilities    json.RawMessage `json:"capabilities"`
@@ -380,23 +647,39 @@ func (p *prober) initialize(ctx context.Context) (*ServerInfo, error) {
 		} `json:"serverInfo"`
 		Instructions string `json:"instructions"`
 	}
-	if err := p.call(ctx, "initialize", params, &out); err != nil {
+	if err := p.decode("initialize", resp, err, &out); err != nil {
 		return nil, err
 	}
 	if out.ProtocolVersion == "" || out.ServerInfo == nil {
-		return nil, &Error{Category: CategoryProtocol,
+		return nil, &evidence.Error{Category: evidence.CategoryProtocol,
 			Message: "the initialize result has no protocolVersion or serverInfo",
 			Hint:    "the server does not follow the MCP lifecycle; report this to its authors"}
 	}
-	if !slices.Contains(KnownProtocolVersions, out.ProtocolVersion) {
-		p.finding("unknown_protocol_version", SeverityWarning,
-			fmt.Sprintf("the server answered protocol version %q, which mcpdoctor does not know (it knows %v)", out.ProtocolVersion, KnownProtocolVersions),
+	switch {
+	case !wire.Known(out.ProtocolVersion):
+		p.finding("unknown_protocol_version", evidence.SeverityWarning,
+			fmt.Sprintf("the server answered protocol version %q, which mcpdoctor does not know (it knows %s)", out.ProtocolVersion, strings.Join(wire.LegacyVersions, ", ")),
 			"clients may refuse this server; check that it implements a published MCP revision")
+	case wire.EraOf(out.ProtocolVersion) == wire.EraModern:
+		p.finding("modern_version_in_initialize", evidence.SeverityWarning,
+			fmt.Sprintf("the server answered initialize with %s, a modern version: modern MCP has no initialize", out.ProtocolVersion),
+			"a server should answer initialize with a legacy version it speaks, or refuse it naming its versions")
 	}
+	p.version = out.ProtocolVersion
 	return &ServerInfo{
 		Name: out.ServerInfo.Name, Title: out.ServerInfo.Title, Version: out.ServerInfo.Version,
-		ProtocolVersion: out.ProtocolVersion, Capabilities: out.Capabilities, Instructions: out.Instructions,
+		ProtocolVersion: out.ProtocolVersion, Era: wire.EraLegacy, Capabilities: out.Capabilities, Instructions: out.Instructions,
 	}, nil
+}
+
+// tool returns the listed tool of that name.
+func (p *prober) tool(name string) (Tool, bool) {
+	for _, t := range p.res.Tools {
+		if t.Name == name {
+			return t, true
+		}
+	}
+	return Tool{}, false
 }
 
 func (p *prober) listTools(ctx context.Context) {
@@ -412,14 +695,14 @@ func (p *prober) listTools(ctx context.Context) {
 	seen := map[string]bool{}
 	for page := 0; ; page++ {
 		if page == maxToolPages {
-			p.stage(StageToolsList, start, &Error{Category: CategoryProtocol,
+			p.stage(StageToolsList, start, &evidence.Error{Category: evidence.CategoryProtocol,
 				Message: fmt.Sprintf("tools/list still had a nextCursor after %d pages", maxToolPages),
 				Hint:    "the server's pagination does not end; report this to its authors"}, "")
 			return
 		}
-		var params any
+		params := map[string]any{}
 		if cursor != "" {
-			params = map[string]string{"cursor": cursor}
+			params["cursor"] = cursor
 		}
 		var out struct {
 			Tools []struct {
@@ -441,7 +724,7 @@ func (p *prober) listTools(ctx context.Context) {
 			break
 		}
 		if seen[out.NextCursor] {
-			p.stage(StageToolsList, start, &Error{Category: CategoryProtocol,
+			p.stage(StageToolsList, start, &evidence.Error{Category: evidence.CategoryProtocol,
 				Message: "tools/list returned a nextCursor it had returned before",
 				Hint:    "the server's pagination loops; report this to its authors"}, "")
 			return
@@ -454,7 +737,28 @@ func (p *prober) listTools(ctx context.Context) {
 	if len(seen) > 0 {
 		note = fmt.Sprintf("%d pages", len(seen)+1)
 	}
+	p.checkParamHeaders()
 	p.stage(StageToolsList, start, nil, note)
+}
+
+// checkParamHeaders finds the tools whose x-mcp-header annotations break
+// the rules: a modern client on Streamable HTTP leaves them out (spec
+// 2026-07-28, transports, "Custom Headers from Tool Parameters").
+func (p *prober) checkParamHeaders() {
+	if p.era != wire.EraModern || p.server.Transport == config.TransportStdio {
+		return
+	}
+	var bad []string
+	for _, t := range p.res.Tools {
+		if _, err := wire.ParamHeaders(t.InputSchema); err != nil {
+			bad = append(bad, fmt.Sprintf("%s (%v)", t.Name, err))
+		}
+	}
+	if len(bad) > 0 {
+		p.finding("invalid_x_mcp_header", evidence.SeverityWarning,
+			"tools with x-mcp-header annotations that break the rules, which modern clients on Streamable HTTP leave out of tools/list: "+strings.Join(bad, "; "),
+			"fix the annotations in the tools' inputSchema: a token name, unique, on an integer, string or boolean reached through properties only")
+	}
 }
 
 func (p *prober) callTool(ctx context.Context) {
@@ -464,39 +768,165 @@ func (p *prober) callTool(ctx context.Context) {
 	if len(args) == 0 {
 		args = json.RawMessage(`{}`)
 	}
+	req, err := p.request("tools/call", map[string]any{"name": call.Name, "arguments": args})
+	if err == nil && p.era == wire.EraModern {
+		if t, ok := p.tool(call.Name); ok {
+			req.Header = wire.ParamHeaderValues(t.InputSchema, args)
+		}
+	}
 	var out struct {
 		Content json.RawMessage `json:"content"`
 		IsError bool            `json:"isError"`
 	}
-	err := p.call(ctx, "tools/call", map[string]any{"name": call.Name, "arguments": args}, &out)
+	note := ""
 	if err == nil {
-		p.res.ToolCall = &ToolCallResult{Name: call.Name, IsError: out.IsError, Content: out.Content}
-		if out.IsError {
-			err = &Error{Category: CategoryToolError,
-				Message: fmt.Sprintf("the tool %s answered with isError: true", call.Name),
-				Hint:    "the server works, but the call failed: read the content the tool returned and check --args against its input schema"}
+		resp, cerr := p.tr.Call(ctx, req)
+		err = p.decode("tools/call", resp, cerr, &out)
+		if err == nil {
+			tc := &ToolCallResult{Name: call.Name, IsError: out.IsError, Content: out.Content}
+			if p.era == wire.EraModern {
+				tc.ResultType, err = wire.ReadResultType(resp.Result)
+			}
+			if tc.ResultType == wire.ResultInputRequired {
+				// The server needs input the client gathers (an elicitation,
+				// a sampling, the roots) before it can finish: a doctor
+				// reports it and neither answers nor retries.
+				tc.InputRequests = wire.ReadInputRequests(resp.Result)
+				var asked []string
+				for _, ir := range tc.InputRequests {
+					asked = append(asked, ir.Method+" ("+ir.Key+")")
+				}
+				note = "the server asked for input before it can finish: " + orNone(strings.Join(asked, ", ")) + "; mcpdoctor provides none, so the call ends here"
+			}
+			p.res.ToolCall = tc
+			if err == nil && out.IsError {
+				err = &evidence.Error{Category: evidence.CategoryToolError,
+					Message: fmt.Sprintf("the tool %s answered with isError: true", call.Name),
+					Hint:    "the server works, but the call failed: read the content the tool returned and check --args against its input schema"}
+			}
 		}
 	}
-	p.stage(StageToolsCall, start, err, "")
+	p.stage(StageToolsCall, start, err, note)
+}
+
+// otherEra tries the era the server was not spoken to in, so the result
+// says which eras it accepts, and so which clients can use it: a modern
+// server gets initialize and notifications/initialized (a server can
+// answer the first and refuse the second); a legacy one, server/discover,
+// unless the handshake already asked it.
+func (p *prober) otherEra(ctx context.Context) {
+	info := p.res.Server
+	start := time.Now()
+	switch {
+	case p.res.Transport == config.TransportSSE:
+		info.Eras = []wire.Era{wire.EraLegacy}
+		p.skip(StageOtherEra, "the legacy HTTP+SSE transport carries no modern request")
+		return
+	case p.era == wire.EraModern:
+		_, err := p.initialize(ctx, wire.LatestLegacy)
+		if err == nil {
+			n, _ := wire.NewNotification("notifications/initialized", nil)
+			err = p.tr.Notify(ctx, n)
+		}
+		p.version = info.ProtocolVersion // the session spoken is still the modern one
+		if err != nil {
+			info.Eras = []wire.Era{wire.EraModern}
+			p.stage(StageOtherEra, start, nil, "a legacy client would fail: "+err.Error())
+			p.modernOnly("its answer to a legacy client: " + err.Error())
+			return
+		}
+		info.Eras = []wire.Era{wire.EraModern, wire.EraLegacy}
+		p.stage(StageOtherEra, start, nil, "it also accepts initialize ("+wire.LatestLegacy+"): legacy clients can use it too")
+	default:
+		if slices.ContainsFunc(p.res.Stages, func(s Stage) bool { return s.Name == StageDiscover }) {
+			info.Eras = []wire.Era{wire.EraLegacy}
+			p.legacyOnly()
+			return
+		}
+		resp, err := p.callSync(ctx, "server/discover", wire.ModernParams(wire.LatestModern, p.opts.client(), nil))
+		ans, err := wire.ReadDiscover(resp, err)
+		if err == nil && ans.Era == wire.EraModern && slices.ContainsFunc(ans.Supported, func(v string) bool { return wire.EraOf(v) == wire.EraModern }) {
+			info.Eras = []wire.Era{wire.EraLegacy, wire.EraModern}
+			p.stage(StageOtherEra, start, nil, "it also speaks modern MCP: "+ans.Reason)
+			return
+		}
+		info.Eras = []wire.Era{wire.EraLegacy}
+		p.stage(StageOtherEra, start, nil, "it speaks no modern MCP: "+firstNonEmpty(ans.Reason, errString(err)))
+		p.legacyOnly()
+	}
+}
+
+// eraFindings say what a server of one era means for the clients that
+// speak the other, when the server said so itself (supportedVersions)
+// and the other era was not tried.
+func (p *prober) eraFindings() {
+	info := p.res.Server
+	if info == nil || info.Eras != nil || info.Era != wire.EraModern || info.SupportedVersions == nil {
+		return
+	}
+	if !slices.ContainsFunc(info.SupportedVersions, func(v string) bool { return wire.EraOf(v) == wire.EraLegacy }) {
+		p.modernOnly("its server/discover lists only " + strings.Join(info.SupportedVersions, ", "))
+	}
+}
+
+// legacyOnlyClients speak no modern MCP: a modern-only server is out of
+// their reach.
+const legacyOnlyClients = "Codex (its Rust rmcp speaks 2025-11-25 at most), Gemini CLI, Cline, and anything built on the TypeScript SDK 1.x"
+
+func (p *prober) modernOnly(why string) {
+	p.finding("modern_only", evidence.SeverityWarning,
+		"the server speaks only modern MCP (2026-07-28), so clients that speak only legacy revisions cannot use it: "+legacyOnlyClients+"; "+why,
+		"use a dual-era client (Claude Code, the Go SDK from 1.8, the TypeScript SDK 2.x); if you run the server, serve initialize too")
+}
+
+func (p *prober) legacyOnly() {
+	p.finding("legacy_only", evidence.SeverityInfo,
+		"the server speaks only legacy MCP (2025-11-25 and older): dual-era clients fall back to initialize and use it, clients that speak only 2026-07-28 cannot",
+		"nothing to do for today's clients; to serve modern ones too, upgrade the server to an SDK that speaks 2026-07-28")
+}
+
+// request builds a request: in the modern era, its params carry the _meta
+// every modern request needs.
+func (p *prober) request(method string, params any) (*wire.Message, error) {
+	p.nextID++
+	if p.era == wire.EraModern {
+		m, _ := params.(map[string]any)
+		params = wire.ModernParams(p.version, p.opts.client(), m)
+	}
+	req, err := wire.NewRequest(p.nextID, method, params)
+	if err != nil {
+		return nil, &evidence.Error{Category: evidence.CategoryConfig, Message: "cannot encode the request: " + err.Error(), Err: err}
+	}
+	return req, nil
+}
+
+// callSync sends one request as it is built, and waits for its answer.
+func (p *prober) callSync(ctx context.Context, method string, params any) (*wire.Message, error) {
+	req, err := p.request(method, params)
+	if err != nil {
+		return nil, err
+	}
+	return p.tr.Call(ctx, req)
 }
 
 // call sends one request and decodes its result into out.
 func (p *prober) call(ctx context.Context, method string, params, out any) error {
-	p.nextID++
-	req, err := NewRequest(p.nextID, method, params)
-	if err != nil {
-		return &Error{Category: CategoryConfig, Message: "cannot encode the request: " + err.Error(), Err: err}
-	}
-	resp, err := p.tr.Call(ctx, req)
+	resp, err := p.callSync(ctx, method, params)
+	return p.decode(method, resp, err, out)
+}
+
+// decode reads a response: a transport error or a JSON-RPC error is the
+// failure; a result of the wrong shape is one too.
+func (p *prober) decode(method string, resp *wire.Message, err error, out any) error {
 	if err != nil {
 		return err
 	}
 	if resp.Error != nil {
-		return &Error{Category: CategoryProtocol, Message: method + " failed: " + resp.Error.Error(), Err: resp.Error,
-			Hint: "the server understood the request and refused it; its message says why"}
+		return &evidence.Error{Category: evidence.CategoryProtocol, Message: method + " failed: " + resp.Error.Error(), Err: resp.Error,
+			Hint: wire.Classify(&wire.HTTPStatusError{RPC: resp}).Hint}
 	}
 	if err := json.Unmarshal(resp.Result, out); err != nil {
-		return &Error{Category: CategoryProtocol, Message: method + " returned a result of the wrong shape: " + err.Error(), Err: err,
+		return &evidence.Error{Category: evidence.CategoryProtocol, Message: method + " returned a result of the wrong shape: " + err.Error(), Err: err,
 			Hint: "the server does not follow the MCP schema for " + method + "; report this to its authors"}
 	}
 	return nil
@@ -537,17 +967,29 @@ func (p *prober) fail(stage string, err error) {
 	if p.res.Failure != nil {
 		return
 	}
-	e := Classify(err)
-	p.res.Failure = &Failure{Stage: stage, Category: e.Category, Message: e.Error(), Hint: e.Hint}
+	e := wire.Classify(err)
+	p.res.Failure = &evidence.Failure{Stage: stage, Category: e.Category, Message: e.Error(), Hint: e.Hint}
 }
 
-func (p *prober) finding(code, severity, msg, hint string) {
-	p.res.Findings = append(p.res.Findings, Finding{Code: code, Severity: severity, Message: msg, Hint: hint})
+func (p *prober) finding(code string, severity evidence.Severity, msg, hint string) {
+	p.res.Findings = append(p.res.Findings, evidence.Finding{Code: code, Severity: severity, Message: msg, Hint: hint})
 }
 
 func joinNote(a, b string) string {
-	if a == "" {
+	switch {
+	case a == "":
 		return b
+	case b == "":
+		return a
 	}
 	return a + "; " + b
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, x := range s {
+		if x != "" {
+			return x
+		}
+	}
+	return ""
 }

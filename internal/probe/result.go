@@ -8,37 +8,50 @@ package probe
 
 import (
 	"encoding/json"
-	"fmt"
-	"net/http"
-	"strings"
 	"time"
+
+	"github.com/mcpdoctor/mcpdoctor/internal/evidence"
+	"github.com/mcpdoctor/mcpdoctor/internal/wire"
 )
 
-// Stage names, in the order they run.
+// Stage names. A modern server's probe runs connect, server/discover,
+// tools/list (and tools/call); a legacy server's runs connect,
+// server/discover (which tells it is legacy), initialize,
+// notifications/initialized, tools/list (and tools/call).
 const (
 	StageConnect     = "connect"
+	StageDiscover    = "server/discover"
 	StageInitialize  = "initialize"
 	StageInitialized = "notifications/initialized"
 	StageToolsList   = "tools/list"
 	StageToolsCall   = "tools/call"
+	// StageOtherEra tries the era the server was not spoken to in (probe
+	// only), to tell which clients can use it.
+	StageOtherEra = "other_era"
 	// StageOAuthDiscovery runs after the handshake when the auth verdict or
 	// Codex's status depends on the OAuth metadata the server advertises.
 	StageOAuthDiscovery = "oauth_discovery"
 )
 
+// StageStatus is how a stage ended.
+type StageStatus string
+
 // Stage statuses, as in the JSON contract.
 const (
-	StatusOK      = "ok"
-	StatusFailed  = "failed"
-	StatusSkipped = "skipped"
+	StatusOK      StageStatus = "ok"
+	StatusFailed  StageStatus = "failed"
+	StatusSkipped StageStatus = "skipped"
 )
 
-// Auth statuses (schema/README.md, "A server object").
+// AuthStatus is the auth verdict (schema/README.md, "A server object").
+type AuthStatus string
+
+// Auth statuses.
 const (
-	AuthNone   = "none"
-	AuthBearer = "bearer"
-	AuthOAuth  = "oauth"
-	AuthFailed = "failed"
+	AuthNone   AuthStatus = "none"
+	AuthBearer AuthStatus = "bearer"
+	AuthOAuth  AuthStatus = "oauth"
+	AuthFailed AuthStatus = "failed"
 )
 
 // Result is everything one probe found out about one server.
@@ -47,7 +60,8 @@ type Result struct {
 	// Transport is the wire that was actually spoken: stdio, streamable_http,
 	// or sse when a Streamable HTTP URL only answered the legacy transport.
 	Transport string
-	// Healthy: initialize and tools/list (and tools/call when asked) worked.
+	// Healthy: the handshake and tools/list (and tools/call when asked)
+	// worked.
 	Healthy bool
 	Auth    Verdict
 	// CodexAuthStatus is what `codex mcp list` would show for this server,
@@ -57,13 +71,14 @@ type Result struct {
 	// CodexAuthReason says in one sentence why Codex computes that status.
 	CodexAuthReason string
 	Stages          []Stage
-	// Server is nil until initialize succeeds.
+	// Server is nil until the server said who it is (server/discover or
+	// initialize).
 	Server   *ServerInfo
 	Tools    []Tool
 	ToolCall *ToolCallResult
-	Findings []Finding
+	Findings []evidence.Finding
 	// Failure is the first thing that stopped the probe, nil when healthy.
-	Failure *Failure
+	Failure *evidence.Failure
 	// StderrTail is the last lines a stdio server wrote to stderr.
 	StderrTail []string
 	// Secrets are the credential values the probe sent or read. They are
@@ -77,53 +92,33 @@ type Result struct {
 // Stage is one step of the handshake.
 type Stage struct {
 	Name     string
-	Status   string
+	Status   StageStatus
 	Duration time.Duration
 	// Note says why a stage was skipped, or adds context to a result.
 	Note      string
-	Exchanges []Exchange
+	Exchanges []evidence.Exchange
 }
 
-// Exchange is one message on the wire: an HTTP request and its response, or
-// one line read or written on a stdio server's pipes.
-type Exchange struct {
-	// HTTP: Method, URL and Status (0 when no response came).
-	Method string
-	URL    string
-	Status int
-	// The headers that matter (Content-Type, Mcp-Session-Id,
-	// WWW-Authenticate, Location, Authorization — the last only to be
-	// redacted), not every header.
-	RequestHeader  http.Header
-	ResponseHeader http.Header
-	// Direction is "send" or "receive" for stdio lines, empty for HTTP.
-	Direction string
-	// RPCMethod is the JSON-RPC method this exchange carried, if any.
-	RPCMethod string
-	// RequestBody and ResponseBody are excerpts capped at MaxExcerpt bytes.
-	RequestBody  string
-	ResponseBody string
-	// Truncated reports that a body was longer than its excerpt.
-	Truncated bool
-	Duration  time.Duration
-	// Err is the transport error, if the exchange failed.
-	Err string
-	// Note is a remark about the exchange: a redirect followed, a header
-	// dropped, an event skipped.
-	Note string
-}
-
-// MaxExcerpt caps the bodies kept in an Exchange.
-const MaxExcerpt = 4 << 10
-
-// ServerInfo is what initialize said.
+// ServerInfo is what the server said about itself, in server/discover or
+// initialize, and the protocol spoken with it.
 type ServerInfo struct {
-	Name            string          `json:"name"`
-	Title           string          `json:"title,omitempty"`
-	Version         string          `json:"version"`
-	ProtocolVersion string          `json:"protocol_version"`
-	Capabilities    json.RawMessage `json:"capabilities,omitempty"`
-	Instructions    string          `json:"instructions,omitempty"`
+	Name    string `json:"name"`
+	Title   string `json:"title,omitempty"`
+	Version string `json:"version"`
+	// ProtocolVersion is the version spoken: the one every modern request
+	// named, or the one initialize negotiated.
+	ProtocolVersion string `json:"protocol_version"`
+	// Era is the era of that version: modern or legacy.
+	Era wire.Era `json:"era"`
+	// SupportedVersions are the versions the server named, when it named
+	// them (server/discover's supportedVersions, or an
+	// UnsupportedProtocolVersionError's).
+	SupportedVersions []string `json:"supported_versions,omitempty"`
+	// Eras are the eras the server was seen to accept, when both were
+	// tried (probe, not list): modern, legacy, or both.
+	Eras         []wire.Era      `json:"eras,omitempty"`
+	Capabilities json.RawMessage `json:"capabilities,omitempty"`
+	Instructions string          `json:"instructions,omitempty"`
 }
 
 // Tool is one entry of tools/list.
@@ -146,52 +141,18 @@ type ToolCallResult struct {
 	Name    string          `json:"name"`
 	IsError bool            `json:"is_error"`
 	Content json.RawMessage `json:"content,omitempty"`
-}
-
-// Failure categories (the issue's list); each comes with a hint.
-const (
-	CategoryConfig      = "config"
-	CategoryDNS         = "dns"
-	CategoryRefused     = "refused"
-	CategoryTLS         = "tls"
-	CategoryTimeout     = "timeout"
-	CategoryHTTPStatus  = "http_status"
-	CategoryNotMCP      = "not_mcp"
-	CategoryProtocol    = "protocol"
-	CategoryProcessExit = "process_exit"
-	CategoryAuth        = "auth"
-	CategoryToolError   = "tool_error"
-	CategoryNetwork     = "network"
-)
-
-// Failure says which stage failed, why, and what to try.
-type Failure struct {
-	Stage    string `json:"stage"`
-	Category string `json:"category"`
-	Message  string `json:"message"`
-	Hint     string `json:"hint,omitempty"`
-}
-
-// Finding severities.
-const (
-	SeverityInfo    = "info"
-	SeverityWarning = "warning"
-	SeverityError   = "error"
-)
-
-// Finding is something worth knowing that is not, by itself, a failure: a
-// fallback to legacy SSE, a server that logs to stdout, OAuth metadata that
-// is advertised but not required.
-type Finding struct {
-	Code     string `json:"code"`
-	Severity string `json:"severity"`
-	Message  string `json:"message"`
-	Hint     string `json:"hint,omitempty"`
+	// ResultType is a modern result's: complete, or input_required when the
+	// server asked for input the client must gather before it can finish;
+	// absent for legacy results.
+	ResultType wire.ResultType `json:"result_type,omitempty"`
+	// InputRequests are what an input_required result asked for. mcpdoctor
+	// answers none of them: it reports them.
+	InputRequests []wire.InputRequest `json:"input_requests,omitempty"`
 }
 
 // Verdict is the auth status and the evidence that decided it.
 type Verdict struct {
-	Status string
+	Status AuthStatus
 	// Evidence lists, in order, the observations the decision used.
 	Evidence []string
 	// Credential describes what was sent, never its value.
@@ -230,50 +191,4 @@ type OAuthInfo struct {
 	LoggedIn              bool      `json:"logged_in"`
 	ExpiresAt             time.Time `json:"expires_at,omitzero"`
 	Required              bool      `json:"required"`
-}
-
-// Summary renders an exchange as one line of evidence:
-// "POST https://host/mcp initialize → 200 application/json (84 ms)". It is
-// raw; the report layer redacts it.
-func (e Exchange) Summary() string {
-	var b strings.Builder
-	switch {
-	case e.Method != "":
-		b.WriteString(e.Method + " " + e.URL)
-		if e.RPCMethod != "" {
-			b.WriteString(" " + e.RPCMethod)
-		}
-		b.WriteString(" → ")
-		if e.Status != 0 {
-			fmt.Fprintf(&b, "%d", e.Status)
-			if ct := e.ResponseHeader.Get("Content-Type"); ct != "" {
-				b.WriteString(" " + ct)
-			}
-		} else {
-			b.WriteString("no response")
-		}
-	case e.Direction == "send":
-		b.WriteString("→ " + firstNonEmpty(e.RPCMethod, e.Note, "message"))
-	case e.Direction == "receive":
-		b.WriteString("← " + firstNonEmpty(e.RPCMethod, e.Note, "message"))
-	default:
-		b.WriteString(e.Note)
-	}
-	// A status error only repeats the status the line already shows.
-	if e.Err != "" && !(e.Status != 0 && strings.Contains(e.Err, fmt.Sprintf("answered %d", e.Status))) {
-		b.WriteString(": " + e.Err)
-	}
-	if e.Duration > 0 {
-		fmt.Fprintf(&b, " (%d ms)", e.Duration.Milliseconds())
-	}
-	return b.String()
-}
-
-func firstNonEmpty(s ...string) string {
-	for _, x := range s {
-		if x != "" {
-			return x
-		}
-	}
-	return ""
 }

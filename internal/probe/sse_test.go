@@ -9,8 +9,10 @@ import (
 	"time"
 
 	"github.com/mcpdoctor/mcpdoctor/internal/config"
+	"github.com/mcpdoctor/mcpdoctor/internal/evidence"
 	"github.com/mcpdoctor/mcpdoctor/internal/mcptest"
 	"github.com/mcpdoctor/mcpdoctor/internal/mcptest/sdkserver"
+	"github.com/mcpdoctor/mcpdoctor/internal/wire"
 )
 
 func TestSSEEndpointOnAnotherOrigin(t *testing.T) {
@@ -36,81 +38,14 @@ func TestSSEEndpointOnAnotherOrigin(t *testing.T) {
 			t.Errorf("the endpoint's origin received credentials on %s %s: %v", r.Method, r.Path, r.Header)
 		}
 	}
-	if !slices.ContainsFunc(res.Findings, func(f Finding) bool {
+	if !slices.ContainsFunc(res.Findings, func(f evidence.Finding) bool {
 		return f.Code == "cross_origin_endpoint" && strings.Contains(f.Message, "X-Api-Key") && !strings.Contains(f.Message, apiKey)
 	}) {
 		t.Errorf("no cross_origin_endpoint finding: %+v", res.Findings)
 	}
-	get := slices.IndexFunc(allExchanges(res), func(e Exchange) bool { return e.Method == http.MethodGet })
+	get := slices.IndexFunc(allExchanges(res), func(e evidence.Exchange) bool { return e.Method == http.MethodGet })
 	if get < 0 || !strings.Contains(allExchanges(res)[get].Note, "dropped X-Api-Key: endpoint on another origin") {
 		t.Errorf("the GET exchange does not say what was dropped:%s", dumpStages(res))
-	}
-}
-
-func TestSSEFailures(t *testing.T) {
-	// Drive the legacy transport directly, as the fallback does, against
-	// servers that are not legacy SSE.
-	tests := []struct {
-		behaviour string
-		category  string
-		message   string
-	}{
-		{mcptest.FakeHTML, CategoryNotMCP, "GET for the event stream answered 200 with text/html"},
-		{mcptest.FakeStatus404, CategoryHTTPStatus, "404"},
-		{mcptest.FakeEndlessSSE, CategoryTimeout, "no endpoint event within"},
-		{mcptest.FakeHang, CategoryTimeout, "no endpoint event within"},
-		{mcptest.FakeCloseMidStream, CategoryHTTPStatus, "405"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.behaviour, func(t *testing.T) {
-			t.Parallel()
-			fake := mcptest.FakeHTTP(t, tt.behaviour)
-			rec := &Recorder{}
-			tr := newSSETransport(fake.URL+"/sse", nil, Options{}, rec)
-			ctx, cancel := context.WithTimeout(context.Background(), time.Second)
-			defer cancel()
-			start := time.Now()
-			err := tr.Connect(ctx)
-			if time.Since(start) > 3*time.Second {
-				t.Errorf("Connect took %s", time.Since(start))
-			}
-			if err == nil {
-				t.Fatal("Connect succeeded")
-			}
-			if e := Classify(err); e.Category != tt.category || !strings.Contains(e.Message, tt.message) {
-				t.Errorf("Connect: %s %q, want %s with %q", e.Category, e.Message, tt.category, tt.message)
-			}
-			if err := tr.Close(context.Background()); err != nil {
-				t.Errorf("Close: %v", err)
-			}
-			if ex, _ := rec.Take(); len(ex) == 0 || ex[0].Method != http.MethodGet || ex[0].RequestHeader.Get("Accept") != "text/event-stream" {
-				t.Errorf("the GET is not recorded: %+v", ex)
-			}
-		})
-	}
-}
-
-func TestSSEStreamEndsBeforeResponse(t *testing.T) {
-	// The legacy fake's stream ends when its server closes; a call waiting
-	// on it must end then, not at its deadline.
-	fake := mcptest.FakeHTTP(t, mcptest.FakeLegacySSEOnly)
-	rec := &Recorder{}
-	tr := newSSETransport(fake.URL+"/sse", nil, Options{}, rec)
-	if err := tr.Connect(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	defer tr.Close(context.Background())
-	fake.CloseClientConnections()
-	req, _ := NewRequest(1, "initialize", map[string]any{})
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	start := time.Now()
-	_, err := tr.Call(ctx, req)
-	if err == nil {
-		t.Fatal("Call succeeded on a closed stream")
-	}
-	if time.Since(start) > 5*time.Second {
-		t.Errorf("Call took %s", time.Since(start))
 	}
 }
 
@@ -130,7 +65,7 @@ func TestGoSDKLegacySSEFallback(t *testing.T) {
 		t.Errorf("tools/call echo: %+v", res.ToolCall)
 	}
 	// The Go SDK's endpoint is /sse?sessionid=ID.
-	if !slices.ContainsFunc(allExchanges(res), func(e Exchange) bool {
+	if !slices.ContainsFunc(allExchanges(res), func(e evidence.Exchange) bool {
 		return e.Method == http.MethodPost && strings.Contains(e.URL, mcptest.GoSDKSSEPath+"?sessionid=") && e.RPCMethod == "tools/list" && e.Status == http.StatusAccepted
 	}) {
 		t.Errorf("no tools/list POST to the session endpoint:%s", dumpStages(res))
@@ -160,7 +95,7 @@ func wantLegacy(t *testing.T, res *Result, server string) {
 	if res.Server.Name != server {
 		t.Errorf("server %+v", res.Server)
 	}
-	if !slices.ContainsFunc(res.Findings, func(f Finding) bool { return f.Code == "legacy_sse" }) {
+	if !slices.ContainsFunc(res.Findings, func(f evidence.Finding) bool { return f.Code == "legacy_sse" }) {
 		t.Errorf("no legacy_sse finding: %+v", res.Findings)
 	}
 	init := stageOf(t, res, StageInitialize)
@@ -168,7 +103,7 @@ func wantLegacy(t *testing.T, res *Result, server string) {
 		t.Errorf("initialize note %q", init.Note)
 	}
 	if len(init.Exchanges) < 2 || init.Exchanges[0].Method != http.MethodPost || !isLegacyFallbackStatus(init.Exchanges[0].Status) ||
-		init.Exchanges[1].Method != http.MethodGet || mediaType(init.Exchanges[1].ResponseHeader) != "text/event-stream" {
+		init.Exchanges[1].Method != http.MethodGet || wire.MediaType(init.Exchanges[1].ResponseHeader) != "text/event-stream" {
 		t.Errorf("initialize is not a failed POST then the stream's GET:%s", dumpStages(res))
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/mcpdoctor/mcpdoctor/internal/config"
+	"github.com/mcpdoctor/mcpdoctor/internal/evidence"
 	"github.com/mcpdoctor/mcpdoctor/internal/mcptest"
 	"github.com/mcpdoctor/mcpdoctor/internal/probe"
 )
@@ -37,7 +38,7 @@ func stage(r *probe.Result, name string) probe.Stage {
 	return probe.Stage{Name: name, Status: "absent"}
 }
 
-func wantStages(t *testing.T, r *probe.Result, want map[string]string) {
+func wantStages(t *testing.T, r *probe.Result, want map[string]probe.StageStatus) {
 	t.Helper()
 	for name, status := range want {
 		if got := stage(r, name).Status; got != status {
@@ -46,7 +47,7 @@ func wantStages(t *testing.T, r *probe.Result, want map[string]string) {
 	}
 }
 
-func wantFailure(t *testing.T, r *probe.Result, stageName, category, contains string) {
+func wantFailure(t *testing.T, r *probe.Result, stageName string, category evidence.Category, contains string) {
 	t.Helper()
 	if r.Healthy || r.Failure == nil {
 		t.Fatalf("healthy=%v failure=%+v, want a failure", r.Healthy, r.Failure)
@@ -61,7 +62,7 @@ func TestStdioHealthyFake(t *testing.T) {
 	if !r.Healthy || r.Server == nil || r.Server.Name != mcptest.FakeStdioName {
 		t.Fatalf("healthy=%v server=%+v failure=%+v", r.Healthy, r.Server, r.Failure)
 	}
-	wantStages(t, r, map[string]string{"connect": "ok", "initialize": "ok", "notifications/initialized": "ok", "tools/list": "ok"})
+	wantStages(t, r, map[string]probe.StageStatus{"connect": "ok", "initialize": "ok", "notifications/initialized": "ok", "tools/list": "ok"})
 	if len(r.Tools) != 2 || r.Auth.Status != probe.AuthNone || r.CodexAuthStatus != "unsupported" {
 		t.Errorf("tools=%v auth=%s codex=%s", r.Tools, r.Auth.Status, r.CodexAuthStatus)
 	}
@@ -92,14 +93,14 @@ func TestStdioLogsOnStdout(t *testing.T) {
 
 func TestStdioExitsAtOnce(t *testing.T) {
 	r := probe.Run(context.Background(), fakeStdio(t, mcptest.FakeStdioExitStderr, 10*time.Second), probe.Options{})
-	wantFailure(t, r, "initialize", probe.CategoryProcessExit, "exit status 3")
+	wantFailure(t, r, "server/discover", evidence.CategoryProcessExit, "exit status 3")
 	if !slices.Contains(r.StderrTail, "fatal: missing API key") {
 		t.Errorf("stderr tail = %q", r.StderrTail)
 	}
 	if !strings.Contains(r.Failure.Hint, "missing API key") {
 		t.Errorf("hint should quote stderr: %q", r.Failure.Hint)
 	}
-	wantStages(t, r, map[string]string{"tools/list": "skipped"})
+	wantStages(t, r, map[string]probe.StageStatus{"tools/list": "skipped"})
 	if r.Auth.Status != probe.AuthFailed {
 		t.Errorf("auth = %s", r.Auth.Status)
 	}
@@ -108,7 +109,7 @@ func TestStdioExitsAtOnce(t *testing.T) {
 func TestStdioHangEndsOnTime(t *testing.T) {
 	start := time.Now()
 	r := probe.Run(context.Background(), fakeStdio(t, mcptest.FakeStdioHang, time.Second), probe.Options{})
-	wantFailure(t, r, "initialize", probe.CategoryTimeout, "did not answer initialize")
+	wantFailure(t, r, "initialize", evidence.CategoryTimeout, "did not answer initialize")
 	// 1 s of startup timeout, then stdin close and SIGTERM graces.
 	if d := time.Since(start); d > time.Second+stdioCloseBound {
 		t.Errorf("took %v", d)
@@ -172,7 +173,7 @@ func wantGone(t *testing.T, pid int) {
 func TestStdioGarbageAndHuge(t *testing.T) {
 	start := time.Now()
 	r := probe.Run(context.Background(), fakeStdio(t, mcptest.FakeStdioGarbage, 10*time.Second), probe.Options{})
-	wantFailure(t, r, "initialize", probe.CategoryProtocol, "not valid JSON-RPC")
+	wantFailure(t, r, "server/discover", evidence.CategoryProtocol, "not valid JSON-RPC")
 	if time.Since(start) > 5*time.Second {
 		t.Error("garbage must fail at once, not at the timeout")
 	}
@@ -180,7 +181,7 @@ func TestStdioGarbageAndHuge(t *testing.T) {
 	var before runtime.MemStats
 	runtime.ReadMemStats(&before)
 	r = probe.Run(context.Background(), fakeStdio(t, mcptest.FakeStdioHuge, 10*time.Second), probe.Options{MaxMessageBytes: 1 << 20})
-	wantFailure(t, r, "initialize", probe.CategoryProtocol, "more than 1048576 bytes")
+	wantFailure(t, r, "server/discover", evidence.CategoryProtocol, "more than 1048576 bytes")
 	var after runtime.MemStats
 	runtime.ReadMemStats(&after)
 	if grew := after.TotalAlloc - before.TotalAlloc; grew > 16<<20 {
@@ -233,8 +234,8 @@ func TestStdioEnvironmentAsCodexBuildsIt(t *testing.T) {
 
 func TestStdioCommandNotFound(t *testing.T) {
 	r := probe.Run(context.Background(), stdioServer("definitely-not-a-real-mcp-server", nil, 5*time.Second), probe.Options{})
-	wantFailure(t, r, "connect", probe.CategoryConfig, "not on the PATH")
-	wantStages(t, r, map[string]string{"initialize": "skipped", "tools/list": "skipped"})
+	wantFailure(t, r, "connect", evidence.CategoryConfig, "not on the PATH")
+	wantStages(t, r, map[string]probe.StageStatus{"server/discover": "skipped", "tools/list": "skipped"})
 }
 
 func TestStdioLeavesNoGoroutines(t *testing.T) {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/mcpdoctor/mcpdoctor/internal/config"
+	"github.com/mcpdoctor/mcpdoctor/internal/evidence"
 	"github.com/mcpdoctor/mcpdoctor/internal/mcptest"
 )
 
@@ -79,7 +80,7 @@ func TestUnusableStoredLoginIsAFinding(t *testing.T) {
 	if res.Auth.Status != AuthOAuth || res.Auth.OAuth == nil || res.Auth.OAuth.LoggedIn {
 		t.Fatalf("status %s oauth %+v, want oauth, not logged in", res.Auth.Status, res.Auth.OAuth)
 	}
-	wantFinding(t, res, "oauth_token_unusable", SeverityWarning, "invalid_grant")
+	wantFinding(t, res, "oauth_token_unusable", evidence.SeverityWarning, "invalid_grant")
 	wantEvidence(t, res, "could not be used", "not logged in")
 }
 
@@ -91,7 +92,7 @@ func TestStoredTokenWithStoreErrorIsStillSent(t *testing.T) {
 	if res.Auth.Status != AuthOAuth || !res.Healthy {
 		t.Fatalf("status %s healthy %v, want oauth and healthy", res.Auth.Status, res.Healthy)
 	}
-	wantFinding(t, res, "oauth_token_store", SeverityWarning, "could not be stored")
+	wantFinding(t, res, "oauth_token_store", evidence.SeverityWarning, "could not be stored")
 }
 
 // A credential in the config wins over a stored login, as in Codex; stdio

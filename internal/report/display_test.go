@@ -12,8 +12,10 @@ import (
 	"unicode/utf8"
 
 	"github.com/mcpdoctor/mcpdoctor/internal/config"
+	"github.com/mcpdoctor/mcpdoctor/internal/evidence"
 	"github.com/mcpdoctor/mcpdoctor/internal/probe"
 	"github.com/mcpdoctor/mcpdoctor/internal/redact"
+	"github.com/mcpdoctor/mcpdoctor/internal/wire"
 )
 
 // hostile is what an unkind server sends: a screen clear, a window title,
@@ -74,7 +76,7 @@ func rawControls(s string, allowNewlines bool) []rune {
 // control characters and checks that the display copy shows none of them,
 // and that the view itself still carries them (JSON gets the exact text).
 func TestForDisplayCoversEveryString(t *testing.T) {
-	for _, view := range []any{&Server{}, &ServerReport{}, &BugReport{}, &Validation{}, &Login{}, &Exchange{}} {
+	for _, view := range []any{&Server{}, &ServerReport{}, &BugReport{}, &Validation{}, &Login{}, &evidence.Exchange{}} {
 		v := reflect.ValueOf(view).Elem()
 		fill(v, hostile+"\nsecond line")
 		shown := printableValue(v, false)
@@ -130,15 +132,15 @@ func hostileEntry() Entry {
 	r := &probe.Result{
 		Name: "evil", Transport: config.TransportStreamableHTTP, Healthy: false, CodexAuthStatus: "unsupported",
 		Auth: probe.Verdict{Status: probe.AuthFailed, Evidence: []string{"WWW-Authenticate: Bearer error=\"invalid_token\", error_description=\"" + hostile + "\""}, Hint: "try " + hostile},
-		Stages: []probe.Stage{{Name: probe.StageInitialize, Status: probe.StatusFailed, Note: hostile, Exchanges: []probe.Exchange{{
+		Stages: []probe.Stage{{Name: probe.StageInitialize, Status: probe.StatusFailed, Note: hostile, Exchanges: []evidence.Exchange{{
 			Method: "POST", URL: s.URL, Status: 401, RPCMethod: "initialize", ResponseHeader: hdr,
 			ResponseBody: `{"error":"` + strings.ReplaceAll(hostile, "\x1b", `\u001b`) + `"}` + hostile, Err: hostile, Note: hostile,
 		}}}},
-		Server:     &probe.ServerInfo{Name: hostile, Version: hostile, ProtocolVersion: "2025-11-25", Instructions: hostile},
+		Server:     &probe.ServerInfo{Name: hostile, Version: hostile, ProtocolVersion: "2025-11-25", Era: wire.EraLegacy, Instructions: hostile},
 		Tools:      []probe.Tool{{Name: hostile, Title: hostile, Description: hostile + "\nsecond"}},
 		ToolCall:   &probe.ToolCallResult{Name: "x", Content: json.RawMessage(`[{"type":"text","text":"` + hostile + `"}]`)},
-		Failure:    &probe.Failure{Stage: probe.StageInitialize, Category: probe.CategoryAuth, Message: hostile, Hint: hostile},
-		Findings:   []probe.Finding{{Code: "x", Severity: probe.SeverityWarning, Message: hostile, Hint: hostile}},
+		Failure:    &evidence.Failure{Stage: probe.StageInitialize, Category: evidence.CategoryAuth, Message: hostile, Hint: hostile},
+		Findings:   []evidence.Finding{{Code: "x", Severity: evidence.SeverityWarning, Message: hostile, Hint: hostile}},
 		StderrTail: []string{hostile},
 		Duration:   time.Millisecond,
 	}

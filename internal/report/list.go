@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/mcpdoctor/mcpdoctor/internal/config"
+	"github.com/mcpdoctor/mcpdoctor/internal/probe"
 	"github.com/mcpdoctor/mcpdoctor/internal/redact"
 )
 
@@ -63,7 +64,7 @@ func probedTable(w io.Writer, entries []Entry, red *redact.Redactor, st Style) {
 			t.add(plain(v.Name), plain(v.Transport.Type), plain("-"), plain(dash(v.CodexAuthStatus)), health, plain("-"), plain(target(v)))
 			continue
 		}
-		auth := cell{text: v.AuthStatus, paint: authPaint(v.AuthStatus, st)}
+		auth := cell{text: string(v.AuthStatus), paint: authPaint(v.AuthStatus, st)}
 		if state := loginState(v); state != "" {
 			auth.text += " (" + state + ")"
 		}
@@ -76,7 +77,7 @@ func probedTable(w io.Writer, entries []Entry, red *redact.Redactor, st Style) {
 		if !*v.Healthy {
 			health = cell{text: "failed", paint: st.Bad}
 			if v.Failure != nil {
-				health.text = "failed: " + v.Failure.Category
+				health.text = "failed: " + string(v.Failure.Category)
 			}
 		}
 		tools := "-"
@@ -122,13 +123,13 @@ func notes(w io.Writer, entries []Entry, red *redact.Redactor, st Style) {
 			lines = append(lines, severityMark(string(p.Severity), st)+" "+problemText(p))
 		}
 		if v.Failure != nil {
-			lines = append(lines, st.Bad("✗")+" "+v.Failure.Stage+" failed ("+v.Failure.Category+"): "+v.Failure.Message)
+			lines = append(lines, st.Bad("✗")+" "+v.Failure.Stage+" failed ("+string(v.Failure.Category)+"): "+v.Failure.Message)
 			if v.Failure.Hint != "" {
 				lines = append(lines, "  try: "+v.Failure.Hint)
 			}
 		}
 		for _, f := range v.Findings {
-			lines = append(lines, severityMark(f.Severity, st)+" "+f.Message)
+			lines = append(lines, severityMark(string(f.Severity), st)+" "+f.Message)
 			if f.Hint != "" {
 				lines = append(lines, "  try: "+f.Hint)
 			}
@@ -170,7 +171,7 @@ func severityMark(sev string, st Style) string {
 	return st.Faint("·")
 }
 
-func authPaint(status string, st Style) func(string) string {
+func authPaint(status probe.AuthStatus, st Style) func(string) string {
 	switch status {
 	case "none", "bearer":
 		return st.Good
@@ -229,7 +230,7 @@ func target(v Server) string {
 
 // CodexDisagrees reports whether Codex's status misrepresents what the
 // server did: Codex's vocabulary differs from ours, so compare meanings.
-func CodexDisagrees(codex, measured string) bool {
+func CodexDisagrees(codex string, measured probe.AuthStatus) bool {
 	switch codex {
 	case "":
 		return false

@@ -178,7 +178,7 @@ func (m *mdWriter) server(s ServerReport) {
 	}
 	m.row("health", health)
 	if s.AuthStatus != "" {
-		auth := code(s.AuthStatus)
+		auth := code(string(s.AuthStatus))
 		if state := loginState(s.Server); state != "" {
 			auth += ", " + esc(state)
 		}
@@ -207,7 +207,7 @@ func (m *mdWriter) server(s ServerReport) {
 
 	if s.Failure != nil {
 		m.line("")
-		m.line(fmt.Sprintf("**%s failed (%s):** %s", esc(s.Failure.Stage), esc(s.Failure.Category), esc(s.Failure.Message)))
+		m.line(fmt.Sprintf("**%s failed (%s):** %s", esc(s.Failure.Stage), esc(string(s.Failure.Category)), esc(s.Failure.Message)))
 	}
 	if len(s.WhatToTry) > 0 {
 		m.line("")
@@ -225,12 +225,12 @@ func (m *mdWriter) server(s ServerReport) {
 			m.line(fmt.Sprintf("- %s (config, %s): %s", esc(string(p.Severity)), code(p.Code), esc(problemText(p))))
 		}
 		for _, f := range s.Findings {
-			m.line(fmt.Sprintf("- %s (%s): %s", esc(f.Severity), code(f.Code), esc(f.Message)))
+			m.line(fmt.Sprintf("- %s (%s): %s", esc(string(f.Severity)), code(f.Code), esc(f.Message)))
 		}
 	}
 	if len(s.Evidence) > 0 {
 		m.line("")
-		m.line("### Evidence for " + code(s.AuthStatus))
+		m.line("### Evidence for " + code(string(s.AuthStatus)))
 		m.line("")
 		for _, e := range s.Evidence {
 			m.line("- " + esc(e))
@@ -257,7 +257,7 @@ func (m *mdWriter) server(s ServerReport) {
 		m.line("| stage | status | duration | note |")
 		m.line("|---|---|---|---|")
 		for _, st := range s.Stages {
-			m.row(code(st.Name), esc(st.Status), fmt.Sprintf("%d ms", st.DurationMS), esc(st.Note))
+			m.row(code(st.Name), esc(string(st.Status)), fmt.Sprintf("%d ms", st.DurationMS), esc(st.Note))
 		}
 		m.exchanges(s.Stages)
 	}

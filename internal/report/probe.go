@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/mcpdoctor/mcpdoctor/internal/evidence"
 	"github.com/mcpdoctor/mcpdoctor/internal/probe"
 	"github.com/mcpdoctor/mcpdoctor/internal/redact"
 )
@@ -58,7 +59,7 @@ func ProbeText(w io.Writer, e Entry, red *redact.Redactor, st Style) {
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, st.Bold("Stages"))
 	for _, s := range v.Stages {
-		mark := map[string]string{"ok": st.Good("✓"), "failed": st.Bad("✗"), "skipped": st.Faint("-")}[s.Status]
+		mark := map[probe.StageStatus]string{"ok": st.Good("✓"), "failed": st.Bad("✗"), "skipped": st.Faint("-")}[s.Status]
 		line := fmt.Sprintf("  %s %-26s %6d ms", mark, s.Name, s.DurationMS)
 		if s.Note != "" {
 			line += "  " + s.Note
@@ -107,7 +108,7 @@ func ProbeText(w io.Writer, e Entry, red *redact.Redactor, st Style) {
 		findings = append(findings, severityMark(string(p.Severity), st)+" "+problemText(p))
 	}
 	for _, f := range v.Findings {
-		findings = append(findings, severityMark(f.Severity, st)+" "+f.Message)
+		findings = append(findings, severityMark(string(f.Severity), st)+" "+f.Message)
 		if f.Hint != "" {
 			findings = append(findings, "  try: "+f.Hint)
 		}
@@ -134,7 +135,7 @@ func ProbeText(w io.Writer, e Entry, red *redact.Redactor, st Style) {
 
 // Trace prints one exchange as it happens (--verbose): its summary, the
 // headers that matter, and body excerpts, all redacted and printable.
-func Trace(w io.Writer, ex probe.Exchange, red *redact.Redactor) {
+func Trace(w io.Writer, ex evidence.Exchange, red *redact.Redactor) {
 	x := forDisplay(exchangeView(ex, red))
 	var b strings.Builder
 	b.WriteString("trace: " + x.Summary + "\n")
@@ -152,7 +153,7 @@ func Trace(w io.Writer, ex probe.Exchange, red *redact.Redactor) {
 	io.WriteString(w, b.String())
 }
 
-func (s Style) paintAuth(status string) string { return authPaint(status, s)(status) }
+func (s Style) paintAuth(status probe.AuthStatus) string { return authPaint(status, s)(string(status)) }
 
 func firstLine(s string) string {
 	s, _, _ = strings.Cut(strings.TrimSpace(s), "\n")

@@ -14,9 +14,11 @@ import (
 	"time"
 
 	"github.com/mcpdoctor/mcpdoctor/internal/config"
+	"github.com/mcpdoctor/mcpdoctor/internal/evidence"
 	"github.com/mcpdoctor/mcpdoctor/internal/probe"
 	"github.com/mcpdoctor/mcpdoctor/internal/redact"
 	"github.com/mcpdoctor/mcpdoctor/internal/schematest"
+	"github.com/mcpdoctor/mcpdoctor/internal/wire"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -81,7 +83,7 @@ enabled = false
 		},
 		Stages: []probe.Stage{
 			{Name: probe.StageConnect, Status: probe.StatusOK},
-			{Name: probe.StageInitialize, Status: probe.StatusOK, Duration: 84 * time.Millisecond, Exchanges: []probe.Exchange{{
+			{Name: probe.StageInitialize, Status: probe.StatusOK, Duration: 84 * time.Millisecond, Exchanges: []evidence.Exchange{{
 				Method: "POST", URL: todo.URL, Status: 200, RPCMethod: "initialize",
 				RequestHeader: hdr, ResponseHeader: resp,
 				RequestBody:  `{"jsonrpc":"2.0","id":1,"method":"initialize"}`,
@@ -91,7 +93,7 @@ enabled = false
 			{Name: probe.StageInitialized, Status: probe.StatusOK, Duration: 3 * time.Millisecond},
 			{Name: probe.StageToolsList, Status: probe.StatusOK, Duration: 12 * time.Millisecond},
 		},
-		Server:   &probe.ServerInfo{Name: "todo-server", Version: "1.2.0", ProtocolVersion: "2025-06-18"},
+		Server:   &probe.ServerInfo{Name: "todo-server", Version: "1.2.0", ProtocolVersion: "2025-06-18", Era: wire.EraLegacy},
 		Tools:    []probe.Tool{{Name: "create_todo", Description: "Create a todo.\nMore text."}, {Name: "list_todos"}},
 		Secrets:  []string{tokenValue, headerValue},
 		Duration: 101 * time.Millisecond,
@@ -105,7 +107,7 @@ enabled = false
 			{Name: probe.StageInitialized, Status: probe.StatusSkipped, Note: "an earlier stage failed"},
 			{Name: probe.StageToolsList, Status: probe.StatusSkipped, Note: "an earlier stage failed"},
 		},
-		Failure:    &probe.Failure{Stage: probe.StageInitialize, Category: probe.CategoryProcessExit, Message: "the server exited with status 1 before answering initialize", Hint: "run the command yourself to see why"},
+		Failure:    &evidence.Failure{Stage: probe.StageInitialize, Category: evidence.CategoryProcessExit, Message: "the server exited with status 1 before answering initialize", Hint: "run the command yourself to see why"},
 		StderrTail: []string{"Error: invalid key " + envValue},
 		Duration:   45 * time.Millisecond,
 	}
@@ -307,7 +309,7 @@ bearer_token_env_var = "EXPIRED_TOKEN"
 		r := &probe.Result{Name: s.Name, Transport: config.TransportStreamableHTTP, Healthy: true, CodexAuthStatus: codex, CodexAuthReason: reason,
 			Auth: probe.Verdict{Status: probe.AuthBearer, Credential: cred,
 				Evidence: []string{fmt.Sprintf("the server accepted the %s header from %s", cred.Header, cred.Source)}},
-			Server: &probe.ServerInfo{Name: s.Name + "-server", Version: "1.0.0", ProtocolVersion: "2025-11-25"}}
+			Server: &probe.ServerInfo{Name: s.Name + "-server", Version: "1.0.0", ProtocolVersion: "2025-11-25", Era: wire.EraLegacy}}
 		for i := range tools {
 			r.Tools = append(r.Tools, probe.Tool{Name: fmt.Sprintf("tool_%d", i)})
 		}
@@ -330,12 +332,12 @@ bearer_token_env_var = "EXPIRED_TOKEN"
 			Hint: "the server says the token is invalid (expired, revoked or for another server): put a current token in $EXPIRED_TOKEN (bearer_token_env_var)"},
 		Stages: []probe.Stage{
 			{Name: probe.StageConnect, Status: probe.StatusOK},
-			{Name: probe.StageInitialize, Status: probe.StatusFailed, Duration: 31 * time.Millisecond, Exchanges: []probe.Exchange{{
+			{Name: probe.StageInitialize, Status: probe.StatusFailed, Duration: 31 * time.Millisecond, Exchanges: []evidence.Exchange{{
 				Method: "POST", URL: expired.URL, Status: 401, RPCMethod: "initialize", ResponseHeader: hdr, Duration: 31 * time.Millisecond}}},
 			{Name: probe.StageInitialized, Status: probe.StatusSkipped, Note: "an earlier stage failed"},
 			{Name: probe.StageToolsList, Status: probe.StatusSkipped, Note: "an earlier stage failed"},
 		},
-		Failure: &probe.Failure{Stage: probe.StageInitialize, Category: probe.CategoryAuth, Message: "POST https://mcp.example.com/mcp answered 401 Unauthorized",
+		Failure: &evidence.Failure{Stage: probe.StageInitialize, Category: evidence.CategoryAuth, Message: "POST https://mcp.example.com/mcp answered 401 Unauthorized",
 			Hint: "the server says the token is invalid (expired, revoked or for another server): put a current token in $EXPIRED_TOKEN (bearer_token_env_var)"},
 		Duration: 33 * time.Millisecond,
 	}

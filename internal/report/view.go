@@ -13,12 +13,15 @@ package report
 import (
 	"encoding/json"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/mcpdoctor/mcpdoctor/internal/config"
+	"github.com/mcpdoctor/mcpdoctor/internal/evidence"
 	"github.com/mcpdoctor/mcpdoctor/internal/probe"
 	"github.com/mcpdoctor/mcpdoctor/internal/redact"
+	"github.com/mcpdoctor/mcpdoctor/internal/wire"
 )
 
 // Server is one object of the JSON contract (schema/server.schema.json):
@@ -32,7 +35,7 @@ type Server struct {
 	Enabled       bool      `json:"enabled"`
 	Transport     Transport `json:"transport"`
 	// AuthStatus is none, bearer, oauth or failed; absent when not probed.
-	AuthStatus string `json:"auth_status,omitempty"`
+	AuthStatus probe.AuthStatus `json:"auth_status,omitempty"`
 	// CodexAuthStatus is what `codex mcp list` would show.
 	CodexAuthStatus string `json:"codex_auth_status,omitempty"`
 	// CodexAuthReason says why Codex computes that status.
@@ -44,8 +47,8 @@ type Server struct {
 	Server   *probe.ServerInfo     `json:"server,omitempty"`
 	Tools    []Tool                `json:"tools,omitempty"`
 	ToolCall *probe.ToolCallResult `json:"tool_call,omitempty"`
-	Failure  *probe.Failure        `json:"failure,omitempty"`
-	Findings []probe.Finding       `json:"findings,omitempty"`
+	Failure  *evidence.Failure     `json:"failure,omitempty"`
+	Findings []evidence.Finding    `json:"findings,omitempty"`
 	// Credential names what authenticated the probe, never its value.
 	Credential *probe.Credential `json:"credential,omitempty"`
 	OAuth      *probe.OAuthInfo  `json:"oauth,omitempty"`
@@ -105,11 +108,11 @@ type Timeouts struct {
 
 // Stage is one stage of the handshake.
 type Stage struct {
-	Name       string     `json:"name"`
-	Status     string     `json:"status"`
-	DurationMS int64      `json:"duration_ms"`
-	Note       string     `json:"note,omitempty"`
-	Exchanges  []Exchange `json:"exchanges,omitempty"`
+	Name       string            `json:"name"`
+	Status     probe.StageStatus `json:"status"`
+	DurationMS int64             `json:"duration_ms"`
+	Note       string            `json:"note,omitempty"`
+	Exchanges  []Exchange        `json:"exchanges,omitempty"`
 }
 
 // Exchange is one message on the wire, redacted.
@@ -193,18 +196,24 @@ func View(e Entry, red *redact.Redactor, detail Detail) Server {
 	v.OAuth = redactOAuth(r.Auth.OAuth, red)
 	v.Hint = red.Text(r.Auth.Hint)
 	if r.Server != nil {
-		v.Server = &probe.ServerInfo{
-			Name: red.Text(r.Server.Name), Title: red.Text(r.Server.Title), Version: red.Text(r.Server.Version),
-			ProtocolVersion: red.Text(r.Server.ProtocolVersion),
-			Capabilities:    redactRaw(r.Server.Capabilities, red),
-			Instructions:    red.Text(r.Server.Instructions),
-		}
+		info := *r.Server
+		info.Name, info.Title, info.Version = red.Text(info.Name), red.Text(info.Title), red.Text(info.Version)
+		info.ProtocolVersion, info.SupportedVersions = red.Text(info.ProtocolVersion), red.Texts(info.SupportedVersions)
+		info.Eras = slices.Clone(info.Eras)
+		info.Capabilities, info.Instructions = redactRaw(info.Capabilities, red), red.Text(info.Instructions)
+		v.Server = &info
 	}
 	for _, t := range r.Tools {
 		v.Tools = append(v.Tools, Tool{Name: red.Text(t.Name), Title: red.Text(t.Title), Description: red.Text(t.Description)})
 	}
 	if r.ToolCall != nil {
-		v.ToolCall = &probe.ToolCallResult{Name: red.Text(r.ToolCall.Name), IsError: r.ToolCall.IsError, Content: redactRaw(r.ToolCall.Content, red)}
+		tc := *r.ToolCall
+		tc.Name, tc.Content = red.Text(tc.Name), redactRaw(tc.Content, red)
+		tc.InputRequests = nil
+		for _, ir := range r.ToolCall.InputRequests {
+			tc.InputRequests = append(tc.InputRequests, wire.InputRequest{Key: red.Text(ir.Key), Method: red.Text(ir.Method), Message: red.Text(ir.Message)})
+		}
+		v.ToolCall = &tc
 	}
 	if r.Failure != nil {
 		f := *r.Failure
@@ -265,7 +274,7 @@ func transportView(s config.Server, red *redact.Redactor) Transport {
 // exchangeView redacts one exchange field by field, and writes its summary
 // from the redacted fields, so that the summary's URL is masked as the URL
 // field is.
-func exchangeView(ex probe.Exchange, red *redact.Redactor) Exchange {
+func exchangeView(ex evidence.Exchange, red *redact.Redactor) Exchange {
 	r := ex
 	r.URL = red.URL(ex.URL)
 	r.RequestHeader = redactHeader(ex.RequestHeader, red)

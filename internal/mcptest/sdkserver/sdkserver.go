@@ -44,12 +44,26 @@ type Options struct {
 	// NoTools registers no tools, so initialize declares no tools
 	// capability.
 	NoTools bool
+	// Versions, when set, are the only protocol versions the server speaks
+	// (mcp.ServerOptions.SupportedProtocolVersions): ModernVersions for a
+	// server of the 2026-07-28 era only, LegacyVersions for one that
+	// predates it. Empty means every version the SDK knows: both eras.
+	Versions []string
 }
+
+// The SDK's protocol versions by era: modern ones carry version, identity
+// and capabilities on every request (2026-07-28); legacy ones open with
+// initialize.
+var (
+	ModernVersions = []string{"2026-07-28"}
+	LegacyVersions = []string{"2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05"}
+)
 
 // New returns a fresh server. It is safe to connect many sessions to one.
 func New(opts Options) *mcp.Server {
 	s := mcp.NewServer(&mcp.Implementation{Name: Name, Version: Version}, &mcp.ServerOptions{
-		PageSize: opts.PageSize,
+		PageSize:                  opts.PageSize,
+		SupportedProtocolVersions: opts.Versions,
 	})
 	if !opts.NoTools {
 		addTools(s)

@@ -4,7 +4,7 @@
 //
 // Usage:
 //
-//	sdkstdio [-page-size N] [-no-tools]
+//	sdkstdio [-page-size N] [-no-tools] [-era modern|legacy]
 //
 // It exits when stdin closes.
 package main
@@ -24,12 +24,24 @@ import (
 func main() {
 	pageSize := flag.Int("page-size", 0, "tools per tools/list page (0: the SDK's default)")
 	noTools := flag.Bool("no-tools", false, "register no tools and declare no tools capability")
+	era := flag.String("era", "", "speak only the modern (2026-07-28) or only the legacy (2025-11-25 and older) protocol versions; both when empty")
 	flag.Parse()
+	var versions []string
+	switch *era {
+	case "":
+	case "modern":
+		versions = sdkserver.ModernVersions
+	case "legacy":
+		versions = sdkserver.LegacyVersions
+	default:
+		fmt.Fprintf(os.Stderr, "sdkstdio: -era must be modern or legacy, not %q\n", *era)
+		os.Exit(2)
+	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	server := sdkserver.New(sdkserver.Options{PageSize: *pageSize, NoTools: *noTools})
+	server := sdkserver.New(sdkserver.Options{PageSize: *pageSize, NoTools: *noTools, Versions: versions})
 	if err := server.Run(ctx, &mcp.StdioTransport{}); err != nil && ctx.Err() == nil {
 		fmt.Fprintf(os.Stderr, "sdkstdio: %v\n", err)
 		os.Exit(1)

@@ -1,4 +1,4 @@
-package probe
+package wire
 
 import (
 	"bufio"
@@ -7,26 +7,19 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"slices"
 	"strings"
 	"sync"
 	"time"
 
-	"github.com/mcpdoctor/mcpdoctor/internal/config"
+	"github.com/mcpdoctor/mcpdoctor/internal/evidence"
 )
 
 // The stdio transport (spec 2025-11-25, basic/transports, "stdio"): the
 // client starts the server as a subprocess and exchanges newline-delimited
 // JSON-RPC on its stdin and stdout; stderr is the server's log.
-
-// codexInheritedEnv is the environment Codex passes to a stdio server from
-// its own, before env_vars and env (codex-rs/rmcp-client/src/utils.rs,
-// DEFAULT_ENV_VARS on unix).
-var codexInheritedEnv = []string{"HOME", "LOGNAME", "PATH", "SHELL", "USER", "__CF_USER_TEXT_ENCODING", "LANG", "LC_ALL", "TERM", "TMPDIR", "TZ"}
 
 // Stderr tail bounds: the evidence wants the last words, not the whole log.
 const (
@@ -41,10 +34,23 @@ const (
 	sigtermGrace    = 1 * time.Second
 )
 
+// Command is how to start a stdio server: the program, as the config
+// names it (a bare name is looked up on the PATH of Env), its arguments,
+// its whole environment as KEY=VALUE, and its working directory.
+type Command struct {
+	Name string
+	Args []string
+	Env  []string
+	Dir  string
+}
+
+// Line is the command line, for evidence.
+func (c Command) Line() string { return strings.TrimSpace(c.Name + " " + strings.Join(c.Args, " ")) }
+
 type stdioTransport struct {
-	server config.Server
-	opts   Options
-	rec    *Recorder
+	command Command
+	opts    Options
+	rec     *evidence.Recorder
 
 	cmd     *exec.Cmd
 	stdin   *os.File
@@ -65,16 +71,19 @@ type stdioTransport struct {
 	pending  map[string]chan *Message
 	methods  map[string]string
 	readErr  error
-	findings []Finding
+	findings []evidence.Finding
 	noisy    bool
 	tail     []string
 
 	writeMu sync.Mutex
 }
 
-func newStdioTransport(s config.Server, opts Options, rec *Recorder) Transport {
+// NewStdio returns the stdio transport for a server started as c: its
+// Connect starts the process in a process group of its own, its Close ends
+// the group.
+func NewStdio(c Command, opts Options, rec *evidence.Recorder) Transport {
 	return &stdioTransport{
-		server:     s,
+		command:    c,
 		opts:       opts,
 		rec:        rec,
 		exited:     make(chan struct{}),
@@ -83,31 +92,6 @@ func newStdioTransport(s config.Server, opts Options, rec *Recorder) Transport {
 		pending:    map[string]chan *Message{},
 		methods:    map[string]string{},
 	}
-}
-
-// environment builds the server's environment as Codex does: a small
-// allow-list inherited from ours, then env_vars forwarded by name, then env.
-func (t *stdioTransport) environment() []string {
-	lookup := t.opts.lookupEnv()
-	vars := map[string]string{}
-	for _, name := range codexInheritedEnv {
-		if v, ok := lookup(name); ok {
-			vars[name] = v
-		}
-	}
-	for _, ev := range t.server.EnvVars {
-		if v, ok := lookup(ev.Name); ok {
-			vars[ev.Name] = v
-		}
-	}
-	for k, v := range t.server.Env {
-		vars[k] = v
-	}
-	env := make([]string, 0, len(vars))
-	for _, k := range slices.Sorted(maps.Keys(vars)) {
-		env = append(env, k+"="+vars[k])
-	}
-	return env
 }
 
 // resolveCommand finds the program as the server's own PATH would.
@@ -137,16 +121,15 @@ func resolveCommand(command, dir string, env []string) (string, error) {
 }
 
 func (t *stdioTransport) Connect(ctx context.Context) error {
-	env := t.environment()
-	line := strings.TrimSpace(t.server.Command + " " + strings.Join(t.server.Args, " "))
-	path, err := resolveCommand(t.server.Command, t.server.Cwd, env)
+	line := t.command.Line()
+	path, err := resolveCommand(t.command.Name, t.command.Dir, t.command.Env)
 	if err != nil {
-		return &Error{Category: CategoryConfig, Message: "cannot start the server: " + err.Error(), Err: err,
+		return &evidence.Error{Category: evidence.CategoryConfig, Message: "cannot start the server: " + err.Error(), Err: err,
 			Hint: "install the program, give its full path in command, or add its directory to PATH"}
 	}
-	t.cmd = exec.Command(path, t.server.Args...)
-	t.cmd.Dir = t.server.Cwd
-	t.cmd.Env = env
+	t.cmd = exec.Command(path, t.command.Args...)
+	t.cmd.Dir = t.command.Dir
+	t.cmd.Env = t.command.Env
 	setProcessGroup(t.cmd)
 
 	// Plain pipes, not exec's: with *os.File ends the child writes straight
@@ -165,7 +148,7 @@ func (t *stdioTransport) Connect(ctx context.Context) error {
 		for _, f := range files {
 			f.Close()
 		}
-		return &Error{Category: CategoryProcessExit, Message: "cannot make pipes: " + err.Error(), Err: err}
+		return &evidence.Error{Category: evidence.CategoryProcessExit, Message: "cannot make pipes: " + err.Error(), Err: err}
 	}
 	t.cmd.Stdin, t.cmd.Stdout, t.cmd.Stderr = stdinR, stdoutW, stderrW
 	t.started = time.Now()
@@ -180,11 +163,11 @@ func (t *stdioTransport) Connect(ctx context.Context) error {
 		close(t.exited)
 		close(t.readerDone)
 		close(t.stderrDone)
-		return &Error{Category: CategoryProcessExit, Message: "cannot start the server: " + err.Error(), Err: err,
+		return &evidence.Error{Category: evidence.CategoryProcessExit, Message: "cannot start the server: " + err.Error(), Err: err,
 			Hint: "check that command is an executable program and that cwd exists"}
 	}
 	t.stdin, t.stdout, t.stderr = stdinW, stdoutR, stderrR
-	t.rec.Add(Exchange{Direction: "send", Note: fmt.Sprintf("started %s (pid %d)", line, t.cmd.Process.Pid), Duration: time.Since(t.started)})
+	t.rec.Add(evidence.Exchange{Direction: "send", Note: fmt.Sprintf("started %s (pid %d)", line, t.cmd.Process.Pid), Duration: time.Since(t.started)})
 
 	go t.readStdout()
 	go t.readStderr()
@@ -203,17 +186,17 @@ func (t *stdioTransport) readStdout() {
 	for {
 		line, tooLong, err := readLine(r, max)
 		if tooLong {
-			t.fail(&Error{Category: CategoryProtocol,
+			t.fail(&evidence.Error{Category: evidence.CategoryProtocol,
 				Message: fmt.Sprintf("the server wrote a line of more than %d bytes on stdout", max),
 				Hint:    "the answer is too large to be a sane MCP message; report it to the server's authors"})
-			t.rec.Add(Exchange{Direction: "receive", ResponseBody: excerpt(line, MaxExcerpt), Truncated: true, Note: "line over the size cap"})
+			t.rec.Add(evidence.Exchange{Direction: "receive", ResponseBody: evidence.Excerpt(line, evidence.MaxExcerpt), Truncated: true, Note: "line over the size cap"})
 			// Keep reading: the next line may be the answer.
 		} else if len(bytes.TrimSpace(line)) > 0 {
 			t.receive(bytes.TrimRight(line, "\r\n"))
 		}
 		if err != nil {
 			if !errors.Is(err, io.EOF) && !errors.Is(err, os.ErrClosed) {
-				t.fail(&Error{Category: CategoryProtocol, Message: "reading the server's stdout: " + err.Error(), Err: err})
+				t.fail(&evidence.Error{Category: evidence.CategoryProtocol, Message: "reading the server's stdout: " + err.Error(), Err: err})
 			}
 			return
 		}
@@ -241,25 +224,25 @@ func readLine(r *bufio.Reader, max int) (line []byte, tooLong bool, err error) {
 func (t *stdioTransport) receive(line []byte) {
 	msg, err := ParseMessage(line)
 	if err != nil {
-		t.rec.Add(Exchange{Direction: "receive", ResponseBody: excerpt(line, MaxExcerpt), Note: "not JSON-RPC: " + err.Error()})
+		t.rec.Add(evidence.Exchange{Direction: "receive", ResponseBody: evidence.Excerpt(line, evidence.MaxExcerpt), Note: "not JSON-RPC: " + err.Error()})
 		if bytes.HasPrefix(bytes.TrimSpace(line), []byte("{")) {
 			// A log line is a finding; a broken message is an answer we
 			// cannot read, and waiting for another would only time out.
-			t.fail(&Error{Category: CategoryProtocol, Message: "the server wrote a message that is not valid JSON-RPC: " + err.Error(),
+			t.fail(&evidence.Error{Category: evidence.CategoryProtocol, Message: "the server wrote a message that is not valid JSON-RPC: " + err.Error(),
 				Hint: "the server's output is corrupt; report it to its authors with this evidence"})
 			return
 		}
 		t.mu.Lock()
 		if !t.noisy {
 			t.noisy = true
-			t.findings = append(t.findings, Finding{Code: "stdout_not_jsonrpc", Severity: SeverityWarning,
-				Message: fmt.Sprintf("the server writes text that is not JSON-RPC on stdout (%q); clients such as Codex may drop the connection", excerpt(line, 80)),
+			t.findings = append(t.findings, evidence.Finding{Code: "stdout_not_jsonrpc", Severity: evidence.SeverityWarning,
+				Message: fmt.Sprintf("the server writes text that is not JSON-RPC on stdout (%q); clients such as Codex may drop the connection", evidence.Excerpt(line, 80)),
 				Hint:    "make the server log to stderr, never stdout"})
 		}
 		t.mu.Unlock()
 		return
 	}
-	ex := Exchange{Direction: "receive", ResponseBody: excerpt(msg.Raw, MaxExcerpt), Truncated: len(msg.Raw) > MaxExcerpt}
+	ex := evidence.Exchange{Direction: "receive", ResponseBody: evidence.Excerpt(msg.Raw, evidence.MaxExcerpt), Truncated: len(msg.Raw) > evidence.MaxExcerpt}
 	switch {
 	case msg.IsResponse():
 		id := string(bytes.TrimSpace(msg.ID))
@@ -285,7 +268,7 @@ func (t *stdioTransport) receive(line []byte) {
 			_ = reply.encode()
 		}
 		if err := t.write(reply.Raw); err == nil {
-			t.rec.Add(Exchange{Direction: "send", RPCMethod: msg.Method, RequestBody: excerpt(reply.Raw, MaxExcerpt), Note: "our answer to the server's request"})
+			t.rec.Add(evidence.Exchange{Direction: "send", RPCMethod: msg.Method, RequestBody: evidence.Excerpt(reply.Raw, evidence.MaxExcerpt), Note: "our answer to the server's request"})
 		}
 	default:
 		ex.RPCMethod, ex.Note = msg.Method, "a notification, skipped"
@@ -334,7 +317,7 @@ func (t *stdioTransport) StderrTail() []string {
 }
 
 // Findings returns what the transport noticed (text on stdout).
-func (t *stdioTransport) Findings() []Finding {
+func (t *stdioTransport) Findings() []evidence.Finding {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	f := t.findings
@@ -404,7 +387,7 @@ func (t *stdioTransport) send(ctx context.Context, m *Message) error {
 	go func() { done <- t.write(m.Raw) }()
 	select {
 	case err := <-done:
-		t.rec.Add(Exchange{Direction: "send", RPCMethod: m.Method, RequestBody: excerpt(m.Raw, MaxExcerpt), Truncated: len(m.Raw) > MaxExcerpt})
+		t.rec.Add(evidence.Exchange{Direction: "send", RPCMethod: m.Method, RequestBody: evidence.Excerpt(m.Raw, evidence.MaxExcerpt), Truncated: len(m.Raw) > evidence.MaxExcerpt})
 		if err != nil {
 			return t.gone(ctx, m.Method)
 		}
@@ -419,7 +402,7 @@ func (t *stdioTransport) timeout(ctx context.Context, method string, waited time
 	if waited > 0 {
 		msg += fmt.Sprintf(" within %s", waited.Round(time.Millisecond))
 	}
-	return &Error{Category: CategoryTimeout, Message: msg, Err: ctx.Err(),
+	return &evidence.Error{Category: evidence.CategoryTimeout, Message: msg, Err: ctx.Err(),
 		Hint: "the process started but stayed silent: run the command yourself to see what it waits for (a login, a download by npx, input), or raise startup_timeout_sec"}
 }
 
@@ -448,7 +431,7 @@ func (t *stdioTransport) gone(ctx context.Context, method string) error {
 	if tail := t.StderrTail(); len(tail) > 0 {
 		hint = fmt.Sprintf("its stderr ends with %q; run the command yourself to see why", tail[len(tail)-1])
 	}
-	return &Error{Category: CategoryProcessExit, Message: fmt.Sprintf("the server %s before answering %s", status, method), Hint: hint}
+	return &evidence.Error{Category: evidence.CategoryProcessExit, Message: fmt.Sprintf("the server %s before answering %s", status, method), Hint: hint}
 }
 
 func waitOrTimeout(ch <-chan struct{}, d time.Duration) <-chan struct{} {
@@ -504,6 +487,6 @@ func (t *stdioTransport) Close(ctx context.Context) error {
 	if t.exitErr != nil {
 		status = t.exitErr.Error()
 	}
-	t.rec.Add(Exchange{Direction: "receive", Note: fmt.Sprintf("the server %s (%s)", how, status)})
+	t.rec.Add(evidence.Exchange{Direction: "receive", Note: fmt.Sprintf("the server %s (%s)", how, status)})
 	return nil
 }

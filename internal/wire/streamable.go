@@ -1,4 +1,4 @@
-package probe
+package wire
 
 import (
 	"bytes"
@@ -10,6 +10,8 @@ import (
 	"net/http"
 	"sync"
 	"time"
+
+	"github.com/mcpdoctor/mcpdoctor/internal/evidence"
 )
 
 // The Streamable HTTP transport, as the client side of MCP 2025-11-25
@@ -35,7 +37,7 @@ type streamableTransport struct {
 	protocolVersion string
 }
 
-func newStreamableTransport(url string, header http.Header, opts Options, rec *Recorder) Transport {
+func NewStreamable(url string, header http.Header, opts Options, rec *evidence.Recorder) Transport {
 	return &streamableTransport{w: newHTTPWire(url, header, opts, rec)}
 }
 
@@ -44,7 +46,7 @@ func newStreamableTransport(url string, header http.Header, opts Options, rec *R
 func (t *streamableTransport) Connect(ctx context.Context) error { return t.w.targetErr }
 
 // Findings reports what the wire noticed (a redirect to another origin).
-func (t *streamableTransport) Findings() []Finding { return t.w.Findings() }
+func (t *streamableTransport) Findings() []evidence.Finding { return t.w.Findings() }
 
 // sessionHeader holds the headers every request after initialize carries.
 func (t *streamableTransport) sessionHeader() http.Header {
@@ -60,8 +62,32 @@ func (t *streamableTransport) sessionHeader() http.Header {
 	return h
 }
 
-func (t *streamableTransport) post(ctx context.Context, body []byte, rpcMethod string, record func(Exchange)) (*http.Response, *liveExchange, error) {
-	h := t.sessionHeader()
+// requestHeader holds the headers a POST of m carries. A modern request
+// names its protocol version (the one its _meta names), its method, and
+// for tools/call, resources/read and prompts/get the tool, resource or
+// prompt (spec 2026-07-28, transports, "Request Metadata"), with the
+// Mcp-Param-* headers the caller set; it belongs to no session. A legacy
+// one carries the session's id and negotiated version.
+func (t *streamableTransport) requestHeader(m *Message) http.Header {
+	v := ModernVersion(m)
+	if v == "" {
+		return t.sessionHeader()
+	}
+	h := http.Header{}
+	for k, vs := range m.Header {
+		h[http.CanonicalHeaderKey(k)] = vs
+	}
+	h.Set("Mcp-Protocol-Version", v)
+	h.Set("Mcp-Method", m.Method)
+	if name, ok := nameOf(m); ok {
+		h.Set("Mcp-Name", HeaderValue(name))
+	}
+	return h
+}
+
+func (t *streamableTransport) post(ctx context.Context, m *Message, record func(evidence.Exchange)) (*http.Response, *liveExchange, error) {
+	h := t.requestHeader(m)
+	body, rpcMethod := m.Raw, m.Method
 	h.Set("Content-Type", "application/json")
 	// Spec: the client MUST list both, and servers (the Go SDK's among
 	// them) refuse a POST that does not.
@@ -78,15 +104,15 @@ func (t *streamableTransport) Call(ctx context.Context, req *Message) (*Message,
 	}
 	// The exchanges of what arrives before the response are recorded after
 	// the POST that carried them, so the evidence reads in order.
-	var sub []Exchange
-	record := func(e Exchange) { sub = append(sub, e) }
+	var sub []evidence.Exchange
+	record := func(e evidence.Exchange) { sub = append(sub, e) }
 	defer func() {
 		for _, e := range sub {
 			t.w.rec.Add(e)
 		}
 	}()
 
-	resp, ex, err := t.post(ctx, req.Raw, req.Method, nil)
+	resp, ex, err := t.post(ctx, req, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -95,7 +121,7 @@ func (t *streamableTransport) Call(ctx context.Context, req *Message) (*Message,
 		return nil, t.w.statusError(resp, ex)
 	}
 	var msg *Message
-	switch mt := mediaType(resp.Header); {
+	switch mt := MediaType(resp.Header); {
 	case isJSONType(mt):
 		msg, err = t.readJSON(ctx, resp, ex, req, record)
 	case mt == "text/event-stream":
@@ -139,11 +165,11 @@ func answers(msg, req *Message) bool {
 	return SameID(msg.ID, req.ID) || (msg.Error != nil && string(bytes.TrimSpace(msg.ID)) == "null")
 }
 
-func (t *streamableTransport) readJSON(ctx context.Context, resp *http.Response, ex *liveExchange, req *Message, record func(Exchange)) (*Message, error) {
-	body, err := readCapped(resp.Body, t.w.opts.maxMessageBytes())
+func (t *streamableTransport) readJSON(ctx context.Context, resp *http.Response, ex *liveExchange, req *Message, record func(evidence.Exchange)) (*Message, error) {
+	body, err := ReadCapped(resp.Body, t.w.opts.maxMessageBytes())
 	if err != nil {
 		if ctx.Err() != nil {
-			err = timeoutError(ctx, err, fmt.Sprintf("the response to %s did not finish arriving in time", req.Method))
+			err = TimeoutError(ctx, err, fmt.Sprintf("the response to %s did not finish arriving in time", req.Method))
 		}
 		t.w.finish(ex, err)
 		return nil, err
@@ -154,7 +180,7 @@ func (t *streamableTransport) readJSON(ctx context.Context, resp *http.Response,
 	}
 	msg, err := ParseMessage(body)
 	if err != nil {
-		err = protocolError(fmt.Sprintf("the answer to %s is application/json but not a JSON-RPC message: %v (the body starts with %q)", req.Method, err, oneLine(body, 60)),
+		err = protocolError(fmt.Sprintf("the answer to %s is application/json but not a JSON-RPC message: %v (the body starts with %q)", req.Method, err, evidence.OneLine(body, 60)),
 			"the server sent JSON that is not JSON-RPC: check that the URL is the MCP endpoint, and report it to the server's authors")
 		t.w.finish(ex, err)
 		return nil, err
@@ -171,7 +197,7 @@ func (t *streamableTransport) readJSON(ctx context.Context, resp *http.Response,
 // readJSONArray reads an application/json answer that holds several
 // messages. MCP dropped batches in 2025-06-18, but some servers still send
 // the notifications of a request along with its response this way.
-func (t *streamableTransport) readJSONArray(ctx context.Context, body []byte, ex *liveExchange, req *Message, record func(Exchange)) (*Message, error) {
+func (t *streamableTransport) readJSONArray(ctx context.Context, body []byte, ex *liveExchange, req *Message, record func(evidence.Exchange)) (*Message, error) {
 	var raws []json.RawMessage
 	if err := json.Unmarshal(body, &raws); err != nil {
 		err := protocolError(fmt.Sprintf("the answer to %s is not valid JSON: %v", req.Method, err), "")
@@ -203,7 +229,7 @@ func (t *streamableTransport) readJSONArray(ctx context.Context, body []byte, ex
 }
 
 // answerFunc POSTs our answer to a request the server sent on a stream.
-func (t *streamableTransport) answerFunc(ctx context.Context, record func(Exchange)) func(reply, req *Message) {
+func (t *streamableTransport) answerFunc(ctx context.Context, record func(evidence.Exchange)) func(reply, req *Message) {
 	return func(reply, req *Message) {
 		t.w.postReply(ctx, t.w.target, t.sessionHeader(), true, record, reply, req)
 	}
@@ -211,7 +237,7 @@ func (t *streamableTransport) answerFunc(ctx context.Context, record func(Exchan
 
 // readStream reads an event stream until the response to req, answering
 // and skipping what comes before it.
-func (t *streamableTransport) readStream(ctx context.Context, resp *http.Response, ex *liveExchange, req *Message, record func(Exchange)) (msg *Message, err error) {
+func (t *streamableTransport) readStream(ctx context.Context, resp *http.Response, ex *liveExchange, req *Message, record func(evidence.Exchange)) (msg *Message, err error) {
 	sr := newSSEReader(resp.Body, t.w.opts.maxMessageBytes())
 	start := ex.start
 	// Resumed streams (GETs with Last-Event-ID) are finished after the
@@ -236,15 +262,19 @@ func (t *streamableTransport) readStream(ctx context.Context, resp *http.Respons
 		ev, err := sr.next()
 		if err != nil {
 			if ctx.Err() != nil {
-				return nil, timeoutError(ctx, err, fmt.Sprintf("no response to %s within %s: the event stream stayed open (%s) but did not carry it",
-					req.Method, roundDuration(time.Since(start)), sr.summary()))
+				return nil, TimeoutError(ctx, err, fmt.Sprintf("no response to %s within %s: the event stream stayed open (%s) but did not carry it",
+					req.Method, RoundDuration(time.Since(start)), sr.summary()))
 			}
-			if errors.Is(err, errTooLarge) {
+			if errors.Is(err, ErrTooLarge) {
 				return nil, err
 			}
 			if !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
 				return nil, err
 			}
+			// Resumption is a legacy mechanism (a modern stream that breaks
+			// loses its request, spec 2026-07-28, transports), but only a
+			// legacy server gives its events ids, and the era of a server
+			// answering server/discover is not known yet.
 			if sr.lastID != "" && resumes < maxResumes {
 				resumes++
 				body, live, rerr := t.resume(ctx, sr, req)
@@ -268,7 +298,7 @@ func (t *streamableTransport) readStream(ctx context.Context, resp *http.Respons
 			return nil, protocolError(m, "the server closed the stream without answering: look at its logs; a proxy that buffers or cuts event streams can do this too")
 		}
 		if ev.Name != "message" {
-			record(Exchange{Direction: "receive", ResponseBody: excerpt(ev.Data, MaxExcerpt), Note: fmt.Sprintf("event of type %q, skipped", ev.Name)})
+			record(evidence.Exchange{Direction: "receive", ResponseBody: evidence.Excerpt(ev.Data, evidence.MaxExcerpt), Note: fmt.Sprintf("event of type %q, skipped", ev.Name)})
 			continue
 		}
 		if len(bytes.TrimSpace(ev.Data)) == 0 {
@@ -300,7 +330,7 @@ func (t *streamableTransport) resume(ctx context.Context, sr *sseReader, req *Me
 	select {
 	case <-timer.C:
 	case <-ctx.Done():
-		return nil, nil, timeoutError(ctx, ctx.Err(), fmt.Sprintf("no response to %s in time: the event stream closed and mcpdoctor was waiting to resume it", req.Method))
+		return nil, nil, TimeoutError(ctx, ctx.Err(), fmt.Sprintf("no response to %s in time: the event stream closed and mcpdoctor was waiting to resume it", req.Method))
 	}
 	h := t.sessionHeader()
 	h.Set("Accept", "text/event-stream")
@@ -311,7 +341,7 @@ func (t *streamableTransport) resume(ctx context.Context, sr *sseReader, req *Me
 	}
 	ex.Note = "resuming the event stream of " + req.Method + " after the server closed it"
 	failed := func(why string) error {
-		body, _ := io.ReadAll(io.LimitReader(resp.Body, MaxExcerpt))
+		body, _ := io.ReadAll(io.LimitReader(resp.Body, evidence.MaxExcerpt))
 		resp.Body.Close()
 		ex.ResponseBody = string(body)
 		return protocolError(fmt.Sprintf("the event stream ended before the response to %s, and resuming it with Last-Event-ID %s %s", req.Method, sr.lastID, why),
@@ -320,7 +350,7 @@ func (t *streamableTransport) resume(ctx context.Context, sr *sseReader, req *Me
 	if !isSuccess(resp.StatusCode) {
 		return nil, ex, failed(fmt.Sprintf("answered %d", resp.StatusCode))
 	}
-	if mediaType(resp.Header) != "text/event-stream" {
+	if MediaType(resp.Header) != "text/event-stream" {
 		return nil, ex, failed("answered " + resp.Header.Get("Content-Type") + ", not an event stream")
 	}
 	return resp.Body, ex, nil
@@ -332,7 +362,7 @@ func (t *streamableTransport) Notify(ctx context.Context, n *Message) error {
 	if t.w.targetErr != nil {
 		return t.w.targetErr
 	}
-	resp, ex, err := t.post(ctx, n.Raw, n.Method, nil)
+	resp, ex, err := t.post(ctx, n, nil)
 	if err != nil {
 		return err
 	}
@@ -344,8 +374,8 @@ func (t *streamableTransport) Notify(ctx context.Context, n *Message) error {
 		ex.Note = fmt.Sprintf("a notification is answered with 202 Accepted (spec 2025-11-25, transports); this server answered %d", resp.StatusCode)
 	}
 	// The body should be empty; what there is is evidence, not a failure.
-	_, rerr := readCapped(resp.Body, MaxExcerpt)
-	if errors.Is(rerr, errTooLarge) {
+	_, rerr := ReadCapped(resp.Body, evidence.MaxExcerpt)
+	if errors.Is(rerr, ErrTooLarge) {
 		rerr = nil
 	}
 	t.w.finish(ex, rerr)
@@ -375,7 +405,7 @@ func (t *streamableTransport) Close(ctx context.Context) error {
 	default:
 		ex.Note = "ending the session failed; the server will expire it"
 	}
-	_, _ = readCapped(resp.Body, MaxExcerpt)
+	_, _ = ReadCapped(resp.Body, evidence.MaxExcerpt)
 	t.w.finish(ex, nil)
 	return nil
 }

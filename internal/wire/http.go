@@ -1,4 +1,4 @@
-package probe
+package wire
 
 import (
 	"bufio"
@@ -17,14 +17,16 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/mcpdoctor/mcpdoctor/internal/evidence"
 )
 
 // This file holds what the two HTTP transports share: the client and its
 // redirect policy, the recording of exchanges, capped reading and the
 // Server-Sent Events parser.
 
-// maxRedirects bounds the hops one request may follow.
-const maxRedirects = 5
+// MaxRedirects bounds the hops one request may follow.
+const MaxRedirects = 5
 
 // httpWire is one HTTP transport's connection to its server: the configured
 // URL and headers, the client that keeps those headers on their origin, and
@@ -37,21 +39,21 @@ type httpWire struct {
 	// sent to target's origin only (schema/README.md, "What is never in it").
 	header http.Header
 	opts   Options
-	rec    *Recorder
+	rec    *evidence.Recorder
 	client *http.Client
 	// owned is the http.Transport this wire created, closed with it; nil
 	// when the caller's client supplied one, whose pool is the caller's.
 	owned *http.Transport
 
 	mu       sync.Mutex
-	findings []Finding
+	findings []evidence.Finding
 }
 
 // rpcMethodKey carries the JSON-RPC method of a request in its context, so
 // that the redirect policy can name it in the exchanges it records.
 type rpcMethodKey struct{}
 
-func newHTTPWire(rawURL string, header http.Header, opts Options, rec *Recorder) *httpWire {
+func newHTTPWire(rawURL string, header http.Header, opts Options, rec *evidence.Recorder) *httpWire {
 	w := &httpWire{header: header.Clone(), opts: opts, rec: rec}
 	if w.header == nil {
 		w.header = http.Header{}
@@ -66,7 +68,7 @@ func newHTTPWire(rawURL string, header http.Header, opts Options, rec *Recorder)
 		w.targetErr = fmt.Errorf("the URL %q has no host", rawURL)
 	}
 	if w.targetErr != nil {
-		w.targetErr = &Error{Category: CategoryConfig, Message: "cannot use the server's url: " + w.targetErr.Error(), Err: w.targetErr,
+		w.targetErr = &evidence.Error{Category: evidence.CategoryConfig, Message: "cannot use the server's url: " + w.targetErr.Error(), Err: w.targetErr,
 			Hint: "set url to the MCP endpoint, such as https://example.com/mcp"}
 	}
 	w.target = u
@@ -77,7 +79,7 @@ func newHTTPWire(rawURL string, header http.Header, opts Options, rec *Recorder)
 		rt, jar = opts.HTTPClient.Transport, opts.HTTPClient.Jar
 	}
 	if rt == nil {
-		w.owned = newHTTPTransport()
+		w.owned = NewHTTPTransport()
 		rt = w.owned
 	}
 	// No Client.Timeout (not even the caller's): an event stream
@@ -87,11 +89,11 @@ func newHTTPWire(rawURL string, header http.Header, opts Options, rec *Recorder)
 	return w
 }
 
-// newHTTPTransport bounds each phase of a connection that has a natural
+// NewHTTPTransport bounds each phase of a connection that has a natural
 // bound. It sets no ResponseHeaderTimeout: a server that answers in
 // application/json sends its headers only when a tool finishes, which may
 // take tool_timeout_sec; the request's context bounds that wait.
-func newHTTPTransport() *http.Transport {
+func NewHTTPTransport() *http.Transport {
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.DialContext = (&net.Dialer{Timeout: 15 * time.Second, KeepAlive: 30 * time.Second}).DialContext
 	t.TLSHandshakeTimeout = 15 * time.Second
@@ -108,14 +110,14 @@ func (w *httpWire) close() {
 }
 
 // Findings returns what the wire noticed that is not a failure by itself.
-func (w *httpWire) Findings() []Finding {
+func (w *httpWire) Findings() []evidence.Finding {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	return append([]Finding(nil), w.findings...)
+	return append([]evidence.Finding(nil), w.findings...)
 }
 
 // finding adds a finding once per code.
-func (w *httpWire) finding(f Finding) {
+func (w *httpWire) finding(f evidence.Finding) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	for _, g := range w.findings {
@@ -131,30 +133,30 @@ func (w *httpWire) finding(f Finding) {
 // the domain changes, while an X-Api-Key would follow the redirect anywhere.
 func (w *httpWire) checkRedirect(req *http.Request, via []*http.Request) error {
 	prev := via[len(via)-1]
-	hop := Exchange{Method: prev.Method, URL: prev.URL.String(), RequestHeader: w.keepHeaders(prev.Header)}
+	hop := evidence.Exchange{Method: prev.Method, URL: prev.URL.String(), RequestHeader: w.keepHeaders(prev.Header)}
 	hop.RPCMethod, _ = req.Context().Value(rpcMethodKey{}).(string)
 	if r := req.Response; r != nil {
 		hop.Status = r.StatusCode
 		hop.ResponseHeader = w.keepHeaders(r.Header)
 	}
 	hop.Note = "redirect to " + req.URL.String()
-	if len(via) > maxRedirects {
-		hop.Err = fmt.Sprintf("stopped after %d redirects", maxRedirects)
+	if len(via) > MaxRedirects {
+		hop.Err = fmt.Sprintf("stopped after %d redirects", MaxRedirects)
 		w.rec.Add(hop)
-		return &Error{Category: CategoryHTTPStatus, Message: fmt.Sprintf("%s %s redirected more than %d times", via[0].Method, via[0].URL, maxRedirects),
+		return &evidence.Error{Category: evidence.CategoryHTTPStatus, Message: fmt.Sprintf("%s %s redirected more than %d times", via[0].Method, via[0].URL, MaxRedirects),
 			Hint: "the URL redirects in a loop or too far: put the final URL in the config"}
 	}
-	if !sameOrigin(req.URL, w.target) {
+	if !SameOrigin(req.URL, w.target) {
 		dropped := w.credentialNames(via[0].Header)
 		for _, name := range dropped {
 			req.Header.Del(name)
 		}
-		msg := fmt.Sprintf("%s %s redirected to another origin, %s", via[0].Method, via[0].URL, originOf(req.URL))
+		msg := fmt.Sprintf("%s %s redirected to another origin, %s", via[0].Method, via[0].URL, OriginOf(req.URL))
 		if len(dropped) > 0 {
 			hop.Note += "; dropped " + strings.Join(dropped, ", ") + ": redirect to another origin"
 			msg += fmt.Sprintf("; mcpdoctor did not send %s there, so a server that needs it will refuse", strings.Join(dropped, ", "))
 		}
-		w.finding(Finding{Code: "cross_origin_redirect", Severity: SeverityWarning, Message: msg,
+		w.finding(evidence.Finding{Code: "cross_origin_redirect", Severity: evidence.SeverityWarning, Message: msg,
 			Hint: "credentials go only to the origin they are configured for: if you trust the new origin, put its URL in the config"})
 	}
 	w.rec.Add(hop)
@@ -175,13 +177,13 @@ func (w *httpWire) credentialNames(h http.Header) []string {
 	return names
 }
 
-// sameOrigin compares scheme, host and port (RFC 6454), with default ports
+// SameOrigin compares scheme, host and port (RFC 6454), with default ports
 // made explicit.
-func sameOrigin(a, b *url.URL) bool {
-	return a != nil && b != nil && originOf(a) == originOf(b)
+func SameOrigin(a, b *url.URL) bool {
+	return a != nil && b != nil && OriginOf(a) == OriginOf(b)
 }
 
-func originOf(u *url.URL) string {
+func OriginOf(u *url.URL) string {
 	scheme := strings.ToLower(u.Scheme)
 	port := u.Port()
 	if port == "" {
@@ -198,13 +200,18 @@ func originOf(u *url.URL) string {
 // wireHeaders are the headers an Exchange keeps: the ones that explain an
 // MCP exchange. The configured headers are kept too, raw; the report layer
 // redacts them.
-var wireHeaders = []string{"Accept", "Content-Type", "Mcp-Session-Id", "Mcp-Protocol-Version", "Last-Event-Id", "Www-Authenticate", "Location", "Allow"}
+var wireHeaders = []string{"Accept", "Content-Type", "Mcp-Session-Id", "Mcp-Protocol-Version", "Mcp-Method", "Mcp-Name", "Last-Event-Id", "Www-Authenticate", "Location", "Allow"}
 
 func (w *httpWire) keepHeaders(h http.Header) http.Header {
 	out := http.Header{}
 	for _, name := range wireHeaders {
 		if v := h.Values(name); len(v) > 0 {
 			out[name] = append([]string(nil), v...)
+		}
+	}
+	for name, v := range h {
+		if strings.HasPrefix(http.CanonicalHeaderKey(name), "Mcp-Param-") {
+			out[http.CanonicalHeaderKey(name)] = append([]string(nil), v...)
 		}
 	}
 	for name := range w.header {
@@ -233,15 +240,15 @@ type wireRequest struct {
 	credentials bool
 	rpcMethod   string
 	// record receives the exchange; nil means the recorder.
-	record func(Exchange)
+	record func(evidence.Exchange)
 }
 
 // liveExchange is an Exchange being filled in while its response is read.
 type liveExchange struct {
-	Exchange
+	evidence.Exchange
 	start  time.Time
 	body   *excerptBuffer
-	record func(Exchange)
+	record func(evidence.Exchange)
 }
 
 // do sends a request and returns the response with its exchange, which the
@@ -255,7 +262,7 @@ func (w *httpWire) do(ctx context.Context, r wireRequest) (*http.Response, *live
 	}
 	ex.Method, ex.URL, ex.RPCMethod = r.method, r.url.String(), r.rpcMethod
 	if len(r.body) > 0 {
-		ex.RequestBody = excerpt(r.body, MaxExcerpt)
+		ex.RequestBody = evidence.Excerpt(r.body, evidence.MaxExcerpt)
 	}
 	var body io.Reader
 	if r.body != nil {
@@ -268,7 +275,7 @@ func (w *httpWire) do(ctx context.Context, r wireRequest) (*http.Response, *live
 	if err != nil {
 		ex.Err = err.Error()
 		ex.record(ex.Exchange)
-		return nil, nil, &Error{Category: CategoryConfig, Message: "cannot build the request: " + err.Error(), Err: err}
+		return nil, nil, &evidence.Error{Category: evidence.CategoryConfig, Message: "cannot build the request: " + err.Error(), Err: err}
 	}
 	if r.credentials {
 		for name, v := range w.header {
@@ -276,7 +283,7 @@ func (w *httpWire) do(ctx context.Context, r wireRequest) (*http.Response, *live
 		}
 	}
 	if req.Header.Get("User-Agent") == "" {
-		req.Header.Set("User-Agent", "mcpdoctor/"+firstNonEmpty(w.opts.ClientVersion, "dev"))
+		req.Header.Set("User-Agent", w.opts.userAgent())
 	}
 	for name, v := range r.header {
 		req.Header[name] = v
@@ -288,7 +295,7 @@ func (w *httpWire) do(ctx context.Context, r wireRequest) (*http.Response, *live
 		ex.Duration = time.Since(ex.start)
 		ex.record(ex.Exchange)
 		if ctx.Err() != nil {
-			return nil, nil, timeoutError(ctx, err, fmt.Sprintf("%s %s %s: no answer within %s", r.method, r.url, r.rpcMethod, roundDuration(ex.Duration)))
+			return nil, nil, TimeoutError(ctx, err, fmt.Sprintf("%s %s %s: no answer within %s", r.method, r.url, r.rpcMethod, RoundDuration(ex.Duration)))
 		}
 		return nil, nil, err
 	}
@@ -311,7 +318,7 @@ func (w *httpWire) finish(ex *liveExchange, err error) {
 	if err != nil && ex.Err == "" {
 		ex.Err = err.Error()
 	}
-	if errors.Is(err, errTooLarge) {
+	if errors.Is(err, ErrTooLarge) {
 		ex.Truncated = true
 	}
 	ex.record(ex.Exchange)
@@ -319,8 +326,13 @@ func (w *httpWire) finish(ex *liveExchange, err error) {
 
 // statusError reads an excerpt of a non-2xx answer and describes it.
 func (w *httpWire) statusError(resp *http.Response, ex *liveExchange) error {
-	b, _ := io.ReadAll(io.LimitReader(resp.Body, MaxExcerpt))
+	b, _ := io.ReadAll(io.LimitReader(resp.Body, evidence.MaxExcerpt))
 	err := &HTTPStatusError{Method: ex.Method, URL: ex.URL, Status: resp.StatusCode, Header: resp.Header.Clone(), Body: string(b)}
+	if isJSONType(MediaType(resp.Header)) {
+		if m, perr := ParseMessage(b); perr == nil && m.Error != nil {
+			err.RPC = m
+		}
+	}
 	w.finish(ex, err)
 	return err
 }
@@ -328,43 +340,43 @@ func (w *httpWire) statusError(resp *http.Response, ex *liveExchange) error {
 // notMCPError describes a 2xx answer that is neither JSON nor an event
 // stream: most often the web page of a site, not its MCP endpoint.
 func (w *httpWire) notMCPError(resp *http.Response, ex *liveExchange, what string) error {
-	b, _ := io.ReadAll(io.LimitReader(resp.Body, MaxExcerpt))
+	b, _ := io.ReadAll(io.LimitReader(resp.Body, evidence.MaxExcerpt))
 	ct := resp.Header.Get("Content-Type")
 	if ct == "" {
 		ct = "no Content-Type"
 	}
 	msg := fmt.Sprintf("%s answered %d with %s, not JSON or an event stream", what, resp.StatusCode, ct)
-	if s := oneLine(b, 80); s != "" {
+	if s := evidence.OneLine(b, 80); s != "" {
 		msg += ": " + s
 	}
 	hint := "the URL does not serve MCP: check the path (often /mcp) and that nothing (a proxy, a login page) stands in front of the server"
-	if mediaType(resp.Header) == "text/html" || bytes.HasPrefix(bytes.TrimSpace(bytes.ToLower(b)), []byte("<!doctype html")) {
+	if MediaType(resp.Header) == "text/html" || bytes.HasPrefix(bytes.TrimSpace(bytes.ToLower(b)), []byte("<!doctype html")) {
 		hint = "the URL serves a web page, not an MCP endpoint: check the path (often /mcp)"
 	}
-	err := &Error{Category: CategoryNotMCP, Message: msg, Hint: hint}
+	err := &evidence.Error{Category: evidence.CategoryNotMCP, Message: msg, Hint: hint}
 	w.finish(ex, err)
 	return err
 }
 
-// timeoutError keeps a deadline's category and hint and says what we were
+// TimeoutError keeps a deadline's category and hint and says what we were
 // waiting for. A cancelled (not expired) context is classified as it is.
-func timeoutError(ctx context.Context, err error, msg string) error {
+func TimeoutError(ctx context.Context, err error, msg string) error {
 	if !errors.Is(ctx.Err(), context.DeadlineExceeded) {
 		return err
 	}
 	e := Classify(context.DeadlineExceeded)
-	return &Error{Category: e.Category, Message: msg, Hint: e.Hint, Err: err}
+	return &evidence.Error{Category: e.Category, Message: msg, Hint: e.Hint, Err: err}
 }
 
-func roundDuration(d time.Duration) time.Duration {
+func RoundDuration(d time.Duration) time.Duration {
 	if d > time.Second {
 		return d.Round(100 * time.Millisecond)
 	}
 	return d.Round(time.Millisecond)
 }
 
-// mediaType is the Content-Type without its parameters, lower case.
-func mediaType(h http.Header) string {
+// MediaType is the Content-Type without its parameters, lower case.
+func MediaType(h http.Header) string {
 	ct := h.Get("Content-Type")
 	if mt, _, err := mime.ParseMediaType(ct); err == nil {
 		return mt
@@ -378,29 +390,20 @@ func isJSONType(mt string) bool {
 
 func isSuccess(status int) bool { return status >= 200 && status < 300 }
 
-// oneLine is a short, single-line excerpt of a body for a message.
-func oneLine(b []byte, n int) string {
-	s := strings.Join(strings.Fields(string(b)), " ")
-	if len(s) > n {
-		s = s[:n] + "…"
-	}
-	return s
-}
-
-// errTooLarge marks a body over the cap (Options.MaxMessageBytes).
-var errTooLarge = errors.New("response over the size cap")
+// ErrTooLarge marks a body over the cap (Options.MaxMessageBytes).
+var ErrTooLarge = errors.New("response over the size cap")
 
 // tooLargeError is the answer to a body over the cap.
-func tooLargeError(limit int64) *Error {
-	return &Error{Category: CategoryProtocol, Err: errTooLarge,
+func tooLargeError(limit int64) *evidence.Error {
+	return &evidence.Error{Category: evidence.CategoryProtocol, Err: ErrTooLarge,
 		Message: fmt.Sprintf("the response is larger than %d bytes", limit),
 		Hint:    "the server sent more than mcpdoctor reads for one message: check what it returns, or raise the limit if the answer is legitimately this big"}
 }
 
-// readCapped reads a whole body, failing once it is longer than limit. Its
+// ReadCapped reads a whole body, failing once it is longer than limit. Its
 // buffer doubles (io.ReadAll grows large buffers by a quarter, which costs
 // five times the cap on the way to it).
-func readCapped(r io.Reader, limit int64) ([]byte, error) {
+func ReadCapped(r io.Reader, limit int64) ([]byte, error) {
 	buf := make([]byte, 0, min(limit+1, 16<<10))
 	for {
 		if len(buf) == cap(buf) {
@@ -422,7 +425,7 @@ func readCapped(r io.Reader, limit int64) ([]byte, error) {
 	}
 }
 
-// excerptBuffer keeps the first MaxExcerpt bytes written to it and counts
+// excerptBuffer keeps the first evidence.MaxExcerpt bytes written to it and counts
 // the rest.
 type excerptBuffer struct {
 	buf   []byte
@@ -430,7 +433,7 @@ type excerptBuffer struct {
 }
 
 func (e *excerptBuffer) Write(p []byte) (int, error) {
-	if room := MaxExcerpt - len(e.buf); room > 0 {
+	if room := evidence.MaxExcerpt - len(e.buf); room > 0 {
 		e.buf = append(e.buf, p[:min(room, len(p))]...)
 	}
 	e.total += int64(len(p))
@@ -607,7 +610,7 @@ func plural(n int, one, many string) string {
 // caller waits for, the same way on both HTTP transports: a request is
 // answered with MethodNotFound through answer, a notification is recorded
 // and skipped, a response to another id is recorded and skipped.
-func (w *httpWire) incoming(msg *Message, record func(Exchange), answer func(reply, req *Message)) {
+func (w *httpWire) incoming(msg *Message, record func(evidence.Exchange), answer func(reply, req *Message)) {
 	switch {
 	case msg.IsRequest() && msg.Method == "ping":
 		// Either side must answer ping with an empty result (spec,
@@ -618,17 +621,17 @@ func (w *httpWire) incoming(msg *Message, record func(Exchange), answer func(rep
 	case msg.IsRequest():
 		answer(MethodNotFound(msg), msg)
 	case msg.IsNotification():
-		record(Exchange{Direction: "receive", RPCMethod: msg.Method, ResponseBody: excerpt(msg.Raw, MaxExcerpt),
-			Truncated: len(msg.Raw) > MaxExcerpt, Note: "notification, skipped"})
+		record(evidence.Exchange{Direction: "receive", RPCMethod: msg.Method, ResponseBody: evidence.Excerpt(msg.Raw, evidence.MaxExcerpt),
+			Truncated: len(msg.Raw) > evidence.MaxExcerpt, Note: "notification, skipped"})
 	default:
-		record(Exchange{Direction: "receive", ResponseBody: excerpt(msg.Raw, MaxExcerpt),
-			Truncated: len(msg.Raw) > MaxExcerpt, Note: "response to id " + string(msg.ID) + ", which no call waits for; skipped"})
+		record(evidence.Exchange{Direction: "receive", ResponseBody: evidence.Excerpt(msg.Raw, evidence.MaxExcerpt),
+			Truncated: len(msg.Raw) > evidence.MaxExcerpt, Note: "response to id " + string(msg.ID) + ", which no call waits for; skipped"})
 	}
 }
 
 // postReply sends our answer to a server's request and records it. Its
 // failure is evidence, not the probe's failure.
-func (w *httpWire) postReply(ctx context.Context, to *url.URL, header http.Header, credentials bool, record func(Exchange), reply, req *Message) {
+func (w *httpWire) postReply(ctx context.Context, to *url.URL, header http.Header, credentials bool, record func(evidence.Exchange), reply, req *Message) {
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	h := header.Clone()
@@ -647,11 +650,11 @@ func (w *httpWire) postReply(ctx context.Context, to *url.URL, header http.Heade
 	if reply.Error == nil {
 		ex.Note = fmt.Sprintf("the server sent %s (id %s); mcpdoctor answered it", req.Method, req.ID)
 	}
-	_, rerr := readCapped(resp.Body, MaxExcerpt)
+	_, rerr := ReadCapped(resp.Body, evidence.MaxExcerpt)
 	if rerr == nil && !isSuccess(resp.StatusCode) {
 		rerr = fmt.Errorf("the server refused our answer with %d", resp.StatusCode)
 	}
-	if errors.Is(rerr, errTooLarge) {
+	if errors.Is(rerr, ErrTooLarge) {
 		rerr = nil // an answer to an answer: its size does not matter
 	}
 	w.finish(ex, rerr)
@@ -666,9 +669,9 @@ func replyName(reply, req *Message) string {
 }
 
 // protocolError is a server answer that breaks the MCP transport rules.
-func protocolError(msg, hint string) *Error {
+func protocolError(msg, hint string) *evidence.Error {
 	if hint == "" {
 		hint = "the server does not follow the MCP transport; report this to its authors with the exchange below"
 	}
-	return &Error{Category: CategoryProtocol, Message: msg, Hint: hint}
+	return &evidence.Error{Category: evidence.CategoryProtocol, Message: msg, Hint: hint}
 }

@@ -1,9 +1,12 @@
-package probe
+package wire
 
 import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"net/http"
+
+	"github.com/mcpdoctor/mcpdoctor/internal/evidence"
 )
 
 // Message is one JSON-RPC 2.0 message as it travels: a request (ID and
@@ -19,6 +22,9 @@ type Message struct {
 	Error   *RPCError       `json:"error,omitempty"`
 
 	Raw []byte `json:"-"`
+	// Header holds headers an HTTP transport sends along with a request
+	// (the Mcp-Param-* of a modern tools/call); stdio ignores them.
+	Header http.Header `json:"-"`
 }
 
 // RPCError is a JSON-RPC error object.
@@ -97,7 +103,7 @@ func ParseMessage(b []byte) (*Message, error) {
 		return nil, fmt.Errorf("empty message")
 	}
 	if b[0] != '{' {
-		return nil, fmt.Errorf("not a JSON-RPC object (starts with %q)", excerpt(b, 20))
+		return nil, fmt.Errorf("not a JSON-RPC object (starts with %q)", evidence.Excerpt(b, 20))
 	}
 	var m Message
 	if err := json.Unmarshal(b, &m); err != nil {
@@ -108,12 +114,4 @@ func ParseMessage(b []byte) (*Message, error) {
 	}
 	m.Raw = append([]byte(nil), b...)
 	return &m, nil
-}
-
-// excerpt returns at most n bytes of b, as text, marking the cut.
-func excerpt(b []byte, n int) string {
-	if len(b) <= n {
-		return string(b)
-	}
-	return string(b[:n]) + "…"
 }

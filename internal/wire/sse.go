@@ -1,4 +1,4 @@
-package probe
+package wire
 
 import (
 	"bytes"
@@ -11,6 +11,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/mcpdoctor/mcpdoctor/internal/evidence"
 )
 
 // The HTTP+SSE transport of MCP 2024-11-05 (basic/transports, "HTTP with
@@ -38,13 +40,13 @@ type sseTransport struct {
 	pending map[string]chan *Message
 }
 
-func newSSETransport(url string, header http.Header, opts Options, rec *Recorder) Transport {
+func NewSSE(url string, header http.Header, opts Options, rec *evidence.Recorder) Transport {
 	return &sseTransport{w: newHTTPWire(url, header, opts, rec), pending: map[string]chan *Message{}}
 }
 
 // Findings reports what the wire noticed: a redirect or an endpoint on
 // another origin.
-func (t *sseTransport) Findings() []Finding { return t.w.Findings() }
+func (t *sseTransport) Findings() []evidence.Finding { return t.w.Findings() }
 
 // Connect opens the event stream and waits, bounded by ctx, for its endpoint
 // event. The stream itself outlives ctx: it carries the answers of later
@@ -70,7 +72,7 @@ func (t *sseTransport) Connect(ctx context.Context) error {
 	case <-ctx.Done():
 		cancel()
 		<-t.done
-		return timeoutError(ctx, ctx.Err(), fmt.Sprintf("GET %s: no endpoint event within %s", t.w.target, roundDuration(time.Since(start))))
+		return TimeoutError(ctx, ctx.Err(), fmt.Sprintf("GET %s: no endpoint event within %s", t.w.target, RoundDuration(time.Since(start))))
 	}
 }
 
@@ -100,7 +102,7 @@ func (t *sseTransport) stream(ctx context.Context, ready chan<- error) error {
 	if !isSuccess(resp.StatusCode) {
 		return fail(t.w.statusError(resp, ex))
 	}
-	if mediaType(resp.Header) != "text/event-stream" {
+	if MediaType(resp.Header) != "text/event-stream" {
 		return fail(t.w.notMCPError(resp, ex, "GET for the event stream"))
 	}
 
@@ -124,7 +126,7 @@ func (t *sseTransport) stream(ctx context.Context, ready chan<- error) error {
 		case ev.Name == "endpoint":
 			endpoint = bytes.TrimSpace(ev.Data)
 		case ev.Name == "message" && len(bytes.TrimSpace(ev.Data)) > 0:
-			err = protocolError(fmt.Sprintf("the event stream sent a message before its endpoint event: %s", oneLine(ev.Data, 80)),
+			err = protocolError(fmt.Sprintf("the event stream sent a message before its endpoint event: %s", evidence.OneLine(ev.Data, 80)),
 				"a legacy HTTP+SSE server sends the endpoint event first (spec 2024-11-05); report this to its authors")
 			t.w.finish(ex, err)
 			return fail(err)
@@ -138,22 +140,22 @@ func (t *sseTransport) stream(ctx context.Context, ready chan<- error) error {
 	}
 	u, perr := base.Parse(string(endpoint))
 	if perr != nil || (u.Scheme != "http" && u.Scheme != "https") {
-		err := protocolError(fmt.Sprintf("the endpoint event's data %q is not a usable URL", oneLine(endpoint, 200)),
+		err := protocolError(fmt.Sprintf("the endpoint event's data %q is not a usable URL", evidence.OneLine(endpoint, 200)),
 			"the endpoint event must carry the URL to POST messages to (spec 2024-11-05); report this to the server's authors")
 		t.w.finish(ex, err)
 		return fail(err)
 	}
 	t.endpoint = u
-	t.endpointCredentials = sameOrigin(u, t.w.target)
+	t.endpointCredentials = SameOrigin(u, t.w.target)
 	ex.Note = "event stream open; messages go to " + u.String()
 	if !t.endpointCredentials {
 		names := t.w.credentialNames(t.w.header)
-		msg := fmt.Sprintf("the endpoint event sends messages to another origin, %s", originOf(u))
+		msg := fmt.Sprintf("the endpoint event sends messages to another origin, %s", OriginOf(u))
 		if len(names) > 0 {
 			ex.Note += "; dropped " + strings.Join(names, ", ") + ": endpoint on another origin"
 			msg += fmt.Sprintf("; mcpdoctor did not send %s there, so a server that needs it will refuse", strings.Join(names, ", "))
 		}
-		t.w.finding(Finding{Code: "cross_origin_endpoint", Severity: SeverityWarning, Message: msg,
+		t.w.finding(evidence.Finding{Code: "cross_origin_endpoint", Severity: evidence.SeverityWarning, Message: msg,
 			Hint: "credentials go only to the origin they are configured for: if you trust the endpoint's origin, check the server's public URL setting"})
 	}
 	t.w.finish(ex, nil)
@@ -168,11 +170,11 @@ func (t *sseTransport) stream(ctx context.Context, ready chan<- error) error {
 			if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
 				err = nil
 			}
-			t.w.rec.Add(Exchange{Note: "the event stream ended (" + sr.summary() + ")", Err: errString(err)})
+			t.w.rec.Add(evidence.Exchange{Note: "the event stream ended (" + sr.summary() + ")", Err: errString(err)})
 			return err
 		}
 		if ev.Name != "message" {
-			t.w.rec.Add(Exchange{Direction: "receive", ResponseBody: excerpt(ev.Data, MaxExcerpt), Note: fmt.Sprintf("event of type %q, skipped", ev.Name)})
+			t.w.rec.Add(evidence.Exchange{Direction: "receive", ResponseBody: evidence.Excerpt(ev.Data, evidence.MaxExcerpt), Note: fmt.Sprintf("event of type %q, skipped", ev.Name)})
 			continue
 		}
 		if len(bytes.TrimSpace(ev.Data)) == 0 {
@@ -181,7 +183,7 @@ func (t *sseTransport) stream(ctx context.Context, ready chan<- error) error {
 		msg, perr := ParseMessage(ev.Data)
 		if perr != nil {
 			err := protocolError(fmt.Sprintf("an event on the stream is not a JSON-RPC message: %v", perr), "")
-			t.w.rec.Add(Exchange{Direction: "receive", ResponseBody: excerpt(ev.Data, MaxExcerpt), Err: err.Error()})
+			t.w.rec.Add(evidence.Exchange{Direction: "receive", ResponseBody: evidence.Excerpt(ev.Data, evidence.MaxExcerpt), Err: err.Error()})
 			return err
 		}
 		if msg.IsResponse() && t.deliver(msg) {
@@ -236,8 +238,8 @@ func (t *sseTransport) post(ctx context.Context, m *Message) error {
 	if !isSuccess(resp.StatusCode) {
 		return t.w.statusError(resp, ex)
 	}
-	_, rerr := readCapped(resp.Body, MaxExcerpt)
-	if errors.Is(rerr, errTooLarge) {
+	_, rerr := ReadCapped(resp.Body, evidence.MaxExcerpt)
+	if errors.Is(rerr, ErrTooLarge) {
 		rerr = nil
 	}
 	t.w.finish(ex, rerr)
@@ -265,8 +267,8 @@ func (t *sseTransport) Call(ctx context.Context, req *Message) (*Message, error)
 		return nil, err
 	}
 	received := func(msg *Message) (*Message, error) {
-		t.w.rec.Add(Exchange{Direction: "receive", RPCMethod: req.Method, ResponseBody: excerpt(msg.Raw, MaxExcerpt),
-			Truncated: len(msg.Raw) > MaxExcerpt, Duration: time.Since(start), Note: "response on the event stream"})
+		t.w.rec.Add(evidence.Exchange{Direction: "receive", RPCMethod: req.Method, ResponseBody: evidence.Excerpt(msg.Raw, evidence.MaxExcerpt),
+			Truncated: len(msg.Raw) > evidence.MaxExcerpt, Duration: time.Since(start), Note: "response on the event stream"})
 		return msg, nil
 	}
 	select {
@@ -288,7 +290,7 @@ func (t *sseTransport) Call(ctx context.Context, req *Message) (*Message, error)
 		return nil, protocolError(fmt.Sprintf("the event stream ended before the response to %s", req.Method),
 			"the server closed the stream without answering: look at its logs; a proxy that buffers or cuts event streams can do this too")
 	case <-ctx.Done():
-		return nil, timeoutError(ctx, ctx.Err(), fmt.Sprintf("no response to %s on the event stream within %s", req.Method, roundDuration(time.Since(start))))
+		return nil, TimeoutError(ctx, ctx.Err(), fmt.Sprintf("no response to %s on the event stream within %s", req.Method, RoundDuration(time.Since(start))))
 	}
 }
 

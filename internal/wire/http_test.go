@@ -1,4 +1,4 @@
-package probe
+package wire
 
 import (
 	"errors"
@@ -8,6 +8,8 @@ import (
 	"testing"
 	"testing/iotest"
 	"time"
+
+	"github.com/mcpdoctor/mcpdoctor/internal/evidence"
 )
 
 func TestSSEReader(t *testing.T) {
@@ -83,10 +85,10 @@ func TestSSEReaderCap(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			sr := newSSEReader(strings.NewReader(stream), 1000)
 			_, err := sr.next()
-			if !errors.Is(err, errTooLarge) {
+			if !errors.Is(err, ErrTooLarge) {
 				t.Fatalf("next: %v, want the size cap", err)
 			}
-			if e := Classify(err); e.Category != CategoryProtocol || e.Message != "the response is larger than 1000 bytes" {
+			if e := Classify(err); e.Category != evidence.CategoryProtocol || e.Message != "the response is larger than 1000 bytes" {
 				t.Errorf("classified as %s %q", e.Category, e.Message)
 			}
 		})
@@ -94,11 +96,11 @@ func TestSSEReaderCap(t *testing.T) {
 }
 
 func TestReadCapped(t *testing.T) {
-	b, err := readCapped(strings.NewReader("12345"), 5)
+	b, err := ReadCapped(strings.NewReader("12345"), 5)
 	if err != nil || string(b) != "12345" {
 		t.Errorf("at the cap: %q, %v", b, err)
 	}
-	if _, err := readCapped(strings.NewReader("123456"), 5); !errors.Is(err, errTooLarge) {
+	if _, err := ReadCapped(strings.NewReader("123456"), 5); !errors.Is(err, ErrTooLarge) {
 		t.Errorf("over the cap: %v", err)
 	}
 }
@@ -117,8 +119,8 @@ func TestSameOrigin(t *testing.T) {
 	for _, tt := range tests {
 		a, _ := url.Parse(tt.a)
 		b, _ := url.Parse(tt.b)
-		if got := sameOrigin(a, b); got != tt.want {
-			t.Errorf("sameOrigin(%s, %s) = %v, want %v", tt.a, tt.b, got, tt.want)
+		if got := SameOrigin(a, b); got != tt.want {
+			t.Errorf("SameOrigin(%s, %s) = %v, want %v", tt.a, tt.b, got, tt.want)
 		}
 	}
 }

@@ -1,0 +1,75 @@
+package evidence
+
+// Severity says how much a finding matters.
+type Severity string
+
+// Finding severities.
+const (
+	SeverityInfo    Severity = "info"
+	SeverityWarning Severity = "warning"
+	SeverityError   Severity = "error"
+)
+
+// Finding is something worth knowing that is not, by itself, a failure: a
+// fallback to legacy SSE, a server that logs to stdout, OAuth metadata that
+// is advertised but not required.
+type Finding struct {
+	Code     string   `json:"code"`
+	Severity Severity `json:"severity"`
+	Message  string   `json:"message"`
+	Hint     string   `json:"hint,omitempty"`
+}
+
+// Category says what kind of thing stopped a probe; each comes with a hint.
+type Category string
+
+// Failure categories.
+const (
+	CategoryConfig      Category = "config"
+	CategoryDNS         Category = "dns"
+	CategoryRefused     Category = "refused"
+	CategoryTLS         Category = "tls"
+	CategoryTimeout     Category = "timeout"
+	CategoryHTTPStatus  Category = "http_status"
+	CategoryNotMCP      Category = "not_mcp"
+	CategoryProtocol    Category = "protocol"
+	CategoryProcessExit Category = "process_exit"
+	CategoryAuth        Category = "auth"
+	CategoryToolError   Category = "tool_error"
+	CategoryNetwork     Category = "network"
+)
+
+// Unreachable reports failures where nothing answered at all.
+func (c Category) Unreachable() bool {
+	switch c {
+	case CategoryTimeout, CategoryDNS, CategoryRefused, CategoryTLS, CategoryNetwork, CategoryConfig:
+		return true
+	}
+	return false
+}
+
+// Failure says which stage failed, why, and what to try.
+type Failure struct {
+	Stage    string   `json:"stage"`
+	Category Category `json:"category"`
+	Message  string   `json:"message"`
+	Hint     string   `json:"hint,omitempty"`
+}
+
+// Error is a failure the wire or the probe understood: it carries the
+// category and a hint, so the user learns what to try, not only what broke.
+type Error struct {
+	Category Category
+	Message  string
+	Hint     string
+	Err      error
+}
+
+func (e *Error) Error() string {
+	if e.Err != nil && e.Message == "" {
+		return e.Err.Error()
+	}
+	return e.Message
+}
+
+func (e *Error) Unwrap() error { return e.Err }

@@ -1,0 +1,117 @@
+package wire
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"strconv"
+	"syscall"
+
+	"github.com/mcpdoctor/mcpdoctor/internal/evidence"
+)
+
+// HTTPStatusError is an HTTP answer that is not a success. The auth decision
+// reads it (401 and 403 with WWW-Authenticate), so it keeps the headers.
+type HTTPStatusError struct {
+	Method string
+	URL    string
+	Status int
+	Header http.Header
+	// Body is an excerpt.
+	Body string
+	// RPC is the JSON-RPC error response the body holds, if it holds one:
+	// a modern server answers 400 with -32022 for a version it does not
+	// speak and 404 with -32601 for a method it does not implement.
+	RPC *Message
+}
+
+func (e *HTTPStatusError) Error() string {
+	msg := fmt.Sprintf("%s %s answered %d %s", e.Method, e.URL, e.Status, http.StatusText(e.Status))
+	if e.RPC != nil && e.RPC.Error != nil {
+		msg += " with JSON-RPC error " + strconv.Itoa(e.RPC.Error.Code) + " (" + e.RPC.Error.Message + ")"
+	}
+	return msg
+}
+
+// Classify turns any error into a categorised *evidence.Error with a hint. Errors
+// that already are *evidence.Error pass through.
+func Classify(err error) *evidence.Error {
+	if err == nil {
+		return nil
+	}
+	var pe *evidence.Error
+	if errors.As(err, &pe) {
+		return pe
+	}
+	var se *HTTPStatusError
+	if errors.As(err, &se) {
+		if se.RPC != nil && se.RPC.Error != nil && se.Status != http.StatusUnauthorized && se.Status != http.StatusForbidden {
+			// The server understood the request well enough to refuse it in
+			// JSON-RPC: a 404 with -32601 is an unknown method, not a wrong
+			// path (spec 2026-07-28, transports, "Protocol Version Header").
+			return &evidence.Error{Category: evidence.CategoryProtocol, Message: se.Error(), Hint: rpcHint(se.RPC.Error), Err: err}
+		}
+		return &evidence.Error{Category: evidence.CategoryHTTPStatus, Message: se.Error(), Hint: statusHint(se.Status), Err: err}
+	}
+	var dnsErr *net.DNSError
+	var certErr *tls.CertificateVerificationError
+	var unknownAuth x509.UnknownAuthorityError
+	var hostErr x509.HostnameError
+	var recErr tls.RecordHeaderError
+	switch {
+	case errors.Is(err, context.DeadlineExceeded) || isTimeout(err):
+		return &evidence.Error{Category: evidence.CategoryTimeout, Message: err.Error(), Err: err,
+			Hint: "the server did not answer in time: check that it is running and reachable, or raise startup_timeout_sec (or pass --timeout)"}
+	case errors.As(err, &dnsErr):
+		return &evidence.Error{Category: evidence.CategoryDNS, Message: err.Error(), Err: err,
+			Hint: "the host name does not resolve: check the spelling of the URL, your VPN and DNS"}
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return &evidence.Error{Category: evidence.CategoryRefused, Message: err.Error(), Err: err,
+			Hint: "nothing is listening there: start the server, or check the host and port in the URL"}
+	case errors.As(err, &certErr), errors.As(err, &unknownAuth), errors.As(err, &hostErr), errors.As(err, &recErr):
+		return &evidence.Error{Category: evidence.CategoryTLS, Message: err.Error(), Err: err,
+			Hint: "the TLS handshake failed: check the certificate (expired, self-signed, wrong host) or whether the port speaks plain HTTP"}
+	}
+	return &evidence.Error{Category: evidence.CategoryNetwork, Message: err.Error(), Err: err,
+		Hint: "the connection failed: check that the server is reachable from this machine"}
+}
+
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
+}
+
+func statusHint(status int) string {
+	switch {
+	case status == http.StatusUnauthorized:
+		return "the server wants a credential: configure bearer_token_env_var or env_http_headers, or log in with `mcpdoctor login`"
+	case status == http.StatusForbidden:
+		return "the server refused the credential or this client: check the token's scopes and the server's access rules"
+	case status == http.StatusNotFound:
+		return "nothing is served at this path: check the URL's path (often /mcp or /sse)"
+	case status == http.StatusMethodNotAllowed:
+		return "the URL does not accept POST: it may be a legacy SSE endpoint or not an MCP endpoint at all"
+	case status >= 500:
+		return "the server failed while answering: look at its logs"
+	}
+	return "the server refused the request: check the URL and the server's documentation"
+}
+
+// rpcHint says what to do about a JSON-RPC error a server answered.
+func rpcHint(e *RPCError) string {
+	switch e.Code {
+	case CodeMethodNotFound:
+		return "the server does not implement this method: it may not offer the feature (check the capabilities it declared), or it speaks another protocol revision"
+	case CodeHeaderMismatch:
+		return "the server found the MCP headers (MCP-Protocol-Version, Mcp-Method, Mcp-Name) missing or unlike the body: a proxy between may strip or rewrite them; otherwise report it to the server's authors with this exchange"
+	case CodeMissingClientCapability:
+		return "the server needs a client capability mcpdoctor does not offer (it serves no sampling, roots or elicitation): a client that offers it can use this"
+	case CodeUnsupportedProtocolVersion:
+		return "the server does not speak this protocol version: try --protocol with one it names"
+	}
+	return "the server understood the request and refused it; its message says why"
+}
