@@ -181,6 +181,8 @@ func FakeHTTP(t testing.TB, behaviour string) *Fake {
 		h = f.ssePoll
 	case FakeEcho:
 		h = f.echo
+	case FakeModernInputRequired, FakeModernNoToolsList, FakeModernThenBroken, FakeModernBadVersionData, FakeModernHeaderMismatch:
+		h = f.modern
 	case FakeSlow:
 		h = func(w http.ResponseWriter, r *http.Request) {
 			select {

@@ -38,6 +38,10 @@ const (
 	// characters of [FakeHostileText]. With a second argument "crash" it
 	// exits with status 1 after writing stderr, before answering.
 	FakeStdioEcho = "echo"
+	// FakeStdioSilentLegacy is a legacy server (2025-11-25) that answers
+	// nothing before initialize: a request of any other method, such as
+	// server/discover, gets no answer at all.
+	FakeStdioSilentLegacy = "silent-legacy"
 )
 
 // FakeStdioName is the serverInfo.name of FakeStdio.

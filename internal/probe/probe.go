@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -321,11 +322,7 @@ func (p *prober) close() {
 	if p.tr == nil {
 		return
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if err := p.tr.Close(ctx); err != nil {
-		p.rec.Add(evidence.Exchange{Note: "closing the session", Err: err.Error()})
-	}
+	p.closeTransport()
 	// What closing recorded (a DELETE, the stderr of an exiting process)
 	// belongs to the last stage.
 	if ex, _ := p.rec.Take(); len(ex) > 0 && len(p.res.Stages) > 0 {
@@ -336,6 +333,15 @@ func (p *prober) close() {
 		p.res.StderrTail = st.StderrTail()
 	}
 	p.collectFindings()
+}
+
+// closeTransport ends p.tr on a short deadline of its own.
+func (p *prober) closeTransport() {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := p.tr.Close(ctx); err != nil {
+		p.rec.Add(evidence.Exchange{Note: "closing the session", Err: err.Error()})
+	}
 }
 
 // collectFindings takes what the transport noticed on the wire (a redirect
@@ -350,12 +356,7 @@ func (p *prober) collectFindings() {
 // reports whether the server is ready for requests.
 func (p *prober) handshake(ctx context.Context) bool {
 	start := time.Now()
-	switch p.server.Transport {
-	case config.TransportStdio:
-		p.tr = wire.NewStdio(stdioCommand(p.server, p.opts.lookupEnv()), p.opts.wire(), p.rec)
-	default:
-		p.tr = wire.NewStreamable(p.server.URL, p.creds.Header, p.opts.wire(), p.rec)
-	}
+	p.tr = p.newTransport()
 	if err := p.tr.Connect(ctx); err != nil {
 		p.stage(StageConnect, start, err, "")
 		p.handshakeErr = err
@@ -381,6 +382,15 @@ func (p *prober) handshake(ctx context.Context) bool {
 		version = protocol
 	}
 	return p.negotiate(ctx, version)
+}
+
+// newTransport returns a transport of the configured kind, not yet
+// connected.
+func (p *prober) newTransport() wire.Transport {
+	if p.server.Transport == config.TransportStdio {
+		return wire.NewStdio(stdioCommand(p.server, p.opts.lookupEnv()), p.opts.wire(), p.rec)
+	}
+	return wire.NewStreamable(p.server.URL, p.creds.Header, p.opts.wire(), p.rec)
 }
 
 // callResult is the answer to a request sent in the background.
@@ -810,10 +820,12 @@ func (p *prober) callTool(ctx context.Context) {
 }
 
 // otherEra tries the era the server was not spoken to in, so the result
-// says which eras it accepts, and so which clients can use it: a modern
-// server gets initialize and notifications/initialized (a server can
-// answer the first and refuse the second); a legacy one, server/discover,
-// unless the handshake already asked it.
+// says which eras it accepts, and so which clients can use it. It opens as
+// a client of that era would, afresh (a new process, a new connection: a
+// server may pin a process to the era it first heard): a modern server
+// gets initialize and notifications/initialized (a server can answer the
+// first and refuse the second); a legacy one, server/discover, unless the
+// handshake already asked it.
 func (p *prober) otherEra(ctx context.Context) {
 	info := p.res.Server
 	start := time.Now()
@@ -823,16 +835,23 @@ func (p *prober) otherEra(ctx context.Context) {
 		p.skip(StageOtherEra, "the legacy HTTP+SSE transport carries no modern request")
 		return
 	case p.era == wire.EraModern:
-		_, err := p.initialize(ctx, wire.LatestLegacy)
+		mine, era, version := p.tr, p.era, p.version
+		p.tr, p.era = p.newTransport(), wire.EraLegacy
+		err := p.tr.Connect(ctx)
+		if err == nil {
+			_, err = p.initialize(ctx, wire.LatestLegacy)
+		}
 		if err == nil {
 			n, _ := wire.NewNotification("notifications/initialized", nil)
 			err = p.tr.Notify(ctx, n)
 		}
-		p.version = info.ProtocolVersion // the session spoken is still the modern one
+		p.closeTransport()
+		p.tr, p.era, p.version = mine, era, version
 		if err != nil {
 			info.Eras = []wire.Era{wire.EraModern}
-			p.stage(StageOtherEra, start, nil, "a legacy client would fail: "+err.Error())
-			p.modernOnly("its answer to a legacy client: " + err.Error())
+			answer := answerOf(err)
+			p.stage(StageOtherEra, start, nil, "a legacy client would fail: "+answer)
+			p.modernOnly("its answer to a legacy client: " + answer)
 			return
 		}
 		info.Eras = []wire.Era{wire.EraModern, wire.EraLegacy}
@@ -854,6 +873,18 @@ func (p *prober) otherEra(ctx context.Context) {
 		p.stage(StageOtherEra, start, nil, "it speaks no modern MCP: "+firstNonEmpty(ans.Reason, errString(err)))
 		p.legacyOnly()
 	}
+}
+
+// answerOf quotes what a server answered, with the body of an HTTP error
+// that holds no JSON-RPC error (which the message already quotes).
+func answerOf(err error) string {
+	var se *wire.HTTPStatusError
+	if errors.As(err, &se) && se.RPC == nil {
+		if body := evidence.OneLine([]byte(se.Body), 200); body != "" {
+			return err.Error() + ": " + strconv.Quote(body)
+		}
+	}
+	return err.Error()
 }
 
 // eraFindings say what a server of one era means for the clients that

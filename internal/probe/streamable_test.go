@@ -95,13 +95,20 @@ func wantFailure(t *testing.T, res *Result, stage string, category evidence.Cate
 	if res.Failure.Hint == "" {
 		t.Errorf("failure has no hint: %+v", *res.Failure)
 	}
-	if res.Auth.Status != AuthFailed {
+	// A server that never said who it is has no working connection.
+	if res.Server == nil && res.Auth.Status != AuthFailed {
 		t.Errorf("auth status %q, want failed", res.Auth.Status)
 	}
-	for _, name := range []string{StageInitialized, StageToolsList} {
-		if s := stageOf(t, res, name); s.Status != StatusSkipped {
-			t.Errorf("stage %s is %s after the failure, want skipped", name, s.Status)
+	// What comes after the failed stage did not run.
+	after := false
+	for _, s := range res.Stages {
+		if after && s.Name != StageOAuthDiscovery && s.Status != StatusSkipped {
+			t.Errorf("stage %s is %s after the failure, want skipped", s.Name, s.Status)
 		}
+		after = after || s.Name == stage
+	}
+	if stage != StageToolsList && stage != StageToolsCall && stageOf(t, res, StageToolsList).Status != StatusSkipped {
+		t.Errorf("tools/list ran after the handshake failed")
 	}
 }
 

@@ -70,6 +70,7 @@ func main() {
 	}
 
 	in := bufio.NewReader(os.Stdin)
+	initialized := false
 	for {
 		line, err := in.ReadBytes('\n')
 		if err != nil {
@@ -87,6 +88,11 @@ func main() {
 		switch mode {
 		case "hang":
 			continue
+		case "silent-legacy":
+			if !initialized && m.Method != "initialize" {
+				continue
+			}
+			initialized = true
 		case "garbage":
 			out.WriteString("{\"jsonrpc\": \"2.0\", \"id\": 1, \"result\": {oops\n")
 			out.Flush()
