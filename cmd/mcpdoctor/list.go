@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -17,7 +16,7 @@ type listOptions struct {
 	JSON    bool
 	NoProbe bool
 	Jobs    int
-	Timeout time.Duration
+	probeFlags
 }
 
 func newListCmd(a *app) *cobra.Command {
@@ -31,7 +30,9 @@ never started. Under the table, each server with a problem gets what went
 wrong and what to try.
 
 With --no-probe nothing is started or contacted: the table shows the config
-as read, its timeouts and its problems.`,
+as read, its timeouts and its problems.
+
+` + protocolHelp,
 		Example: `  mcpdoctor list
   mcpdoctor list --json | jq '.[] | {name, auth_status, healthy}'
   mcpdoctor list --no-probe --config ./config.toml`,
@@ -41,7 +42,7 @@ as read, its timeouts and its problems.`,
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print a JSON array, one object per server (the stable contract)")
 	cmd.Flags().BoolVar(&opts.NoProbe, "no-probe", false, "only read the config: start and contact nothing")
 	cmd.Flags().IntVarP(&opts.Jobs, "jobs", "j", 8, "probe at most `N` servers at once")
-	cmd.Flags().DurationVar(&opts.Timeout, "timeout", 0, "replace every server's startup_timeout_sec and tool_timeout_sec (e.g. 10s)")
+	opts.probeFlags.register(cmd)
 	return cmd
 }
 
@@ -49,11 +50,14 @@ func listRun(a *app, opts *listOptions) error {
 	if opts.Jobs < 1 {
 		return usageError("--jobs must be at least 1, not %d", opts.Jobs)
 	}
+	if err := opts.check(); err != nil {
+		return err
+	}
 	f, err := a.loadParsedConfig()
 	if err != nil {
 		return err
 	}
-	entries, healthy := a.probeEntries(f, f.Servers, func(s config.Server) bool { return s.Enabled && !opts.NoProbe }, opts.Timeout, opts.Jobs)
+	entries, healthy := a.probeEntries(f, f.Servers, func(s config.Server) bool { return s.Enabled && !opts.NoProbe }, a.probeOptions(opts.probeFlags), opts.Jobs)
 	if opts.JSON {
 		if err := report.ListJSON(a.io.Out, entries, a.red); err != nil {
 			return err
@@ -70,7 +74,7 @@ func listRun(a *app, opts *listOptions) error {
 // probeEntries gives every server an entry with its problems, probes those
 // that pick chooses concurrently, and reports whether all of those are
 // healthy.
-func (a *app) probeEntries(f *config.File, servers []config.Server, pick func(config.Server) bool, timeout time.Duration, jobs int) ([]report.Entry, bool) {
+func (a *app) probeEntries(f *config.File, servers []config.Server, pick func(config.Server) bool, po probe.Options, jobs int) ([]report.Entry, bool) {
 	entries := make([]report.Entry, len(servers))
 	var chosen []config.Server
 	var at []int
@@ -85,7 +89,7 @@ func (a *app) probeEntries(f *config.File, servers []config.Server, pick func(co
 		return entries, true
 	}
 	progress := a.progress(len(chosen))
-	results := probe.RunAll(context.Background(), chosen, a.probeOptions(timeout), jobs, progress.update)
+	results := probe.RunAll(context.Background(), chosen, po, jobs, progress.update)
 	progress.done()
 	healthy := true
 	for j, r := range results {
@@ -97,9 +101,10 @@ func (a *app) probeEntries(f *config.File, servers []config.Server, pick func(co
 }
 
 // probeOptions are the probe settings every command shares.
-func (a *app) probeOptions(timeout time.Duration) probe.Options {
+func (a *app) probeOptions(flags probeFlags) probe.Options {
 	opts := probe.Options{
-		Timeout:       timeout,
+		Timeout:       flags.Timeout,
+		Protocol:      flags.Protocol,
 		LookupEnv:     a.io.LookupEnv,
 		ClientVersion: version(),
 	}

@@ -97,7 +97,7 @@ func loginRun(a *app, name string, opts *loginOptions) error {
 
 	// Discovery is the probe's: run it as a client with no login would.
 	a.say("Probing %s to find its authorization server…", name)
-	po := a.probeOptions(0)
+	po := a.probeOptions(probeFlags{})
 	po.OAuthToken = nil
 	res := probe.Run(context.Background(), s, po)
 	a.red.Add(res.Secrets...)

@@ -16,6 +16,7 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/mcpdoctor/mcpdoctor/internal/mcptest"
+	"github.com/mcpdoctor/mcpdoctor/internal/mcptest/sdkserver"
 	"github.com/mcpdoctor/mcpdoctor/internal/schematest"
 	"github.com/mcpdoctor/mcpdoctor/internal/tokens"
 )
@@ -64,6 +65,11 @@ func TestScripts(t *testing.T) {
 		"EVERYTHING_SSE_URL":  mcptest.EverythingHTTP(t, mcptest.EverythingModeSSE),
 		"EVERYTHING_NODE":     everythingCommand,
 		"EVERYTHING_SCRIPT":   everythingArgs[0],
+		// The Go SDK by protocol era: stateless, it serves modern requests.
+		"MODERN_URL":      mcptest.GoSDKHTTP(t, mcptest.GoSDKOptions{Stateless: true, Versions: sdkserver.ModernVersions}).URL + mcptest.GoSDKPath,
+		"BOTH_URL":        mcptest.GoSDKHTTP(t, mcptest.GoSDKOptions{Stateless: true}).URL + mcptest.GoSDKPath,
+		"LEGACY_ONLY_URL": mcptest.GoSDKHTTP(t, mcptest.GoSDKOptions{Versions: sdkserver.LegacyVersions}).URL + mcptest.GoSDKPath,
+		"GOSDK_STDIO":     mcptest.GoSDKStdioCommand(t),
 		// Redirects every request to another origin, which serves MCP.
 		"REDIRECT_URL": mcptest.FakeHTTP(t, mcptest.FakeRedirectCrossOrigin).URL + "/mcp",
 		// A working authorization server whose tokens last a second, so

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"sync"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -18,8 +17,8 @@ type probeOptions struct {
 	JSON    bool
 	Call    string
 	Args    string
-	Timeout time.Duration
 	Verbose bool
+	probeFlags
 }
 
 func newProbeCmd(a *app) *cobra.Command {
@@ -27,25 +26,30 @@ func newProbeCmd(a *app) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "probe NAME",
 		Short: "Probe one server in depth: every stage, every exchange, the verdict and its evidence",
-		Long: `Probe one configured server as a client would: connect, initialize,
-notifications/initialized and tools/list, and — only with --call — one
+		Long: `Probe one configured server as a client would: connect, the handshake
+of its protocol era (server/discover; or initialize and
+notifications/initialized), tools/list, and — only with --call — one
 tools/call. Prints each stage with its duration and exchanges, the auth
 verdict with the evidence that decided it, and what to try when something
 failed. Tools are never called unless you ask.
+
+` + protocolHelp + ` probe also tries the other era, afresh, and says which eras
+the server accepts: that decides which clients can use it.
 
 Exit status: 0 when the server is healthy, 1 when it is not, 2 for usage or
 config errors (such as an unknown NAME).`,
 		Example: `  mcpdoctor probe docs
   mcpdoctor probe docs --json
   mcpdoctor probe docs --call search --args '{"query": "mcp"}'
-  mcpdoctor probe docs --verbose --timeout 10s`,
+  mcpdoctor probe docs --verbose --timeout 10s
+  mcpdoctor probe docs --protocol legacy`,
 		Args: cobra.ExactArgs(1),
 		RunE: runE(func(args []string) error { return probeRun(a, args[0], opts) }),
 	}
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print one JSON object (the stable contract), with every exchange")
 	cmd.Flags().StringVar(&opts.Call, "call", "", "also call the `TOOL` named here (tools/call)")
 	cmd.Flags().StringVar(&opts.Args, "args", "", "the tool's arguments as a JSON object (with --call)")
-	cmd.Flags().DurationVar(&opts.Timeout, "timeout", 0, "replace the server's startup_timeout_sec and tool_timeout_sec (e.g. 10s)")
+	opts.probeFlags.register(cmd)
 	cmd.Flags().BoolVarP(&opts.Verbose, "verbose", "v", false, "trace every exchange on stderr as it happens (redacted)")
 	return cmd
 }
@@ -53,6 +57,9 @@ config errors (such as an unknown NAME).`,
 func probeRun(a *app, name string, opts *probeOptions) error {
 	call, err := parseCall(opts.Call, opts.Args)
 	if err != nil {
+		return err
+	}
+	if err := opts.check(); err != nil {
 		return err
 	}
 	f, err := a.loadParsedConfig()
@@ -69,8 +76,9 @@ func probeRun(a *app, name string, opts *probeOptions) error {
 		// know whether enabling it would work.
 		entry.Problems = append(entry.Problems, disabledNote(f.Path, s))
 	}
-	po := a.probeOptions(opts.Timeout)
+	po := a.probeOptions(opts.probeFlags)
 	po.Call = call
+	po.CheckOtherEra = true
 	if opts.Verbose {
 		// Transports record from several goroutines; one exchange's
 		// lines stay together.

@@ -5,7 +5,6 @@ import (
 	"io"
 	"os"
 	"runtime"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -14,10 +13,10 @@ import (
 )
 
 type reportOptions struct {
-	Out     string
-	JSON    bool
-	Timeout time.Duration
-	Jobs    int
+	Out  string
+	JSON bool
+	Jobs int
+	probeFlags
 }
 
 func newReportCmd(a *app) *cobra.Command {
@@ -33,7 +32,10 @@ pretty-printed JSON-RPC, a stdio server's command line and stderr, and what
 to try. Secrets are redacted before anything is written.
 
 Without NAME, every configured server is covered (disabled ones are listed,
-not started).`,
+not started); with NAME, the report also says which protocol eras the
+server accepts.
+
+` + protocolHelp,
 		Example: `  mcpdoctor report docs > docs-report.md
   mcpdoctor report docs --out docs-report.md
   mcpdoctor report --json`,
@@ -48,7 +50,7 @@ not started).`,
 	}
 	cmd.Flags().StringVarP(&opts.Out, "out", "o", "", "write the report to `FILE` instead of stdout")
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "write the same content as one JSON document")
-	cmd.Flags().DurationVar(&opts.Timeout, "timeout", 0, "replace the servers' startup_timeout_sec and tool_timeout_sec (e.g. 10s)")
+	opts.probeFlags.register(cmd)
 	cmd.Flags().IntVarP(&opts.Jobs, "jobs", "j", 8, "probe at most `N` servers at once")
 	return cmd
 }
@@ -56,6 +58,9 @@ not started).`,
 func reportRun(a *app, name string, opts *reportOptions) error {
 	if opts.Jobs < 1 {
 		return usageError("--jobs must be at least 1, not %d", opts.Jobs)
+	}
+	if err := opts.check(); err != nil {
+		return err
 	}
 	f, err := a.loadParsedConfig()
 	if err != nil {
@@ -71,7 +76,11 @@ func reportRun(a *app, name string, opts *reportOptions) error {
 	}
 	// A server named on the command line is probed even when disabled: the
 	// reporter wants to know what enabling it would do.
-	entries, healthy := a.probeEntries(f, servers, func(s config.Server) bool { return s.Enabled || name != "" }, opts.Timeout, opts.Jobs)
+	po := a.probeOptions(opts.probeFlags)
+	// A report on one server is a probe in depth: it says which eras the
+	// server accepts too.
+	po.CheckOtherEra = name != ""
+	entries, healthy := a.probeEntries(f, servers, func(s config.Server) bool { return s.Enabled || name != "" }, po, opts.Jobs)
 	about := report.About{Version: version(), GoVersion: runtime.Version(), OS: runtime.GOOS, Arch: runtime.GOARCH, ConfigPath: f.Path}
 	br := report.NewBugReport(about, entries, a.red)
 

@@ -35,6 +35,8 @@ const stampName = ".mcptest-installed"
 var requiredFiles = []string{
 	everythingScript,
 	oauthExampleScript,
+	"@modelcontextprotocol/server/package.json",
+	"@modelcontextprotocol/node/package.json",
 }
 
 var npmInstall struct {

@@ -49,6 +49,36 @@ func checkInitialize(ctx context.Context, url, wantName string) error {
 	return nil
 }
 
+// discoverBody is the modern server/discover request the readiness check
+// of modern servers sends.
+const discoverBody = `{"jsonrpc":"2.0","id":1,"method":"server/discover","params":{"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{},"io.modelcontextprotocol/clientInfo":{"name":"mcptest-ready","version":"1.0.0"}}}}`
+
+// checkDiscover POSTs server/discover, as a modern (2026-07-28) client
+// would, and wants 200 and wantName in the answer.
+func checkDiscover(ctx context.Context, url, wantName string) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, strings.NewReader(discoverBody))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "application/json, text/event-stream")
+	req.Header.Set("Mcp-Protocol-Version", "2026-07-28")
+	req.Header.Set("Mcp-Method", "server/discover")
+	resp, err := readyClient.Do(req)
+	if err != nil {
+		return err
+	}
+	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	resp.Body.Close()
+	if err != nil {
+		return err
+	}
+	if resp.StatusCode != http.StatusOK || !bytes.Contains(body, []byte(`"`+wantName+`"`)) {
+		return fmt.Errorf("POST %s server/discover: %s: %s", url, resp.Status, bytes.TrimSpace(body))
+	}
+	return nil
+}
+
 // checkSSEEndpoint GETs a legacy HTTP+SSE stream and waits for its first
 // event, which the 2024-11-05 transport says is "endpoint".
 func checkSSEEndpoint(ctx context.Context, url string) error {

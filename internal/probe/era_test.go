@@ -286,3 +286,78 @@ func TestModernHeaders(t *testing.T) {
 		}
 	}
 }
+
+// TestTypeScriptSDKv2: the official TypeScript SDK 2.x from npm, the other
+// real modern peer, over both transports and in its three shapes.
+func TestTypeScriptSDKv2(t *testing.T) {
+	modern, legacy, both := []wire.Era{wire.EraModern}, []wire.Era{wire.EraLegacy}, []wire.Era{wire.EraModern, wire.EraLegacy}
+	for _, tt := range []struct {
+		eras    string
+		stdio   bool
+		era     wire.Era
+		version string
+		accepts []wire.Era
+	}{
+		{mcptest.TSv2Both, false, wire.EraModern, wire.LatestModern, both},
+		{mcptest.TSv2ModernOnly, false, wire.EraModern, wire.LatestModern, modern},
+		{mcptest.TSv2LegacyOnly, false, wire.EraLegacy, wire.LatestLegacy, legacy},
+		{mcptest.TSv2Both, true, wire.EraModern, wire.LatestModern, both},
+		{mcptest.TSv2ModernOnly, true, wire.EraModern, wire.LatestModern, modern},
+		{mcptest.TSv2LegacyOnly, true, wire.EraLegacy, wire.LatestLegacy, legacy},
+	} {
+		name := tt.eras + " http"
+		if tt.stdio {
+			name = tt.eras + " stdio"
+		}
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			var s config.Server
+			if tt.stdio {
+				cmd, args := mcptest.TSv2Stdio(t, tt.eras)
+				s = stdioConfig("ts", cmd, args)
+			} else {
+				s = httpServerConfig("ts", mcptest.TSv2HTTP(t, tt.eras), 15*time.Second)
+			}
+			call := &ToolCall{Name: "echo", Arguments: []byte(`{"text":"from mcpdoctor"}`)}
+			res := Run(context.Background(), s, Options{Call: call, CheckOtherEra: true})
+			if !res.Healthy {
+				t.Fatalf("not healthy:%s", dumpStages(res))
+			}
+			if res.Server.Name != mcptest.TSv2Name || res.Server.Era != tt.era || res.Server.ProtocolVersion != tt.version {
+				t.Errorf("server %+v, want %s at %s", res.Server, tt.era, tt.version)
+			}
+			if !slices.Equal(res.Server.Eras, tt.accepts) {
+				t.Errorf("eras %v, want %v:%s", res.Server.Eras, tt.accepts, dumpStages(res))
+			}
+			if len(res.Tools) != 2 || res.ToolCall == nil || !strings.Contains(string(res.ToolCall.Content), "from mcpdoctor") {
+				t.Errorf("tools %v, call %+v", res.Tools, res.ToolCall)
+			}
+			if tt.era == wire.EraModern && res.ToolCall.ResultType != wire.ResultComplete {
+				t.Errorf("a modern result's resultType: %q", res.ToolCall.ResultType)
+			}
+		})
+	}
+}
+
+// TestAuthInBothEras: the verdict is reached the same way whatever the era:
+// a modern server (the Go SDK's stateless handler) behind a bearer token
+// refuses server/discover with 401 and its challenge, and takes the token.
+func TestAuthInBothEras(t *testing.T) {
+	for _, stateless := range []bool{true, false} {
+		srv := mcptest.GoSDKHTTP(t, mcptest.GoSDKOptions{Stateless: stateless, BearerToken: "tok-both-eras-1234"})
+		s := httpServerConfig("guarded", srv.URL+mcptest.GoSDKPath, 10*time.Second)
+		res := Run(context.Background(), s, Options{})
+		wantAuth(t, res, AuthFailed, CodexUnsupported)
+		wantEvidence(t, res, "server/discover → 401", `WWW-Authenticate: Bearer resource_metadata="`)
+		s.BearerTokenEnvVar = "GUARD_TOKEN"
+		res = Run(context.Background(), s, Options{LookupEnv: envOf(map[string]string{"GUARD_TOKEN": "tok-both-eras-1234"})})
+		wantAuth(t, res, AuthBearer, CodexBearerToken)
+		era := wire.EraLegacy
+		if stateless {
+			era = wire.EraModern
+		}
+		if !res.Healthy || res.Server.Era != era {
+			t.Errorf("stateless %v: healthy %v at %+v:%s", stateless, res.Healthy, res.Server, dumpStages(res))
+		}
+	}
+}

@@ -52,7 +52,7 @@ func ListTable(w io.Writer, entries []Entry, red *redact.Redactor, st Style) {
 }
 
 func probedTable(w io.Writer, entries []Entry, red *redact.Redactor, st Style) {
-	t := table{header: []string{"NAME", "TRANSPORT", "AUTH", "CODEX SAYS", "HEALTH", "TOOLS", "TARGET"}}
+	t := table{header: []string{"NAME", "TRANSPORT", "PROTOCOL", "AUTH", "CODEX SAYS", "HEALTH", "TOOLS", "TARGET"}}
 	disagree := false
 	for _, e := range entries {
 		v := forDisplay(View(e, red, Summary))
@@ -61,7 +61,7 @@ func probedTable(w io.Writer, entries []Entry, red *redact.Redactor, st Style) {
 			if e.Server.Enabled {
 				health = cell{text: "invalid", paint: st.Bad}
 			}
-			t.add(plain(v.Name), plain(v.Transport.Type), plain("-"), plain(dash(v.CodexAuthStatus)), health, plain("-"), plain(target(v)))
+			t.add(plain(v.Name), plain(v.Transport.Type), plain("-"), plain("-"), plain(dash(v.CodexAuthStatus)), health, plain("-"), plain(target(v)))
 			continue
 		}
 		auth := cell{text: string(v.AuthStatus), paint: authPaint(v.AuthStatus, st)}
@@ -80,11 +80,11 @@ func probedTable(w io.Writer, entries []Entry, red *redact.Redactor, st Style) {
 				health.text = "failed: " + string(v.Failure.Category)
 			}
 		}
-		tools := "-"
+		tools, protocol := "-", "-"
 		if v.Server != nil {
-			tools = strconv.Itoa(len(v.Tools))
+			tools, protocol = strconv.Itoa(len(v.Tools)), v.Server.ProtocolVersion
 		}
-		t.add(plain(v.Name), plain(v.Transport.Type), auth, codex, health, plain(tools), plain(target(v)))
+		t.add(plain(v.Name), plain(v.Transport.Type), plain(protocol), auth, codex, health, plain(tools), plain(target(v)))
 	}
 	t.write(w, st)
 	if disagree {

@@ -198,7 +198,10 @@ func (m *mdWriter) server(s ServerReport) {
 		m.row("codex_auth_status", codex)
 	}
 	if info := s.Server.Server; info != nil {
-		m.row("server", esc(fmt.Sprintf("%s %s, protocol %s", info.Name, info.Version, info.ProtocolVersion)))
+		m.row("server", esc(fmt.Sprintf("%s %s, %s", info.Name, info.Version, protocolText(*info))))
+		if len(info.Eras) > 0 {
+			m.row("eras", esc(erasText(info.Eras)))
+		}
 		m.row("tools", strconv.Itoa(len(s.Tools)))
 	}
 	if s.DurationMS != nil {

@@ -10,6 +10,7 @@ import (
 	"github.com/mcpdoctor/mcpdoctor/internal/evidence"
 	"github.com/mcpdoctor/mcpdoctor/internal/probe"
 	"github.com/mcpdoctor/mcpdoctor/internal/redact"
+	"github.com/mcpdoctor/mcpdoctor/internal/wire"
 )
 
 // ProbeText is `probe NAME` for people: who the server is, the verdict, each
@@ -24,7 +25,10 @@ func ProbeText(w io.Writer, e Entry, red *redact.Redactor, st Style) {
 	field := func(name, value string) { fmt.Fprintf(w, "  %-8s %s\n", name, value) }
 	if v.Server != nil {
 		s := v.Server
-		field("server", fmt.Sprintf("%s %s (protocol %s)", s.Name, s.Version, s.ProtocolVersion))
+		field("server", fmt.Sprintf("%s %s (%s)", s.Name, s.Version, protocolText(*s)))
+		if len(s.Eras) > 0 {
+			field("eras", erasText(s.Eras))
+		}
 	}
 	if v.AuthStatus != "" {
 		auth := st.paintAuth(v.AuthStatus)
@@ -166,4 +170,28 @@ func clip(s string, n int) string {
 		return s
 	}
 	return string(r[:n]) + "…"
+}
+
+// protocolText says what protocol a server was spoken to in: "protocol
+// 2026-07-28, modern; it supports 2026-07-28, 2025-11-25".
+func protocolText(s probe.ServerInfo) string {
+	out := "protocol " + s.ProtocolVersion
+	if s.Era != "" {
+		out += ", " + string(s.Era)
+	}
+	if len(s.SupportedVersions) > 0 {
+		out += "; it supports " + strings.Join(s.SupportedVersions, ", ")
+	}
+	return out
+}
+
+// erasText says which eras a server accepts, and so who can use it.
+func erasText(eras []wire.Era) string {
+	switch {
+	case len(eras) > 1:
+		return "modern and legacy: every client can use it"
+	case eras[0] == wire.EraModern:
+		return "modern only: clients that speak only legacy MCP cannot use it"
+	}
+	return "legacy only: clients that speak only modern MCP cannot use it"
 }
