@@ -33,8 +33,11 @@ tools/call. Prints each stage with its duration and exchanges, the auth
 verdict with the evidence that decided it, and what to try when something
 failed. Tools are never called unless you ask.
 
-` + protocolHelp + ` probe also tries the other era, afresh, and says which eras
-the server accepts: that decides which clients can use it.
+` + protocolHelp + `
+
+probe also tries the other era, afresh (a new process or connection, as a
+client of that era would), and says which eras the server accepts: that
+decides which clients can use it.
 
 Exit status: 0 when the server is healthy, 1 when it is not, 2 for usage or
 config errors (such as an unknown NAME).`,
