@@ -20,6 +20,25 @@ type IOStreams struct {
 	Getenv func(string) string
 	// LookupEnv resolves credential variables for the probe.
 	LookupEnv func(string) (string, bool)
+	// Environ is the whole environment, which most clients pass on to a
+	// stdio server; nil means none.
+	Environ func() []string
+	// Getwd is the directory mcpdoctor runs in, where clients look for a
+	// project's config; nil means os.Getwd.
+	Getwd func() (string, error)
+}
+
+// cwd is the working directory, or "" when it cannot be told.
+func (s *IOStreams) cwd() string {
+	getwd := s.Getwd
+	if getwd == nil {
+		getwd = os.Getwd
+	}
+	dir, err := getwd()
+	if err != nil {
+		return ""
+	}
+	return dir
 }
 
 func systemStreams() *IOStreams {
@@ -29,6 +48,7 @@ func systemStreams() *IOStreams {
 		ErrTTY:    isTerminal(os.Stderr),
 		Getenv:    os.Getenv,
 		LookupEnv: os.LookupEnv,
+		Environ:   os.Environ,
 	}
 }
 

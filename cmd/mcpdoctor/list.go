@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -103,14 +104,17 @@ func (a *app) probeEntries(f *config.File, servers []config.Server, pick func(co
 // probeOptions are the probe settings every command shares.
 func (a *app) probeOptions(flags probeFlags) probe.Options {
 	opts := probe.Options{
-		Timeout:       flags.Timeout,
-		Protocol:      flags.Protocol,
-		LookupEnv:     a.io.LookupEnv,
-		ClientVersion: version(),
+		Timeout:          flags.Timeout,
+		Protocol:         flags.Protocol,
+		LookupEnv:        a.io.LookupEnv,
+		Environ:          a.io.Environ,
+		ClientVersion:    version(),
+		RunHeadersHelper: flags.RunHeadersHelper,
 	}
 	if store, err := a.tokenStore(); err == nil {
 		opts.OAuthToken = func(ctx context.Context, s config.Server, refresh bool) (*probe.OAuthToken, error) {
-			e, refreshed, err := store.Current(ctx, s.Name, s.URL, nil, a.red.Add, refresh)
+			url, _, _ := s.URL.Resolve(a.lookup())
+			e, refreshed, err := store.Current(ctx, s.Name, url, nil, a.red.Add, refresh)
 			if e == nil {
 				return nil, err
 			}
@@ -148,16 +152,32 @@ type progressLine struct {
 
 func (a *app) progress(total int) *progressLine {
 	p := &progressLine{a: a, total: total}
-	p.update(0, total)
+	p.update(probe.Progress{Total: total})
 	return p
 }
 
-func (p *progressLine) update(done, total int) {
+// progressWidth bounds the line so that it never wraps on an 80-column
+// terminal, which would break the carriage return that redraws it.
+const progressWidth = 79
+
+// update redraws the line: how many are done, and which are running.
+func (p *progressLine) update(pr probe.Progress) {
 	if !p.a.io.ErrTTY {
 		return
 	}
 	p.shown = true
-	fmt.Fprintf(p.a.io.Err, "\rprobing servers: %d/%d done", done, total)
+	line := fmt.Sprintf("probing servers: %d/%d done", pr.Done, pr.Total)
+	if len(pr.Running) > 0 {
+		names := make([]string, len(pr.Running))
+		for i, n := range pr.Running {
+			names[i] = report.Printable(p.a.red.Text(n), true)
+		}
+		line += "; waiting for " + strings.Join(names, ", ")
+	}
+	if r := []rune(line); len(r) > progressWidth {
+		line = string(r[:progressWidth-1]) + "…"
+	}
+	fmt.Fprintf(p.a.io.Err, "\r\033[K%s", line)
 }
 
 func (p *progressLine) done() {

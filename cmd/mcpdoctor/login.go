@@ -85,16 +85,17 @@ func loginRun(a *app, name string, opts *loginOptions) error {
 		return err
 	}
 	if s.Transport == config.TransportStdio {
-		return usageError("%s is a stdio server: OAuth is for HTTP servers; a stdio server takes its credentials from env in [mcp_servers.%s]", name, name)
+		return usageError("%s is a stdio server: OAuth is for HTTP servers; a stdio server takes its credentials from env in %s", name, s.Entry())
 	}
-	if !s.Valid() {
-		return usageError("[mcp_servers.%s] has config errors; fix them first (mcpdoctor validate)", name)
+	if !s.Probeable() {
+		return usageError("%s names no URL mcpdoctor can reach; fix it first (mcpdoctor validate)", s.Entry())
 	}
 	store, err := a.tokenStore()
 	if err != nil {
 		return configError(err)
 	}
 
+	serverURL, _, _ := s.URL.Resolve(a.lookup())
 	// Discovery is the probe's: run it as a client with no login would.
 	a.say("Probing %s to find its authorization server…", name)
 	po := a.probeOptions(probeFlags{})
@@ -103,7 +104,7 @@ func loginRun(a *app, name string, opts *loginOptions) error {
 	a.red.Add(res.Secrets...)
 	info := res.Auth.OAuth
 	if c := res.Auth.Credential; c != nil {
-		return loginError(fmt.Errorf("%s is configured with a static credential (%s, via %s) that Codex and mcpdoctor send instead of an OAuth token: remove it from [mcp_servers.%s] to log in with OAuth", name, c.Header, c.Source, name))
+		return loginError(fmt.Errorf("%s is configured with a static credential (%s, via %s) that %s and mcpdoctor send instead of an OAuth token: remove it from %s to log in with OAuth", name, c.Header, c.Source, s.Client().Title(), s.Entry()))
 	}
 	if info == nil || info.AuthorizationEndpoint == "" {
 		msg := fmt.Sprintf("found no OAuth authorization server for %s (auth status %s), so there is nothing to log in to", name, res.Auth.Status)
@@ -115,7 +116,7 @@ func loginRun(a *app, name string, opts *loginOptions) error {
 	if !info.Required {
 		a.say("Note: %s answered without any credential; logging in anyway, since its origin advertises OAuth.", name)
 	}
-	scopes, scopesFrom := oauth.ChooseScopes(splitScopes(opts.Scopes), s.Scopes, info.ChallengeScope, info.ScopesSupported)
+	scopes, scopesFrom := oauth.ChooseScopes(splitScopes(opts.Scopes), s.OAuth.Scopes, info.ChallengeScope, info.ScopesSupported)
 	issuer := cmp.Or(info.Issuer, info.AuthorizationServer)
 	flow := oauth.Flow{
 		ServerName: name,
@@ -123,11 +124,11 @@ func loginRun(a *app, name string, opts *loginOptions) error {
 			Issuer: issuer, AuthorizationURL: info.AuthorizationEndpoint, TokenURL: info.TokenEndpoint,
 			RegistrationURL: info.RegistrationEndpoint, CodeChallengeMethods: info.CodeChallengeMethods,
 		},
-		ClientID:   s.OAuthClientID,
+		ClientID:   s.OAuth.ClientID,
 		ClientName: "mcpdoctor",
-		Resource:   oauth.ChooseResource(s.OAuthResource, info.Resource, s.URL),
+		Resource:   oauth.ChooseResource(s.OAuth.Resource, info.Resource, serverURL),
 		Scopes:     scopes,
-		Port:       opts.Port,
+		Port:       cmp.Or(opts.Port, s.OAuth.CallbackPort),
 		Timeout:    opts.Timeout,
 		Open:       func(u string) error { a.showAuthorizationURL(name, u, !opts.NoBrowser, opts.Timeout); return nil },
 		Progress:   func(line string) { a.say("%s", line) },
@@ -146,7 +147,7 @@ func loginRun(a *app, name string, opts *loginOptions) error {
 	}
 	now := time.Now()
 	entry := tokens.Entry{
-		ServerName: name, ServerURL: s.URL, Issuer: issuer, TokenEndpoint: info.TokenEndpoint,
+		ServerName: name, ServerURL: serverURL, Issuer: issuer, TokenEndpoint: info.TokenEndpoint,
 		ClientID: result.ClientID, ClientSecret: result.ClientSecret, Resource: flow.Resource, Scopes: scopes,
 	}
 	entry.SetToken(result.Token, now)

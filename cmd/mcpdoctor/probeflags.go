@@ -13,6 +13,8 @@ import (
 type probeFlags struct {
 	Timeout  time.Duration
 	Protocol string
+	// RunHeadersHelper lets the probe run a config's headers helper.
+	RunHeadersHelper bool
 
 	timeoutSet bool
 }
@@ -29,6 +31,7 @@ to one second before initialize goes out too.`
 func (f *probeFlags) register(cmd *cobra.Command) {
 	cmd.Flags().DurationVar(&f.Timeout, "timeout", 0, "replace every server's startup_timeout_sec and tool_timeout_sec (e.g. 10s)")
 	cmd.Flags().StringVar(&f.Protocol, "protocol", probe.ProtocolAuto, "the protocol to speak: auto, modern, legacy, or a version such as 2025-06-18")
+	cmd.Flags().BoolVar(&f.RunHeadersHelper, "run-headers-helper", false, "run a server's http_headers_helper or headersHelper (a shell command from the config) to get its headers, as the client does; without it the probe goes without them")
 	cmd.PreRun = func(cmd *cobra.Command, _ []string) { f.timeoutSet = cmd.Flags().Changed("timeout") }
 }
 

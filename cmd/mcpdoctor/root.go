@@ -3,6 +3,8 @@ package main
 import (
 	"errors"
 	"fmt"
+	"os"
+	"runtime"
 	"runtime/debug"
 	"strings"
 
@@ -66,6 +68,9 @@ type app struct {
 	io         *IOStreams
 	red        *redact.Redactor
 	configPath string
+	// clientName is --client: whose rules read --config, or whose files
+	// are read without it.
+	clientName string
 	// tokens is the OAuth token store, opened on first use.
 	tokens *tokens.Store
 }
@@ -171,14 +176,21 @@ func newRootCmd(a *app) *cobra.Command {
 	root := &cobra.Command{
 		Use:   "mcpdoctor",
 		Short: "Inspect and diagnose the MCP servers your client is configured with",
-		Long: `mcpdoctor reads the MCP servers a client is configured with (Codex's
-config.toml), talks to each one as a real client would — initialize,
-tools/list, and tools/call when asked — over stdio, Streamable HTTP or legacy
-SSE, and reports what happened: health, auth status (none, bearer, oauth or
-failed), and the exchanges that prove it. Secrets are never printed.
+		Long: `mcpdoctor reads the MCP servers a client is configured with, talks to each
+one as a real client would — initialize, tools/list, and tools/call when
+asked — over stdio, Streamable HTTP or legacy SSE, and reports what happened:
+health, auth status (none, bearer, oauth or failed), and the exchanges that
+prove it. Secrets are never printed.
 
-The config is found as Codex finds it: --config FILE, else
-$CODEX_HOME/config.toml, else ~/.codex/config.toml.
+It reads the files of Codex, Claude Code, Claude Desktop, Cursor, VS Code,
+Windsurf, Gemini CLI, Zed, opencode, Copilot CLI, Cline, Continue and Goose,
+each by its client's own rules (which transport an entry means, what
+${VAR} becomes when it is unset). --config FILE reads any of them and
+recognises the client from the file's name and content; --client NAME
+overrides that, or, without --config, reads that client's files on this
+machine. With neither, the config is Codex's: $CODEX_HOME/config.toml, else
+~/.codex/config.toml, with a trusted project's .codex/config.toml.
+` + "`mcpdoctor list --all-clients`" + ` finds every client's servers at once.
 
 Exit status: 0 when every enabled server is healthy (or the config is valid),
 1 when one is not, 2 for usage or config errors, 3 when mcpdoctor itself
@@ -188,7 +200,11 @@ JSON document; a failure that is no server's is {"error": {...}}.`,
 		SilenceErrors: true,
 		Version:       version(),
 	}
-	root.PersistentFlags().StringVar(&a.configPath, "config", "", "the client config `FILE` (default: $CODEX_HOME/config.toml, else ~/.codex/config.toml)")
+	root.PersistentFlags().StringVar(&a.configPath, "config", "", "the client config `FILE`, any supported client's (default: Codex's, $CODEX_HOME/config.toml, else ~/.codex/config.toml)")
+	root.PersistentFlags().StringVar(&a.clientName, "client", "", "read by this client's rules, or without --config its files on this machine: "+clientNames())
+	_ = root.RegisterFlagCompletionFunc("client", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		return strings.Split(clientNames(), ", "), cobra.ShellCompDirectiveNoFileComp
+	})
 	root.SetVersionTemplate("mcpdoctor {{.Version}}\n")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
 		return &exitError{code: exitUsage, category: report.ErrorUsage, err: err}
@@ -205,15 +221,31 @@ JSON document; a failure that is no server's is {"error": {...}}.`,
 	return root
 }
 
-// loadConfig locates and reads the config. A file that cannot be found,
-// read or parsed is a config error (status 2) whose message names the file,
-// and for syntax errors the line and column.
+// loadConfig locates and reads the config: --config FILE by the rules of
+// --client or of the client it is recognised as; else --client's files on
+// this machine; else Codex's. A file that cannot be found, read or parsed
+// is a config error (status 2) whose message names the file, and for
+// syntax errors the line and column.
 func (a *app) loadConfig() (*config.File, error) {
-	path, err := config.Locate(a.configPath, a.io.Getenv)
-	if err != nil {
-		return nil, configError(err)
+	var client config.Client
+	if a.clientName != "" {
+		c, err := config.ParseClient(a.clientName)
+		if err != nil {
+			return nil, usageError("--client: %v", err)
+		}
+		client = c
 	}
-	f, err := config.Load(path)
+	m := a.machineInfo()
+	var f *config.File
+	var err error
+	switch {
+	case a.configPath != "":
+		f, err = config.Load(a.configPath, config.ReadOptions{Client: client, Home: m.Home, Cwd: m.Cwd})
+	case client != "":
+		f, err = config.LoadClient(client, m)
+	default:
+		f, err = config.LoadClient(config.ClientCodex, m)
+	}
 	if err != nil {
 		return nil, configError(err)
 	}
@@ -221,12 +253,35 @@ func (a *app) loadConfig() (*config.File, error) {
 	return f, nil
 }
 
+// machineInfo is where clients look for their files on this machine.
+func (a *app) machineInfo() config.Machine {
+	home := a.io.Getenv("HOME")
+	if home == "" {
+		home, _ = os.UserHomeDir()
+	}
+	return config.Machine{Getenv: a.io.Getenv, Home: home, Cwd: a.io.cwd(), GOOS: runtime.GOOS}
+}
+
+// lookup is what the config's references are filled in from.
+func (a *app) lookup() config.Lookup {
+	return config.Lookup{Env: a.io.LookupEnv, ReadFile: os.ReadFile, Environ: a.io.Environ}
+}
+
 // learnSecrets teaches the redactor every secret the config holds or
 // points to, before anything about the config is printed.
 func (a *app) learnSecrets(f *config.File) {
+	look := a.lookup()
 	for _, s := range f.Servers {
-		a.red.Add(s.Secrets(a.io.LookupEnv)...)
+		a.red.Add(s.Secrets(look)...)
 	}
+}
+
+func clientNames() string {
+	var names []string
+	for _, c := range config.Clients() {
+		names = append(names, string(c))
+	}
+	return strings.Join(names, ", ")
 }
 
 // loadParsedConfig is loadConfig for the commands that need the servers: a
@@ -258,7 +313,7 @@ func (a *app) server(f *config.File, name string) (config.Server, error) {
 // problems returns a server's config problems and, for enabled servers,
 // what this machine lacks to start it.
 func (a *app) problems(f *config.File, s config.Server) []config.Problem {
-	ps := append(append([]config.Problem{}, s.Problems...), config.CheckEnvironment(f.Path, s, a.machine())...)
+	ps := append(append([]config.Problem{}, s.Problems...), config.CheckEnvironment(s, a.machine())...)
 	config.SortProblems(ps)
 	return ps
 }

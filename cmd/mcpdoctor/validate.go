@@ -52,7 +52,7 @@ func validateRun(a *app, opts *validateOptions) error {
 	problems := append([]config.Problem{}, f.Problems...)
 	if !opts.Static {
 		for _, s := range f.Servers {
-			problems = append(problems, config.CheckEnvironment(f.Path, s, a.machine())...)
+			problems = append(problems, config.CheckEnvironment(s, a.machine())...)
 		}
 	}
 	config.SortProblems(problems)

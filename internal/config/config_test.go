@@ -14,11 +14,33 @@ import (
 
 func load(t *testing.T, name string) *File {
 	t.Helper()
-	f, err := Load(filepath.Join("testdata", name))
+	f, err := Load(filepath.Join("testdata", name), ReadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return f
+}
+
+// literals returns the text of values that have no references.
+func literals(vs []Value) []string {
+	var out []string
+	for _, v := range vs {
+		lit, ok := v.IsLiteral()
+		if !ok {
+			lit = "<refs>" + v.Written
+		}
+		out = append(out, lit)
+	}
+	return out
+}
+
+// headerMap is the headers of a server as written, by name, with their key.
+func headerMap(s Server) map[string]string {
+	m := map[string]string{}
+	for _, h := range s.Headers {
+		m[h.Name] = h.Key + " " + h.Value.Written
+	}
+	return m
 }
 
 func TestLoadFullConfig(t *testing.T) {
@@ -31,15 +53,17 @@ func TestLoadFullConfig(t *testing.T) {
 	}
 
 	docs, _ := f.Server("docs")
-	want := Server{
-		Name: "docs", Transport: TransportStdio,
-		Command: "npx", Args: []string{"-y", "@acme/docs-mcp", "--port=0"},
-		Cwd:            "/srv/docs",
-		Env:            map[string]string{"DOCS_API_KEY": "sk-live-docs-1234567890"},
-		EnvVars:        []EnvVar{{Name: "HOME_REGION", Source: "local"}, {Name: "REMOTE_ONLY", Source: "remote"}},
-		StartupTimeout: 12500 * time.Millisecond, ToolTimeout: 60 * time.Second,
-		Enabled: true, EnabledTools: []string{"search", "fetch"}, DisabledTools: []string{"delete"},
-		Line: 3, Column: 1,
+	if docs.Transport != TransportStdio || docs.Command.Written != "npx" ||
+		!reflect.DeepEqual(literals(docs.Args), []string{"-y", "@acme/docs-mcp", "--port=0"}) ||
+		docs.Cwd.Written != "/srv/docs" || !reflect.DeepEqual(docs.EnvMap(), map[string]string{"DOCS_API_KEY": "sk-live-docs-1234567890"}) ||
+		!reflect.DeepEqual(docs.Forward, []EnvForward{{Name: "HOME_REGION", Source: "local"}, {Name: "REMOTE_ONLY", Source: "local"}}) ||
+		docs.StartupTimeout != 12500*time.Millisecond || docs.ToolTimeout != 60*time.Second || !docs.Enabled ||
+		!reflect.DeepEqual(docs.EnabledTools, []string{"search", "fetch"}) || !reflect.DeepEqual(docs.DisabledTools, []string{"delete"}) ||
+		docs.Line != 3 || docs.Column != 1 {
+		t.Errorf("docs = %+v", docs)
+	}
+	if want := (Source{Client: ClientCodex, File: filepath.Join("testdata", "full.toml"), Scope: "user", Line: 3, Column: 1}); docs.Source != want {
+		t.Errorf("source = %+v, want %+v", docs.Source, want)
 	}
 	if line, col := docs.Position("cwd"); line != 6 || col != 1 {
 		t.Errorf("cwd at %d:%d, want 6:1", line, col)
@@ -47,16 +71,12 @@ func TestLoadFullConfig(t *testing.T) {
 	if line, _ := docs.Position("url"); line != 3 {
 		t.Errorf("an absent key falls back to the table: line %d", line)
 	}
-	docs.keyPos = nil
-	if !reflect.DeepEqual(docs, want) {
-		t.Errorf("docs =\n%+v\nwant\n%+v", docs, want)
-	}
 
 	todo, _ := f.Server("todo")
-	if todo.Transport != TransportStreamableHTTP || todo.BearerTokenEnvVar != "TODO_TOKEN" ||
-		todo.HTTPHeaders["X-Tenant"] != "acme" || todo.EnvHTTPHeaders["X-Api-Key"] != "TODO_API_KEY" ||
-		!todo.Required || todo.OAuthClientID != "client-123" || todo.OAuthResource != "https://example.com/server" ||
-		!reflect.DeepEqual(todo.Scopes, []string{"read", "write"}) {
+	wantHeaders := map[string]string{"X-Tenant": "http_headers acme", "X-Api-Key": "env_http_headers $TODO_API_KEY", "Authorization": "bearer_token_env_var Bearer $TODO_TOKEN"}
+	if todo.Transport != TransportStreamableHTTP || !reflect.DeepEqual(headerMap(todo), wantHeaders) ||
+		!todo.Required || todo.OAuth.ClientID != "client-123" || todo.OAuth.Resource != "https://example.com/server" ||
+		!reflect.DeepEqual(todo.OAuth.Scopes, []string{"read", "write"}) {
 		t.Errorf("todo = %+v", todo)
 	}
 	if todo.StartupTimeout != 5*time.Second {
@@ -97,7 +117,7 @@ func TestBrokenConfigRules(t *testing.T) {
 		{"http_with_args/cwd/" + CodeWrongTransport, SeverityError, 8, "remove cwd"},
 		{"literal/bearer_token/" + CodeBearerToken, SeverityError, 12, "bearer_token_env_var"},
 		{"neither//" + CodeNoTransport, SeverityError, 14, "neither command"},
-		{"bad name//" + CodeInvalidName, SeverityError, 17, "letters, digits"},
+		{"bad name//" + CodeInvalidName, SeverityError, 17, `"Invalid MCP server name 'bad name': must match pattern ^[a-zA-Z0-9_:@/.-]+$"`},
 		{"negative/startup_timeout_sec/" + CodeNegativeTimeout, SeverityError, 22, "non-negative"},
 		{"negative/tool_timeout_sec/" + CodeNegativeTimeout, SeverityError, 23, "non-negative"},
 		{"typed/args/" + CodeType, SeverityError, 27, "must be an array of strings, not a string"},
@@ -163,7 +183,7 @@ func TestSyntaxErrorIsLocated(t *testing.T) {
 
 func TestTypeErrorNamesKeyLineAndColumn(t *testing.T) {
 	src := "[mcp_servers.a]\ncommand = \"x\"\n  env = { A = 1 }\n"
-	f := Parse("c.toml", []byte(src))
+	f := ParseCodex("c.toml", []byte(src))
 	if len(f.Problems) != 1 {
 		t.Fatalf("problems = %v", f.Problems)
 	}
@@ -212,7 +232,7 @@ d.command = "y"
 }
 
 func TestStartupSecWinsOverLegacyMs(t *testing.T) {
-	f := Parse("c.toml", []byte("[mcp_servers.a]\ncommand = \"x\"\nstartup_timeout_sec = 2\nstartup_timeout_ms = 9000\n"))
+	f := ParseCodex("c.toml", []byte("[mcp_servers.a]\ncommand = \"x\"\nstartup_timeout_sec = 2\nstartup_timeout_ms = 9000\n"))
 	a, _ := f.Server("a")
 	if a.StartupTimeout != 2*time.Second {
 		t.Errorf("startup = %v, want 2s", a.StartupTimeout)
@@ -223,18 +243,18 @@ func TestStartupSecWinsOverLegacyMs(t *testing.T) {
 }
 
 func TestEnvVarsSourceMustBeKnown(t *testing.T) {
-	f := Parse("c.toml", []byte("[mcp_servers.a]\ncommand = \"x\"\nenv_vars = [{ name = \"A\", source = \"cloud\" }]\n"))
-	if len(f.Problems) != 1 || f.Problems[0].Code != CodeInvalidValue || !strings.Contains(f.Problems[0].Message, `"local" or "remote"`) {
+	f := ParseCodex("c.toml", []byte("[mcp_servers.a]\ncommand = \"x\"\nenv_vars = [{ name = \"A\", source = \"cloud\" }]\n"))
+	if len(f.Problems) != 1 || f.Problems[0].Code != CodeInvalidValue || !strings.Contains(f.Problems[0].Message, "unsupported env_vars source `cloud`; expected `local` or `remote`") {
 		t.Errorf("problems = %v", f.Problems)
 	}
 }
 
 func TestNoServersIsValid(t *testing.T) {
-	f := Parse("c.toml", []byte("model = \"o3\"\n"))
+	f := ParseCodex("c.toml", []byte("model = \"o3\"\n"))
 	if len(f.Servers) != 0 || len(f.Problems) != 0 {
 		t.Errorf("got %v %v", f.Servers, f.Problems)
 	}
-	f = Parse("c.toml", []byte("mcp_servers = 3\n"))
+	f = ParseCodex("c.toml", []byte("mcp_servers = 3\n"))
 	if len(f.Problems) != 1 || f.Problems[0].Code != CodeType {
 		t.Errorf("mcp_servers = 3: %v", f.Problems)
 	}
@@ -263,7 +283,7 @@ func TestLocate(t *testing.T) {
 }
 
 func TestLoadMissingFile(t *testing.T) {
-	_, err := Load(filepath.Join(t.TempDir(), "nope.toml"))
+	_, err := Load(filepath.Join(t.TempDir(), "nope.toml"), ReadOptions{})
 	if !errors.Is(err, ErrNoConfig) {
 		t.Errorf("err = %v, want ErrNoConfig", err)
 	}
@@ -279,7 +299,7 @@ func (f fakeInfo) IsDir() bool       { return f.dir }
 func (f fakeInfo) Mode() fs.FileMode { return f.mode }
 
 func TestCheckEnvironment(t *testing.T) {
-	f := Parse("c.toml", []byte(`
+	f := ParseCodex("c.toml", []byte(`
 [mcp_servers.http]
 url = "https://api.example.com/mcp"
 bearer_token_env_var = "TOKEN"
@@ -327,7 +347,7 @@ enabled = false
 	}
 	got := map[string]Problem{}
 	for _, s := range f.Servers {
-		for _, p := range CheckEnvironment("c.toml", s, env) {
+		for _, p := range CheckEnvironment(s, env) {
 			got[p.Server+"/"+p.Code] = p
 		}
 	}
@@ -357,7 +377,7 @@ enabled = false
 	for k, p := range got {
 		t.Errorf("unexpected %s: %s", k, p)
 	}
-	if p := CheckEnvironment("c.toml", mustServer(t, f, "relative"), env); len(p) != 1 || !strings.Contains(p[0].Message, "not an executable") {
+	if p := CheckEnvironment(mustServer(t, f, "relative"), env); len(p) != 1 || !strings.Contains(p[0].Message, "not an executable") {
 		t.Errorf("relative command: %v", p)
 	}
 }
@@ -374,17 +394,25 @@ func mustServer(t *testing.T, f *File, name string) Server {
 // TestSecretsCoverEveryPlace: every value the entry holds or points to is
 // a secret, in the forms it is sent in (schema/README.md, "What is never in it").
 func TestSecretsCoverEveryPlace(t *testing.T) {
-	s := Server{
-		Env:               map[string]string{"LOG_LEVEL": "info", "OPENAI_API_KEY": "sk-1"},
-		EnvVars:           []EnvVar{{Name: "GITHUB_TOKEN", Source: "local"}, {Name: "UNSET"}},
-		HTTPHeaders:       map[string]string{"X-Tenant": "acme", "Authorization": "Basic YWxpY2U6cGE1NXdvcmQ=", "Accept": "application/json"},
-		EnvHTTPHeaders:    map[string]string{"X-Api-Key": "API_KEY_VAR", "Authorization": "AUTH_VAR"},
-		BearerTokenEnvVar: "BEARER_VAR",
-		URL:               "https://u:pw@h/s/Zx81Kq29Lm47Np03Rt65Qa?config=abc",
-		Args:              []string{"--token", "arg-secret"},
-	}
+	f := ParseCodex("c.toml", []byte(`
+[mcp_servers.a]
+url = "https://u:pw@h/s/Zx81Kq29Lm47Np03Rt65Qa?config=abc"
+http_headers = { "X-Tenant" = "acme", "Authorization" = "Basic YWxpY2U6cGE1NXdvcmQ=", "Accept" = "application/json" }
+env_http_headers = { "X-Api-Key" = "API_KEY_VAR", "Authorization" = "AUTH_VAR" }
+bearer_token_env_var = "BEARER_VAR"
+
+[mcp_servers.b]
+command = "srv"
+args = ["--token", "arg-secret"]
+env = { LOG_LEVEL = "info", OPENAI_API_KEY = "sk-1" }
+env_vars = ["GITHUB_TOKEN", "UNSET"]
+`))
 	env := map[string]string{"GITHUB_TOKEN": "ghp_forwarded", "API_KEY_VAR": "key-from-env", "AUTH_VAR": "Bearer tok-from-env", "BEARER_VAR": "bearer-from-env"}
-	got := s.Secrets(func(k string) (string, bool) { v, ok := env[k]; return v, ok })
+	look := Lookup{Env: func(k string) (string, bool) { v, ok := env[k]; return v, ok }}
+	var got []string
+	for _, s := range f.Servers {
+		got = append(got, s.Secrets(look)...)
+	}
 	for _, want := range []string{"info", "sk-1", "ghp_forwarded", "acme", "YWxpY2U6cGE1NXdvcmQ=", "alice:pa55word", "pa55word",
 		"key-from-env", "Bearer tok-from-env", "tok-from-env", "bearer-from-env", "pw", "Zx81Kq29Lm47Np03Rt65Qa", "abc", "arg-secret"} {
 		if !slices.Contains(got, want) {

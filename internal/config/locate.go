@@ -5,16 +5,20 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/BurntSushi/toml"
 )
 
-// ErrNoConfig is returned (wrapped) when no config file exists where Codex
-// would look.
+// ErrNoConfig is returned (wrapped) when no config file exists where a
+// client would look.
 var ErrNoConfig = errors.New("no config file found")
 
-// Locate finds the config the way Codex does: the explicit path when given,
-// else $CODEX_HOME/config.toml, else ~/.codex/config.toml. An empty
-// CODEX_HOME is ignored; one that is set but does not exist is an error,
-// because Codex itself refuses to start with it.
+// Locate finds Codex's user config the way Codex does: the explicit path
+// when given, else $CODEX_HOME/config.toml, else ~/.codex/config.toml. An
+// empty CODEX_HOME is ignored; one that is set but does not exist is an
+// error, because Codex itself refuses to start with it.
 func Locate(explicit string, getenv func(string) string) (string, error) {
 	if explicit != "" {
 		return explicit, nil
@@ -29,21 +33,29 @@ func Locate(explicit string, getenv func(string) string) (string, error) {
 		}
 		return filepath.Join(home, "config.toml"), nil
 	}
-	home := getenv("HOME")
-	if home == "" {
-		h, err := os.UserHomeDir()
-		if err != nil {
-			return "", fmt.Errorf("cannot find the home directory (%v): pass --config FILE", err)
-		}
-		home = h
+	home, err := homeDir(getenv)
+	if err != nil {
+		return "", err
 	}
 	return filepath.Join(home, ".codex", "config.toml"), nil
 }
 
-// Load locates nothing: it reads the file at path and parses it. The error is
-// non-nil only when the file cannot be read; everything wrong inside it is a
-// Problem in the returned File.
-func Load(path string) (*File, error) {
+func homeDir(getenv func(string) string) (string, error) {
+	if home := getenv("HOME"); home != "" {
+		return home, nil
+	}
+	h, err := os.UserHomeDir()
+	if err != nil {
+		return "", fmt.Errorf("cannot find the home directory (%v): pass --config FILE", err)
+	}
+	return h, nil
+}
+
+// Load reads the file at path with its client's reader (opts.Client, or
+// recognised from the file). The error is non-nil only when the file
+// cannot be read or its client cannot be told; everything wrong inside it
+// is a Problem in the returned File.
+func Load(path string, opts ReadOptions) (*File, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
@@ -51,5 +63,375 @@ func Load(path string) (*File, error) {
 		}
 		return nil, fmt.Errorf("cannot read %s: %w", path, err)
 	}
-	return Parse(path, data), nil
+	return Read(path, data, opts)
+}
+
+// Machine is what finding a client's files depends on.
+type Machine struct {
+	Getenv func(string) string
+	// Home and Cwd; GOOS is runtime.GOOS unless a test says otherwise.
+	Home, Cwd, GOOS string
+}
+
+// Place is one file a client reads servers from.
+type Place struct {
+	Client Client
+	Path   string
+	Scope  string
+}
+
+// Places lists where a client looks for servers on this machine, whether
+// the files exist or not, highest precedence first. Each path is from
+// the client's documentation (see its reader).
+func Places(c Client, m Machine) []Place {
+	env := func(k string) string {
+		if m.Getenv == nil {
+			return ""
+		}
+		return m.Getenv(k)
+	}
+	home, cwd := m.Home, m.Cwd
+	xdg := cmpOr(env("XDG_CONFIG_HOME"), filepath.Join(home, ".config"))
+	appData := cmpOr(env("APPDATA"), filepath.Join(home, "AppData", "Roaming"))
+	macSupport := filepath.Join(home, "Library", "Application Support")
+	// userConfig is the per-user settings folder of an Electron or
+	// native app named name.
+	userConfig := func(name string) string {
+		switch m.GOOS {
+		case "darwin":
+			return filepath.Join(macSupport, name)
+		case "windows":
+			return filepath.Join(appData, name)
+		}
+		return filepath.Join(xdg, name)
+	}
+	var out []Place
+	add := func(scope string, path ...string) {
+		for _, p := range path {
+			out = append(out, Place{Client: c, Path: p, Scope: scope})
+		}
+	}
+	switch c {
+	case ClientCodex:
+		user, err := Locate("", env)
+		for _, dir := range projectDirs(cwd, home) {
+			// A project's .codex that is Codex's home is the user's file.
+			if p := filepath.Join(dir, ".codex", "config.toml"); err != nil || p != user {
+				add("project", p)
+			}
+		}
+		if err == nil {
+			add("user", user)
+		}
+		add("system", "/etc/codex/config.toml")
+	case ClientClaudeCode:
+		managed := "/etc/claude-code/managed-mcp.json"
+		switch m.GOOS {
+		case "darwin":
+			managed = "/Library/Application Support/ClaudeCode/managed-mcp.json"
+		case "windows":
+			managed = `C:\Program Files\ClaudeCode\managed-mcp.json`
+		}
+		add("managed", managed)
+		add("project", filepath.Join(cwd, ".mcp.json"))
+		add("user", filepath.Join(cmpOr(env("CLAUDE_CONFIG_DIR"), home), ".claude.json"))
+	case ClientClaudeDesktop:
+		name := "Claude"
+		add("user", filepath.Join(userConfig(name), "claude_desktop_config.json"))
+	case ClientCursor:
+		add("project", filepath.Join(cwd, ".cursor", "mcp.json"))
+		add("user", filepath.Join(home, ".cursor", "mcp.json"))
+	case ClientVSCode:
+		add("workspace", filepath.Join(cwd, ".vscode", "mcp.json"))
+		add("user", filepath.Join(userConfig("Code"), "User", "mcp.json"), filepath.Join(userConfig("Code - Insiders"), "User", "mcp.json"))
+	case ClientWindsurf:
+		add("user", filepath.Join(home, ".codeium", "windsurf", "mcp_config.json"))
+	case ClientGemini:
+		system := "/etc/gemini-cli/settings.json"
+		switch m.GOOS {
+		case "darwin":
+			system = "/Library/Application Support/GeminiCli/settings.json"
+		case "windows":
+			system = `C:\ProgramData\gemini-cli\settings.json`
+		}
+		add("system", cmpOr(env("GEMINI_CLI_SYSTEM_SETTINGS_PATH"), system))
+		geminiHome := cmpOr(env("GEMINI_CLI_HOME"), home)
+		if filepath.Clean(cwd) != filepath.Clean(home) {
+			add("project", filepath.Join(cwd, ".gemini", "settings.json"))
+		}
+		add("user", filepath.Join(geminiHome, ".gemini", "settings.json"))
+	case ClientZed:
+		add("project", filepath.Join(cwd, ".zed", "settings.json"))
+		zed := filepath.Join(xdg, "zed")
+		switch m.GOOS {
+		case "darwin":
+			zed = filepath.Join(home, ".config", "zed")
+		case "windows":
+			zed = filepath.Join(appData, "Zed")
+		}
+		add("user", filepath.Join(zed, "settings.json"))
+	case ClientOpencode:
+		if p := env("OPENCODE_CONFIG"); p != "" {
+			add("user", p)
+		}
+		for _, dir := range projectDirs(cwd, home) {
+			add("project", filepath.Join(dir, "opencode.jsonc"), filepath.Join(dir, "opencode.json"),
+				filepath.Join(dir, ".opencode", "opencode.jsonc"), filepath.Join(dir, ".opencode", "opencode.json"))
+		}
+		dir := filepath.Join(xdg, "opencode")
+		add("user", filepath.Join(dir, "opencode.jsonc"), filepath.Join(dir, "opencode.json"), filepath.Join(dir, "config.json"))
+	case ClientCopilotCLI:
+		add("project", filepath.Join(cwd, ".github", "mcp.json"))
+		add("user", filepath.Join(cmpOr(env("COPILOT_HOME"), filepath.Join(home, ".copilot")), "mcp-config.json"))
+	case ClientCline:
+		dir := cmpOr(env("CLINE_DIR"), filepath.Join(home, ".cline"))
+		data := cmpOr(env("CLINE_DATA_DIR"), filepath.Join(dir, "data"))
+		add("user", cmpOr(env("CLINE_MCP_SETTINGS_PATH"), filepath.Join(data, "settings", "cline_mcp_settings.json")))
+		add("legacy", filepath.Join(userConfig("Code"), "User", "globalStorage", "saoudrizwan.claude-dev", "settings", "cline_mcp_settings.json"))
+	case ClientContinue:
+		global := cmpOr(env("CONTINUE_GLOBAL_DIR"), filepath.Join(home, ".continue"))
+		add("workspace", globYAML(filepath.Join(cwd, ".continue", "mcpServers"))...)
+		add("user", filepath.Join(global, "config.yaml"))
+		add("user", globYAML(filepath.Join(global, "mcpServers"))...)
+	case ClientGoose:
+		path := filepath.Join(xdg, "goose", "config.yaml")
+		switch {
+		case env("GOOSE_PATH_ROOT") != "":
+			path = filepath.Join(env("GOOSE_PATH_ROOT"), "config", "config.yaml")
+		case m.GOOS == "windows":
+			path = filepath.Join(appData, "Block", "goose", "config", "config.yaml")
+		}
+		add("user", path)
+	}
+	return out
+}
+
+// projectDirs lists cwd and its parents up to the project's root (the
+// nearest folder with .git), closest first; only cwd when there is no
+// repository, and never home itself.
+func projectDirs(cwd, home string) []string {
+	if cwd == "" {
+		return nil
+	}
+	var dirs []string
+	for dir := filepath.Clean(cwd); ; dir = filepath.Dir(dir) {
+		if dir == filepath.Clean(home) {
+			break
+		}
+		dirs = append(dirs, dir)
+		if _, err := os.Stat(filepath.Join(dir, ".git")); err == nil {
+			return dirs
+		}
+		if filepath.Dir(dir) == dir {
+			break
+		}
+	}
+	if len(dirs) > 0 {
+		return dirs[:1]
+	}
+	return nil
+}
+
+func globYAML(dir string) []string {
+	var out []string
+	for _, pat := range []string{"*.yaml", "*.yml"} {
+		m, _ := filepath.Glob(filepath.Join(dir, pat))
+		out = append(out, m...)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// LoadClient reads every file of a client that exists on this machine into
+// one File: the servers of each, highest precedence first, with a
+// problem on every entry another place overrides.
+func LoadClient(c Client, m Machine) (*File, error) {
+	places := Places(c, m)
+	if c == ClientCodex {
+		if _, err := Locate("", m.Getenv); err != nil {
+			return nil, err
+		}
+	}
+	var files []*File
+	for _, p := range existing(places) {
+		f, err := Load(p.Path, ReadOptions{Client: c, Scope: p.Scope, Home: m.Home, Cwd: m.Cwd})
+		if err != nil {
+			return nil, err
+		}
+		files = append(files, f)
+	}
+	if len(files) == 0 {
+		var looked []string
+		for _, p := range places {
+			looked = append(looked, p.Path)
+		}
+		return nil, fmt.Errorf("%w for %s (looked at %s): pass --config FILE", ErrNoConfig, c.Title(), strings.Join(looked, ", "))
+	}
+	if c == ClientCodex {
+		codexTrust(files)
+	}
+	if c == ClientClaudeCode {
+		files = claudeManaged(files)
+	}
+	return merge(c, files), nil
+}
+
+// Discover reads every client's files that exist on this machine: each
+// server once per place it is configured.
+func Discover(m Machine) (*File, []error) {
+	var files []*File
+	var errs []error
+	for _, c := range Clients() {
+		f, err := LoadClient(c, m)
+		if errors.Is(err, ErrNoConfig) {
+			continue
+		}
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		files = append(files, f)
+	}
+	all := &File{}
+	for _, f := range files {
+		all.Paths = append(all.Paths, f.Paths...)
+		all.Servers = append(all.Servers, f.Servers...)
+		all.Problems = append(all.Problems, f.Problems...)
+	}
+	all.Path = strings.Join(all.Paths, ", ")
+	return all, errs
+}
+
+func existing(places []Place) []Place {
+	var out []Place
+	for _, p := range places {
+		if info, err := os.Stat(p.Path); err == nil && !info.IsDir() {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// merge gathers a client's files into one, ordering servers by the
+// precedence of their scopes and marking every entry a higher one
+// overrides.
+func merge(c Client, files []*File) *File {
+	out := &File{Client: c}
+	for _, f := range files {
+		out.Paths = append(out.Paths, f.Path)
+		out.Servers = append(out.Servers, f.Servers...)
+		out.Problems = append(out.Problems, f.Problems...)
+	}
+	out.Path = out.Paths[0]
+	if len(out.Paths) > 1 {
+		out.Path = strings.Join(out.Paths, ", ")
+	}
+	markShadowed(c, out.Servers)
+	for _, s := range out.Servers {
+		for _, p := range s.Problems {
+			if p.Code == CodeShadowed {
+				out.Problems = append(out.Problems, p)
+			}
+		}
+	}
+	return out
+}
+
+// markShadowed orders a client's servers by the precedence of their
+// scopes and marks every entry that one of a higher scope overrides.
+func markShadowed(c Client, servers []Server) {
+	sort.SliceStable(servers, func(i, j int) bool {
+		return scopeRank(c, servers[i].Source.Scope) < scopeRank(c, servers[j].Source.Scope)
+	})
+	winner := map[string]*Server{}
+	for i := range servers {
+		s := &servers[i]
+		if s.notLoaded || s.Shadowed {
+			continue
+		}
+		w, ok := winner[s.Name]
+		if !ok {
+			winner[s.Name] = s
+			continue
+		}
+		s.Shadowed = true
+		how := "uses that entry instead of this one"
+		if c == ClientCodex {
+			how = "merges that table over this one key by key; mcpdoctor probes each as written"
+		}
+		s.Problems = append(s.Problems, Problem{Severity: SeverityWarning, Code: CodeShadowed, File: s.Source.File, Line: s.Line, Column: s.Column,
+			Server: s.Name, Table: s.table,
+			Message: fmt.Sprintf("%s also configures %s in %s:%d (%s scope), and %s", c.Title(), s.Name, w.Source.File, w.Line, w.Source.Scope, how)})
+	}
+}
+
+// codexTrust marks the servers of an untrusted project's
+// .codex/config.toml: Codex loads such a layer disabled
+// (config/src/loader: "To load project-local config, hooks, and exec
+// policies, add … as a trusted project").
+func codexTrust(files []*File) {
+	trusted := map[string]bool{}
+	userFile := ""
+	for _, f := range files {
+		if f.Scope != "user" {
+			continue
+		}
+		userFile = f.Path
+		var doc struct {
+			Projects map[string]struct {
+				TrustLevel string `toml:"trust_level"`
+			} `toml:"projects"`
+		}
+		if data, err := os.ReadFile(f.Path); err == nil {
+			if _, err := toml.Decode(string(data), &doc); err == nil {
+				for p, v := range doc.Projects {
+					trusted[filepath.Clean(p)] = v.TrustLevel == "trusted"
+				}
+			}
+		}
+	}
+	for _, f := range files {
+		if f.Scope != "project" {
+			continue
+		}
+		dir := filepath.Dir(filepath.Dir(f.Path))
+		if trusted[filepath.Clean(dir)] {
+			continue
+		}
+		msg := fmt.Sprintf("Codex does not load this file, because %s is not a trusted project: add [projects.%q] trust_level = \"trusted\" to %s", dir, dir, cmpOr(userFile, "~/.codex/config.toml"))
+		f.Problems = append(f.Problems, Problem{Severity: SeverityWarning, Code: CodeNotLoaded, File: f.Path, Line: 1, Column: 1, Message: msg})
+		for i := range f.Servers {
+			f.Servers[i].notLoaded = true
+			f.Servers[i].Problems = append(f.Servers[i].Problems, Problem{Severity: SeverityWarning, Code: CodeNotLoaded,
+				File: f.Path, Line: f.Servers[i].Line, Column: f.Servers[i].Column, Server: f.Servers[i].Name, Table: "mcp_servers", Message: msg})
+		}
+	}
+}
+
+// claudeManaged: when managed-mcp.json exists, Claude Code loads only its
+// servers (code.claude.com/docs/en/managed-mcp); the others are listed
+// with a problem saying so.
+func claudeManaged(files []*File) []*File {
+	managed := false
+	for _, f := range files {
+		if filepath.Base(f.Path) == "managed-mcp.json" {
+			managed = true
+		}
+	}
+	if !managed {
+		return files
+	}
+	for _, f := range files {
+		if filepath.Base(f.Path) == "managed-mcp.json" {
+			continue
+		}
+		for i := range f.Servers {
+			s := &f.Servers[i]
+			s.notLoaded = true
+			s.Problems = append(s.Problems, Problem{Severity: SeverityWarning, Code: CodeNotLoaded, File: s.Source.File,
+				Line: s.Line, Column: s.Column, Server: s.Name, Table: s.table,
+				Message: "Claude Code does not load this server: an administrator's managed-mcp.json has exclusive control of MCP servers"})
+		}
+	}
+	return files
 }

@@ -35,6 +35,18 @@ const (
 	CodeCommandNotFound   = "command_not_found"
 	CodeCwdMissing        = "cwd_missing"
 	CodeForwardedEnvUnset = "env_var_unset"
+	CodeVariableUnset     = "variable_unset"
+	CodeVariableWithheld  = "variable_withheld"
+	CodeInputUnfilled     = "input_unfilled"
+	CodeFileUnreadable    = "file_unreadable"
+	CodeRemoteEnvVar      = "env_var_remote"
+	CodeClientRefuses     = "client_refuses"
+	CodeShadowed          = "shadowed"
+	CodeNotLoaded         = "not_loaded"
+	CodeHeadersHelper     = "headers_helper"
+	CodeUnsupported       = "unsupported_transport"
+	CodeStrictJSON        = "not_strict_json"
+	CodeDuplicateKey      = "duplicate_key"
 )
 
 // Problem is one thing wrong with a config, located as precisely as the file
@@ -49,6 +61,9 @@ type Problem struct {
 	// Key is the dotted key inside the server's table ("args", "oauth.client_id").
 	Key     string `json:"key,omitempty"`
 	Message string `json:"message"`
+	// Table is where the file keeps its servers, for QualifiedKey:
+	// "mcp_servers" (Codex, the default), "mcpServers", "servers".
+	Table string `json:"-"`
 }
 
 // String renders the problem the way compilers do, so editors and terminals
@@ -71,7 +86,8 @@ func (p Problem) String() string {
 	return b.String()
 }
 
-// QualifiedKey is the key as written in the file: mcp_servers.NAME.KEY.
+// QualifiedKey is the key as written in the file: mcp_servers.NAME.KEY,
+// mcpServers.NAME.KEY.
 func (p Problem) QualifiedKey() string {
 	switch {
 	case p.Server == "" && p.Key == "":
@@ -79,7 +95,15 @@ func (p Problem) QualifiedKey() string {
 	case p.Server == "":
 		return p.Key
 	}
-	k := "mcp_servers." + QuoteKey(p.Server)
+	var k string
+	switch p.Table {
+	case "":
+		k = "mcp_servers." + QuoteKey(p.Server)
+	case topLevel:
+		k = QuoteKey(p.Server)
+	default:
+		k = p.Table + "." + QuoteKey(p.Server)
+	}
 	if p.Key != "" {
 		k += "." + p.Key
 	}
@@ -93,6 +117,9 @@ func QuoteKey(k string) string {
 	}
 	return fmt.Sprintf("%q", k)
 }
+
+// topLevel is the Table of servers kept at the top of a file.
+const topLevel = "."
 
 // HasErrors reports whether any problem is an error.
 func HasErrors(ps []Problem) bool {

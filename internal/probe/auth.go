@@ -157,7 +157,7 @@ func (p *prober) discoverAuth(ctx context.Context, codexNeeds bool) {
 	// either era knows best.
 	version := firstNonEmpty(p.version, wire.LatestLegacy)
 	start := time.Now()
-	d := discoverOAuth(dctx, p.server.URL, challenge, p.opts, p.rec, version)
+	d := discoverOAuth(dctx, p.launch.URL, challenge, p.opts, p.rec, version)
 	p.oauth = d
 	p.res.Findings = append(p.res.Findings, d.Findings...)
 	note := "no OAuth metadata found"
@@ -248,8 +248,8 @@ func decideAuth(p *prober) Verdict {
 func (p *prober) missingCredential(v *Verdict, r *refusal) {
 	res, cred := p.res, p.creds.Auth
 	v.Status = AuthFailed
-	key, variable := credentialKey(cred.Source)
-	fix := fmt.Sprintf("set $%s (%s) in the environment Codex and mcpdoctor start from", variable, key)
+	key, variable := cred.key, cred.variable
+	fix := fmt.Sprintf("set $%s (%s) in the environment %s and mcpdoctor start from", variable, key, p.server.Client().Title())
 	switch p.neededCredential() {
 	case neededYes:
 		v.Evidence = append(v.Evidence, fmt.Sprintf("without the %s header the server answered %d: it needs the credential", cred.Header, r.Status))
@@ -263,7 +263,7 @@ func (p *prober) missingCredential(v *Verdict, r *refusal) {
 		p.authFailure(v.Hint)
 	case neededNo:
 		v.Evidence = append(v.Evidence, fmt.Sprintf("without the %s header the server answered initialize and tools/list: it does not need the credential", cred.Header))
-		v.Hint = fix + fmt.Sprintf(", or remove %s from [mcp_servers.%s]: the server works without it", key, p.server.Name)
+		v.Hint = fix + fmt.Sprintf(", or remove %s from %s: the server works without it", key, p.server.Entry())
 	default:
 		v.Evidence = append(v.Evidence, fmt.Sprintf("without the %s header the probe failed at %s (%s), so whether the server needs it is unknown", cred.Header, res.Failure.Stage, res.Failure.Category))
 		v.Hint = fix + "; then: " + res.Failure.Hint
@@ -280,7 +280,7 @@ func (p *prober) rejectedCredential(v *Verdict, r *refusal) {
 		errCode, _ = c.Param("error")
 		scope, _ = c.Param("scope")
 	}
-	key, variable := credentialKey(cred.Source)
+	key, variable := cred.key, cred.variable
 	where := "the value configured in " + key
 	if variable != "" {
 		where = "$" + variable + " (" + key + ")"
@@ -317,7 +317,11 @@ func (p *prober) credentialWanted(v *Verdict, r *refusal) {
 		}
 		v.Evidence = append(v.Evidence, fmt.Sprintf("the server needs an OAuth login at %s (%s); no token is stored, so not logged in", firstNonEmpty(v.OAuth.Issuer, d.AuthServer), registration))
 		v.Hint = fmt.Sprintf("run `mcpdoctor login %s`", name)
-		p.authFailure(fmt.Sprintf("the server needs an OAuth login: run `mcpdoctor login %s` (in Codex: `codex mcp login %s`)", name, name))
+		also := ""
+		if p.server.Client() == config.ClientCodex {
+			also = fmt.Sprintf(" (in Codex: `codex mcp login %s`)", name)
+		}
+		p.authFailure(fmt.Sprintf("the server needs an OAuth login: run `mcpdoctor login %s`%s", name, also))
 		return
 	}
 	v.Status = AuthFailed
@@ -327,9 +331,9 @@ func (p *prober) credentialWanted(v *Verdict, r *refusal) {
 	}
 	v.Evidence = append(v.Evidence, "the server wants a credential and offers no way to get one: no authorization server metadata was found")
 	if r.Challenge == nil && len(r.Header.Values("WWW-Authenticate")) > 0 {
-		v.Hint = fmt.Sprintf("the server asks for another scheme than Bearer (see WWW-Authenticate): put the header it wants in http_headers or env_http_headers of [mcp_servers.%s]", name)
+		v.Hint = fmt.Sprintf("the server asks for another scheme than Bearer (see WWW-Authenticate): put the header it wants in %s of %s", p.server.HeaderKeys(), p.server.Entry())
 	} else {
-		v.Hint = fmt.Sprintf("configure the credential the server expects in [mcp_servers.%s]: bearer_token_env_var = \"VAR\" for a bearer token, or env_http_headers = { \"X-Api-Key\" = \"VAR\" } for another header", name)
+		v.Hint = fmt.Sprintf("configure the credential the server expects in %s: %s", p.server.Entry(), p.server.CredentialHint())
 	}
 	p.authFailure(v.Hint)
 }
@@ -395,13 +399,6 @@ func (p *prober) handshakeEvidence() []string {
 		}
 	}
 	return out
-}
-
-// credentialKey splits a Credential.Source ("bearer_token_env_var $TOKEN")
-// into the config key and the variable.
-func credentialKey(source string) (key, variable string) {
-	key, variable, _ = strings.Cut(source, " ")
-	return key, strings.TrimPrefix(variable, "$")
 }
 
 func plural(n int, one string) string {

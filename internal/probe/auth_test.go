@@ -240,7 +240,7 @@ func TestAuthGoSDKBearer(t *testing.T) {
 			srv := mcptest.GoSDKHTTP(t, mcptest.GoSDKOptions{BearerToken: token, AuthorizationServers: tt.servers, JSONResponse: true})
 			s := httpServerConfig("gosdk", srv.URL+mcptest.GoSDKPath, 10*time.Second)
 			if tt.env != nil {
-				s.BearerTokenEnvVar = "SDK_TOKEN"
+				s.SetBearerTokenEnvVar("SDK_TOKEN")
 			}
 			res := authRun(t, s, tt.env)
 			wantAuth(t, res, tt.status, tt.codex)
@@ -320,7 +320,7 @@ func TestAuthRejectedCredential(t *testing.T) {
 			t.Parallel()
 			fake := mcptest.FakeOAuth(t, mcptest.FakeOAuthOptions{Token: "right", RejectStatus: tt.status, RejectChallenge: tt.challenge})
 			s := httpServerConfig("rejecting", fake.MCPURL, 10*time.Second)
-			s.BearerTokenEnvVar = "API_TOKEN"
+			s.SetBearerTokenEnvVar("API_TOKEN")
 			res := authRun(t, s, map[string]string{"API_TOKEN": "wrong"})
 			wantAuth(t, res, AuthFailed, CodexBearerToken)
 			wantEvidence(t, res, "server/discover → ", tt.evidence, "the server refused the Authorization header from bearer_token_env_var $API_TOKEN")
@@ -361,21 +361,21 @@ func TestAuthUnsetVariable(t *testing.T) {
 		category evidence.Category
 	}{
 		{name: "bearer_token_env_var unset, server needs it", fake: mcptest.FakeOAuthOptions{Token: "t"},
-			server: func(s *config.Server) { s.BearerTokenEnvVar = "MISSING_TOKEN" }, codex: CodexBearerToken,
+			server: func(s *config.Server) { s.SetBearerTokenEnvVar("MISSING_TOKEN") }, codex: CodexBearerToken,
 			evidence: []string{"server/discover → 401", "$MISSING_TOKEN (bearer_token_env_var) is not set", "answered 401: it needs the credential"},
 			hint:     []string{"set $MISSING_TOKEN (bearer_token_env_var)"}, finding: "codex_bearer_token_unset", category: evidence.CategoryAuth},
 		{name: "bearer_token_env_var empty, server does not need it",
-			server: func(s *config.Server) { s.BearerTokenEnvVar = "EMPTY_TOKEN" }, env: map[string]string{"EMPTY_TOKEN": ""}, codex: CodexBearerToken,
+			server: func(s *config.Server) { s.SetBearerTokenEnvVar("EMPTY_TOKEN") }, env: map[string]string{"EMPTY_TOKEN": ""}, codex: CodexBearerToken,
 			evidence: []string{"initialize → 200", "$EMPTY_TOKEN (bearer_token_env_var) is empty", "it does not need the credential"},
 			hint:     []string{"set $EMPTY_TOKEN", "remove bearer_token_env_var from [mcp_servers.unset]"}, finding: "codex_bearer_token_unset", category: evidence.CategoryConfig},
 		{name: "bearer_token_env_var unset, server needs OAuth", fake: mcptest.FakeOAuthOptions{Token: "t", ProtectedResource: true, AuthServer: true},
-			server: func(s *config.Server) { s.BearerTokenEnvVar = "MISSING_TOKEN" }, codex: CodexBearerToken,
+			server: func(s *config.Server) { s.SetBearerTokenEnvVar("MISSING_TOKEN") }, codex: CodexBearerToken,
 			evidence: []string{"server/discover → 401", "it needs the credential", "the server also offers OAuth"},
 			hint:     []string{"set $MISSING_TOKEN", "mcpdoctor login unset"}, finding: "codex_bearer_token_unset", category: evidence.CategoryAuth},
 		// Codex drops an env_http_headers header whose variable is unset,
 		// so it sees no Authorization and goes by the metadata.
 		{name: "env_http_headers Authorization unset, metadata advertised", fake: mcptest.FakeOAuthOptions{AuthServer: true},
-			server: func(s *config.Server) { s.EnvHTTPHeaders = map[string]string{"Authorization": "AUTH_HEADER"} }, codex: CodexNotLoggedIn,
+			server: func(s *config.Server) { s.AddEnvHTTPHeaders(map[string]string{"Authorization": "AUTH_HEADER"}) }, codex: CodexNotLoggedIn,
 			evidence: []string{"initialize → 200", "$AUTH_HEADER (env_http_headers.Authorization) is not set", "it does not need the credential"},
 			hint:     []string{"set $AUTH_HEADER (env_http_headers)", "remove env_http_headers"}, finding: "codex_hides_tools", category: evidence.CategoryConfig},
 	}

@@ -5,10 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"maps"
 	"os"
 	"path/filepath"
-	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -83,36 +81,36 @@ func (o Options) codexHome() string {
 
 // codexStatusBeforeDiscovery is what Codex decides from the config and its
 // token store. status is "" when Codex would go on to OAuth discovery.
-func codexStatusBeforeDiscovery(s config.Server, lookup func(string) (string, bool), home string, now time.Time) (status, reason string) {
+func codexStatusBeforeDiscovery(s config.Server, l config.Launch, home string, now time.Time) (status, reason string) {
 	if s.Transport == config.TransportStdio {
 		return CodexUnsupported, "Codex gives stdio servers no auth status"
 	}
-	if s.BearerTokenEnvVar != "" {
+	for _, h := range l.Headers {
+		if h.Key != "bearer_token_env_var" {
+			continue
+		}
 		reason := "bearer_token_env_var is configured"
-		if v, ok := lookup(s.BearerTokenEnvVar); !ok || v == "" {
-			reason += fmt.Sprintf(" (Codex does not check that $%s is set, and it is not)", s.BearerTokenEnvVar)
+		if !h.Sent && len(h.Vars) > 0 {
+			reason += fmt.Sprintf(" (Codex does not check that $%s is set, and it is not)", h.Vars[0])
 		}
 		return CodexBearerToken, reason
 	}
-	for _, name := range slices.Sorted(maps.Keys(s.HTTPHeaders)) {
-		if strings.EqualFold(name, "Authorization") && codexValidHeaderValue(s.HTTPHeaders[name]) {
+	for _, h := range l.Headers {
+		if h.Key == "http_headers" && strings.EqualFold(h.Name, "Authorization") && codexValidHeaderValue(h.Value) {
 			return CodexBearerToken, "http_headers sets Authorization"
 		}
 	}
-	for _, name := range slices.Sorted(maps.Keys(s.EnvHTTPHeaders)) {
-		if !strings.EqualFold(name, "Authorization") {
-			continue
-		}
-		variable := s.EnvHTTPHeaders[name]
-		if v, ok := lookup(variable); ok && strings.TrimSpace(v) != "" && codexValidHeaderValue(v) {
-			return CodexBearerToken, fmt.Sprintf("env_http_headers sets Authorization from $%s", variable)
+	for _, h := range l.Headers {
+		if h.Key == "env_http_headers" && strings.EqualFold(h.Name, "Authorization") && h.Sent &&
+			strings.TrimSpace(h.Value) != "" && codexValidHeaderValue(h.Value) && len(h.Vars) > 0 {
+			return CodexBearerToken, fmt.Sprintf("env_http_headers sets Authorization from $%s", h.Vars[0])
 		}
 	}
 	if home == "" {
 		return "", ""
 	}
 	path := filepath.Join(home, ".credentials.json")
-	entry, err := readCodexCredentials(path, s.Name, s.URL)
+	entry, err := readCodexCredentials(path, s.Name, l.URL)
 	switch {
 	case err != nil:
 		return CodexUnsupported, fmt.Sprintf("Codex cannot read %s (%v) and falls back to unsupported", path, err)
@@ -241,8 +239,8 @@ func (p *prober) codexFindings() {
 		p.finding("codex_hides_tools", evidence.SeverityWarning,
 			fmt.Sprintf("Codex shows %s as not_logged_in and hides its tools, because %s, although it answered initialize and tools/list %s", name, why, what),
 			fmt.Sprintf("run `codex mcp login %s` once so that Codex holds a token and shows o_auth; or, if you run the server, stop advertising OAuth metadata it does not enforce (bearer_token_env_var also makes Codex skip the check, but Codex then sends that token and will not start while the variable is unset)", name))
-	case codex == CodexBearerToken && p.server.BearerTokenEnvVar != "" && cred != nil && !sent:
-		variable := p.server.BearerTokenEnvVar
+	case codex == CodexBearerToken && cred != nil && cred.key == "bearer_token_env_var" && !sent:
+		variable := cred.variable
 		hint := fmt.Sprintf("export %s in the environment Codex starts from", variable)
 		switch p.neededCredential() {
 		case neededNo:

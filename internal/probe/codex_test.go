@@ -26,7 +26,7 @@ func TestCodexStatusBeforeDiscovery(t *testing.T) {
 	now := time.UnixMilli(1_800_000_000_000)
 	const url = "https://mcp.example.com/mcp"
 	http := func(mod func(s *config.Server)) config.Server {
-		s := config.Server{Name: "srv", Transport: config.TransportStreamableHTTP, URL: url}
+		s := config.Server{Name: "srv", Transport: config.TransportStreamableHTTP, URL: config.Literal(url)}
 		mod(&s)
 		return s
 	}
@@ -41,16 +41,16 @@ func TestCodexStatusBeforeDiscovery(t *testing.T) {
 		want    string
 		because string
 	}{
-		{"stdio", config.Server{Name: "srv", Transport: config.TransportStdio, Command: "x"}, "", CodexUnsupported, "stdio"},
-		{"bearer_token_env_var set", http(func(s *config.Server) { s.BearerTokenEnvVar = "SET" }), "", CodexBearerToken, "bearer_token_env_var"},
-		{"bearer_token_env_var unset still counts", http(func(s *config.Server) { s.BearerTokenEnvVar = "UNSET" }), "", CodexBearerToken, "$UNSET is set, and it is not"},
-		{"Authorization in http_headers, any case", http(func(s *config.Server) { s.HTTPHeaders = map[string]string{"authorization": "Bearer x"} }), "", CodexBearerToken, "http_headers"},
-		{"Authorization with a control character is dropped", http(func(s *config.Server) { s.HTTPHeaders = map[string]string{"Authorization": "Bearer x\n"} }), "", "", ""},
-		{"Authorization from a set variable", http(func(s *config.Server) { s.EnvHTTPHeaders = map[string]string{"Authorization": "SET"} }), "", CodexBearerToken, "$SET"},
-		{"Authorization from an unset variable is dropped", http(func(s *config.Server) { s.EnvHTTPHeaders = map[string]string{"Authorization": "UNSET"} }), "", "", ""},
-		{"Authorization from a blank variable is dropped", http(func(s *config.Server) { s.EnvHTTPHeaders = map[string]string{"Authorization": "BLANK"} }), "", "", ""},
-		{"X-Api-Key is not a bearer token to Codex", http(func(s *config.Server) { s.HTTPHeaders = map[string]string{"X-Api-Key": "k"} }), "", "", ""},
-		{"bearer_token_env_var wins over stored tokens", http(func(s *config.Server) { s.BearerTokenEnvVar = "SET" }), entry("srv", url, ""), CodexBearerToken, ""},
+		{"stdio", config.Server{Name: "srv", Transport: config.TransportStdio, Command: config.Literal("x")}, "", CodexUnsupported, "stdio"},
+		{"bearer_token_env_var set", http(func(s *config.Server) { s.SetBearerTokenEnvVar("SET") }), "", CodexBearerToken, "bearer_token_env_var"},
+		{"bearer_token_env_var unset still counts", http(func(s *config.Server) { s.SetBearerTokenEnvVar("UNSET") }), "", CodexBearerToken, "$UNSET is set, and it is not"},
+		{"Authorization in http_headers, any case", http(func(s *config.Server) { s.AddHTTPHeaders(map[string]string{"authorization": "Bearer x"}) }), "", CodexBearerToken, "http_headers"},
+		{"Authorization with a control character is dropped", http(func(s *config.Server) { s.AddHTTPHeaders(map[string]string{"Authorization": "Bearer x\n"}) }), "", "", ""},
+		{"Authorization from a set variable", http(func(s *config.Server) { s.AddEnvHTTPHeaders(map[string]string{"Authorization": "SET"}) }), "", CodexBearerToken, "$SET"},
+		{"Authorization from an unset variable is dropped", http(func(s *config.Server) { s.AddEnvHTTPHeaders(map[string]string{"Authorization": "UNSET"}) }), "", "", ""},
+		{"Authorization from a blank variable is dropped", http(func(s *config.Server) { s.AddEnvHTTPHeaders(map[string]string{"Authorization": "BLANK"}) }), "", "", ""},
+		{"X-Api-Key is not a bearer token to Codex", http(func(s *config.Server) { s.AddHTTPHeaders(map[string]string{"X-Api-Key": "k"}) }), "", "", ""},
+		{"bearer_token_env_var wins over stored tokens", http(func(s *config.Server) { s.SetBearerTokenEnvVar("SET") }), entry("srv", url, ""), CodexBearerToken, ""},
 		{"stored token", http(func(*config.Server) {}), entry("srv", url, ""), CodexOAuth, ".credentials.json"},
 		{"stored token, not expired", http(func(*config.Server) {}), entry("srv", url, `,"expires_at":1800000060000`), CodexOAuth, ""},
 		{"stored token, expired, refreshable", http(func(*config.Server) {}), entry("srv", url, `,"expires_at":1800000010000,"refresh_token":"rt"`), CodexOAuth, ""},
@@ -66,7 +66,7 @@ func TestCodexStatusBeforeDiscovery(t *testing.T) {
 			if tt.file != "" {
 				writeCodexCredentials(t, home, tt.file)
 			}
-			got, reason := codexStatusBeforeDiscovery(tt.server, envOf(env), home, now)
+			got, reason := codexStatusBeforeDiscovery(tt.server, tt.server.Launch(config.Lookup{Env: envOf(env)}), home, now)
 			if got != tt.want || !strings.Contains(reason, tt.because) {
 				t.Errorf("status %q (%s), want %q because %q", got, reason, tt.want, tt.because)
 			}
@@ -122,7 +122,7 @@ func TestCodexStaticHeader(t *testing.T) {
 			t.Parallel()
 			fake := mcptest.FakeOAuth(t, tt.fake)
 			s := httpServerConfig("keyed", fake.MCPURL, 10*time.Second)
-			s.HTTPHeaders = map[string]string{"X-Api-Key": "k-123"}
+			s.AddHTTPHeaders(map[string]string{"X-Api-Key": "k-123"})
 			res := authRun(t, s, nil)
 			wantAuth(t, res, AuthBearer, tt.codex)
 			wantFinding(t, res, tt.finding, map[string]evidence.Severity{"codex_static_header": evidence.SeverityInfo, "codex_hides_tools": evidence.SeverityWarning}[tt.finding], "X-Api-Key")

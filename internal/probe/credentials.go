@@ -1,9 +1,7 @@
 package probe
 
 import (
-	"maps"
 	"net/http"
-	"slices"
 	"strings"
 
 	"github.com/mcpdoctor/mcpdoctor/internal/config"
@@ -11,66 +9,59 @@ import (
 )
 
 // credentials are the headers the config asks us to send to an HTTP server,
-// resolved against the environment, with what could not be resolved.
+// filled in as its client fills them in, with what could not be.
 type credentials struct {
-	// Header holds every configured header with a value: http_headers,
-	// env_http_headers whose variable is set, and Authorization from
-	// bearer_token_env_var. These go to the configured origin only.
+	// Header holds every configured header the client sends, in the order
+	// it builds them (a later one wins). These go to the configured origin
+	// only.
 	Header http.Header
 	// Auth describes the credential that authenticates, if one is
 	// configured: Authorization, or a header whose name says key or token.
 	Auth *Credential
-	// Missing lists what was configured but could not be sent, as
-	// sentences ("$GITHUB_TOKEN (bearer_token_env_var) is not set").
+	// Missing lists what was configured but could not be filled in, as
+	// sentences ("$GITHUB_TOKEN (bearer_token_env_var) is not set, so no
+	// Authorization header was sent").
 	Missing []string
-	// Secrets are the resolved values and their credential parts, for
+	// Secrets are the values sent and their credential parts, for
 	// redaction.
 	Secrets []string
 }
 
-// resolveCredentials reads the config's headers as Codex would send them:
-// http_headers first, then env_http_headers (a variable that is unset drops
-// the header, as Codex silently does), then bearer_token_env_var, which wins
-// for Authorization.
-func resolveCredentials(s config.Server, lookup func(string) (string, bool)) credentials {
+// resolveCredentials reads the headers of a launched server: for Codex,
+// http_headers first, then env_http_headers (a variable that is unset
+// drops the header, as Codex silently does), then bearer_token_env_var,
+// which wins for Authorization; for the others, their headers with their
+// variables filled in by their rules.
+func resolveCredentials(l config.Launch) credentials {
 	c := credentials{Header: http.Header{}}
-	for _, name := range slices.Sorted(maps.Keys(s.HTTPHeaders)) {
-		v := s.HTTPHeaders[name]
-		c.Header.Set(name, v)
-		c.Secrets = append(c.Secrets, redact.HeaderSecrets(name, v)...)
-		if isCredentialHeader(name) && c.Auth == nil {
-			c.Auth = &Credential{Header: http.CanonicalHeaderKey(name), Source: "http_headers", Sent: true}
+	for _, h := range l.Headers {
+		if h.Sent {
+			c.Header.Set(h.Name, h.Value)
+			c.Secrets = append(c.Secrets, redact.HeaderSecrets(h.Name, h.Value)...)
 		}
-	}
-	for _, name := range slices.Sorted(maps.Keys(s.EnvHTTPHeaders)) {
-		variable := s.EnvHTTPHeaders[name]
-		v, ok := lookup(variable)
-		sent := ok && v != ""
-		if sent {
-			c.Header.Set(name, v)
-			c.Secrets = append(c.Secrets, redact.HeaderSecrets(name, v)...)
-		} else {
-			c.Missing = append(c.Missing, "$"+variable+" (env_http_headers."+name+") is not set, so the "+name+" header was not sent")
+		if !isCredentialHeader(h.Name) {
+			continue
 		}
-		if isCredentialHeader(name) && (c.Auth == nil || !c.Auth.Sent) {
-			c.Auth = &Credential{Header: http.CanonicalHeaderKey(name), Source: "env_http_headers $" + variable, Sent: sent}
-		}
-	}
-	if variable := s.BearerTokenEnvVar; variable != "" {
-		v, ok := lookup(variable)
-		v = strings.TrimSpace(v)
-		sent := ok && v != ""
-		if sent {
-			c.Header.Set("Authorization", "Bearer "+v)
-			c.Secrets = append(c.Secrets, v)
-		} else {
-			state := "is not set"
-			if ok {
-				state = "is empty"
+		// The first credential header counts, unless a later one is sent
+		// where it was not, or replaces it; Codex's bearer_token_env_var
+		// counts even unset, because then Codex does not start the server.
+		replace := c.Auth == nil || !c.Auth.Sent && h.Sent || h.Key == "bearer_token_env_var" ||
+			h.Sent && strings.EqualFold(c.Auth.Header, h.Name)
+		if replace {
+			source := h.Key
+			if len(h.Refs) > 0 {
+				source += " " + strings.Join(h.Refs, " ")
 			}
-			c.Missing = append(c.Missing, "$"+variable+" (bearer_token_env_var) "+state+", so no Authorization header was sent")
+			c.Auth = &Credential{Header: http.CanonicalHeaderKey(h.Name), Source: source, Sent: h.Sent, key: h.Key}
+			if len(h.Vars) > 0 {
+				c.Auth.variable = h.Vars[0]
+			}
 		}
-		c.Auth = &Credential{Header: "Authorization", Source: "bearer_token_env_var $" + variable, Sent: sent}
+	}
+	for _, g := range l.Gaps {
+		if g.Header != "" {
+			c.Missing = append(c.Missing, g.Sentence())
+		}
 	}
 	return c
 }

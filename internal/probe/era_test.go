@@ -100,7 +100,7 @@ func TestGoSDKEras(t *testing.T) {
 }
 
 func stdioConfig(name, command string, args []string) config.Server {
-	return config.Server{Name: name, Transport: config.TransportStdio, Command: command, Args: args, Enabled: true,
+	return config.Server{Name: name, Transport: config.TransportStdio, Command: config.Literal(command), Args: config.Literals(args...), Enabled: true,
 		StartupTimeout: 10 * time.Second, ToolTimeout: 10 * time.Second}
 }
 
@@ -349,7 +349,7 @@ func TestAuthInBothEras(t *testing.T) {
 		res := Run(context.Background(), s, Options{})
 		wantAuth(t, res, AuthFailed, CodexUnsupported)
 		wantEvidence(t, res, "server/discover → 401", `WWW-Authenticate: Bearer resource_metadata="`)
-		s.BearerTokenEnvVar = "GUARD_TOKEN"
+		s.SetBearerTokenEnvVar("GUARD_TOKEN")
 		res = Run(context.Background(), s, Options{LookupEnv: envOf(map[string]string{"GUARD_TOKEN": "tok-both-eras-1234"})})
 		wantAuth(t, res, AuthBearer, CodexBearerToken)
 		era := wire.EraLegacy

@@ -152,18 +152,18 @@ func TestDiscoveryCredentialNeverLeavesOrigin(t *testing.T) {
 	}{
 		{name: "query secret only", config: func(*config.Server) {}, discovers: true, status: AuthOAuth},
 		{name: "API key header (rejected) and query secret", discovers: true, status: AuthFailed,
-			config: func(s *config.Server) { s.EnvHTTPHeaders = map[string]string{"X-Api-Key": "API_KEY"} },
+			config: func(s *config.Server) { s.AddEnvHTTPHeaders(map[string]string{"X-Api-Key": "API_KEY"}) },
 			env:    map[string]string{"API_KEY": headerSecret}},
 		{name: "API key in http_headers and an unset bearer token", discovers: true, status: AuthFailed,
 			config: func(s *config.Server) {
-				s.HTTPHeaders = map[string]string{"X-Api-Key": headerSecret}
-				s.BearerTokenEnvVar = "UNSET_TOKEN"
+				s.AddHTTPHeaders(map[string]string{"X-Api-Key": headerSecret})
+				s.SetBearerTokenEnvVar("UNSET_TOKEN")
 			}},
 		{name: "bearer token (rejected) and query secret", status: AuthFailed,
-			config: func(s *config.Server) { s.BearerTokenEnvVar = "TOKEN" },
+			config: func(s *config.Server) { s.SetBearerTokenEnvVar("TOKEN") },
 			env:    map[string]string{"TOKEN": tokenSecret}},
 		{name: "Authorization in http_headers and query secret", status: AuthFailed,
-			config: func(s *config.Server) { s.HTTPHeaders = map[string]string{"Authorization": "Bearer " + tokenSecret} }},
+			config: func(s *config.Server) { s.AddHTTPHeaders(map[string]string{"Authorization": "Bearer " + tokenSecret}) }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -215,7 +215,7 @@ func TestDiscoveryRedirectToAnotherOrigin(t *testing.T) {
 		env    map[string]string
 	}{
 		{"nothing configured", func(*config.Server) {}, nil},
-		{"an API key that the server rejects", func(s *config.Server) { s.EnvHTTPHeaders = map[string]string{"X-Api-Key": "KEY"} }, map[string]string{"KEY": keySecret}},
+		{"an API key that the server rejects", func(s *config.Server) { s.AddEnvHTTPHeaders(map[string]string{"X-Api-Key": "KEY"}) }, map[string]string{"KEY": keySecret}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()

@@ -54,6 +54,14 @@ type Options struct {
 	// LookupEnv resolves credential variables and builds a stdio server's
 	// environment; nil means os.LookupEnv.
 	LookupEnv func(string) (string, bool)
+	// Environ lists the environment a client that passes all of its own
+	// on gives a stdio server; nil means os.Environ when LookupEnv is nil
+	// too, else nothing.
+	Environ func() []string
+	// RunHeadersHelper allows running a config's headers helper
+	// (http_headers_helper, headersHelper): a command of the user's, run
+	// through the shell. Without it the helper is reported, not run.
+	RunHeadersHelper bool
 	// HTTPClient is the base client for HTTP transports; nil means a fresh
 	// client. Its Transport is reused; its CheckRedirect is replaced by the
 	// probe's own, which keeps credentials on their origin.
@@ -109,6 +117,17 @@ func (o Options) lookupEnv() func(string) (string, bool) {
 		return o.LookupEnv
 	}
 	return os.LookupEnv
+}
+
+// lookup is what a server's references are filled in from, and the
+// environment a client passes on whole to a stdio server: Environ, else
+// this process's when LookupEnv is not replaced either.
+func (o Options) lookup() config.Lookup {
+	environ := o.Environ
+	if environ == nil && o.LookupEnv == nil {
+		environ = os.Environ
+	}
+	return config.Lookup{Env: o.lookupEnv(), ReadFile: os.ReadFile, Environ: environ}
 }
 
 func (o Options) wire() wire.Options {
@@ -183,6 +202,8 @@ type prober struct {
 	opts   Options
 	rec    *evidence.Recorder
 	res    *Result
+	// launch is the server as its client starts it on this machine.
+	launch config.Launch
 	creds  credentials
 	tr     wire.Transport
 	nextID int64
@@ -225,25 +246,25 @@ func (p *prober) toolTimeout() time.Duration {
 
 func (p *prober) run(ctx context.Context) {
 	s := p.server
-	if !s.Valid() {
-		for _, pr := range s.Problems {
-			if pr.Severity == config.SeverityError {
-				p.fail(StageConnect, &evidence.Error{Category: evidence.CategoryConfig, Message: pr.String(),
-					Hint: "fix the config first; `mcpdoctor validate` lists every problem"})
-				break
-			}
-		}
-		p.res.Auth = Verdict{Status: AuthFailed, Evidence: []string{"the config entry is invalid, so no connection was tried"}}
+	if !s.Probeable() {
+		p.fail(StageConnect, unprobeable(s))
+		p.res.Auth = Verdict{Status: AuthFailed, Evidence: []string{"the config entry names nothing mcpdoctor can start or reach, so no connection was tried"}}
 		return
 	}
 	startup, cancel := context.WithTimeout(ctx, p.startupTimeout())
 	defer cancel()
+	look := p.opts.lookup()
+	p.launch = s.Launch(look)
+	p.res.Secrets = append(p.res.Secrets, s.Secrets(look)...)
 	if s.Transport != config.TransportStdio {
-		p.creds = resolveCredentials(s, p.opts.lookupEnv())
+		p.creds = resolveCredentials(p.launch)
 		p.res.Secrets = append(p.res.Secrets, p.creds.Secrets...)
+		if err := p.runHeadersHelper(startup); err != nil {
+			p.skipRest(StageConnect)
+			return
+		}
 		p.useStoredToken(startup)
 	}
-	p.res.Secrets = append(p.res.Secrets, s.Secrets(p.opts.lookupEnv())...)
 	defer p.close()
 
 	if p.handshake(startup) {
@@ -264,10 +285,17 @@ func (p *prober) run(ctx context.Context) {
 		cancelOther()
 	}
 	p.eraFindings()
-	codex, codexReason := codexStatusBeforeDiscovery(s, p.opts.lookupEnv(), p.opts.codexHome(), time.Now())
-	p.discoverAuth(ctx, codex == "")
+	isCodex := s.Client() == config.ClientCodex
+	var codex, codexReason string
+	if isCodex {
+		codex, codexReason = codexStatusBeforeDiscovery(s, p.launch, p.opts.codexHome(), time.Now())
+	}
+	p.discoverAuth(ctx, isCodex && codex == "")
 	p.res.Auth = decideAuth(p)
-	p.decideCodexStatus(codex, codexReason)
+	if isCodex {
+		p.decideCodexStatus(codex, codexReason)
+	}
+	p.clientFindings()
 	if p.res.Auth.Status == AuthFailed && p.res.Failure == nil {
 		// The server works, but not as configured: a credential variable is
 		// unset, and the client fails to start it the same way.
@@ -357,25 +385,38 @@ func (p *prober) collectFindings() {
 func (p *prober) handshake(ctx context.Context) bool {
 	start := time.Now()
 	p.tr = p.newTransport()
-	if err := p.tr.Connect(ctx); err != nil {
+	err := p.tr.Connect(ctx)
+	note := ""
+	switch {
+	case err != nil && p.server.Transport == config.TransportSSE && notAnSSEStream(err):
+		// The server answered, but not with the legacy event stream its
+		// client asks for: see whether it speaks Streamable HTTP, so that
+		// the result can say the client picked the wrong transport.
+		p.rec.Add(evidence.Exchange{Note: "the legacy HTTP+SSE stream failed, so mcpdoctor tried Streamable HTTP", Err: err.Error()})
+		_ = p.tr.Close(ctx)
+		p.tr = wire.NewStreamable(p.launch.URL, p.creds.Header, p.opts.wire(), p.rec)
+		err = p.tr.Connect(ctx)
+		p.res.Transport = config.TransportStreamableHTTP
+		note = "the configured HTTP+SSE stream failed; Streamable HTTP opens an exchange per message"
+	case err != nil:
+	case p.server.Transport == config.TransportSSE:
+		note = "the legacy HTTP+SSE transport holds one event stream open"
+		p.stage(StageConnect, start, nil, note)
+		return p.legacyHandshake(ctx, p.legacyVersion(), nil, "")
+	case p.server.Transport != config.TransportStdio:
+		note = "Streamable HTTP opens an exchange per message"
+	}
+	if err != nil {
 		p.stage(StageConnect, start, err, "")
 		p.handshakeErr = err
 		p.skipRest(StageDiscover)
 		return false
 	}
-	note := ""
-	if p.server.Transport != config.TransportStdio {
-		note = "Streamable HTTP opens an exchange per message"
-	}
 	p.stage(StageConnect, start, nil, note)
 
 	protocol := p.opts.Protocol
 	if protocol == ProtocolLegacy || protocol != "" && wire.Known(protocol) && wire.EraOf(protocol) == wire.EraLegacy {
-		version := wire.LatestLegacy
-		if protocol != ProtocolLegacy {
-			version = protocol
-		}
-		return p.legacyHandshake(ctx, version, nil, "")
+		return p.legacyHandshake(ctx, p.legacyVersion(), nil, "")
 	}
 	version := wire.LatestModern
 	if wire.Known(protocol) {
@@ -384,13 +425,41 @@ func (p *prober) handshake(ctx context.Context) bool {
 	return p.negotiate(ctx, version)
 }
 
+// legacyVersion is the legacy protocol version to speak: the one asked
+// for, else the newest.
+func (p *prober) legacyVersion() string {
+	if wire.Known(p.opts.Protocol) && wire.EraOf(p.opts.Protocol) == wire.EraLegacy {
+		return p.opts.Protocol
+	}
+	return wire.LatestLegacy
+}
+
+// notAnSSEStream says the GET for a legacy event stream was answered, but
+// not with one: a status a Streamable HTTP server gives a GET it does not
+// serve, or a body that is not an event stream.
+func notAnSSEStream(err error) bool {
+	var se *wire.HTTPStatusError
+	if errors.As(err, &se) {
+		switch se.Status {
+		case http.StatusBadRequest, http.StatusNotFound, http.StatusMethodNotAllowed, http.StatusNotAcceptable, http.StatusUnsupportedMediaType:
+			return true
+		}
+		return false
+	}
+	var ee *evidence.Error
+	return errors.As(err, &ee) && ee.Category == evidence.CategoryNotMCP
+}
+
 // newTransport returns a transport of the configured kind, not yet
 // connected.
 func (p *prober) newTransport() wire.Transport {
 	if p.server.Transport == config.TransportStdio {
-		return wire.NewStdio(stdioCommand(p.server, p.opts.lookupEnv()), p.opts.wire(), p.rec)
+		return wire.NewStdio(stdioCommand(p.launch), p.opts.wire(), p.rec)
 	}
-	return wire.NewStreamable(p.server.URL, p.creds.Header, p.opts.wire(), p.rec)
+	if p.server.Transport == config.TransportSSE {
+		return wire.NewSSE(p.launch.URL, p.creds.Header, p.opts.wire(), p.rec)
+	}
+	return wire.NewStreamable(p.launch.URL, p.creds.Header, p.opts.wire(), p.rec)
 }
 
 // callResult is the answer to a request sent in the background.
@@ -590,22 +659,19 @@ func (p *prober) legacyHandshake(ctx context.Context, version string, answered *
 		init, err = p.initialize(ctx, version)
 	}
 	var se *wire.HTTPStatusError
-	if err != nil && p.server.Transport != config.TransportStdio && errors.As(err, &se) && isLegacyFallbackStatus(se.Status) {
+	if err != nil && p.res.Transport == config.TransportStreamableHTTP && errors.As(err, &se) && isLegacyFallbackStatus(se.Status) {
 		// Backwards compatibility (spec 2025-03-26, transports): a POST of
 		// initialize that fails with 400, 404 or 405 means the server may
 		// speak the 2024-11-05 HTTP+SSE transport: GET the URL and wait for
 		// the endpoint event.
 		p.collectFindings()
 		_ = p.tr.Close(ctx)
-		p.tr = wire.NewSSE(p.server.URL, p.creds.Header, p.opts.wire(), p.rec)
+		p.tr = wire.NewSSE(p.launch.URL, p.creds.Header, p.opts.wire(), p.rec)
 		if cerr := p.tr.Connect(ctx); cerr == nil {
 			init, err = p.initialize(ctx, version)
 			if err == nil {
 				p.res.Transport = config.TransportSSE
 				note = joinNote(note, fmt.Sprintf("POST answered %d, so mcpdoctor fell back to the legacy HTTP+SSE transport (2024-11-05)", se.Status))
-				p.finding("legacy_sse", evidence.SeverityWarning,
-					"the server speaks only the legacy HTTP+SSE transport (2024-11-05); Codex speaks Streamable HTTP only and will not connect to it",
-					"use a client that speaks SSE, upgrade the server to Streamable HTTP, or put a stdio bridge such as mcp-remote in front of it")
 			}
 		} else {
 			p.rec.Add(evidence.Exchange{Note: "legacy HTTP+SSE fallback failed", Err: cerr.Error()})

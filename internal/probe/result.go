@@ -173,6 +173,9 @@ type Credential struct {
 	Source string `json:"source"`
 	// Sent is false when the value could not be resolved (unset variable).
 	Sent bool `json:"sent"`
+	// key is the config key and variable the environment variable that
+	// fills it in, for hints.
+	key, variable string
 }
 
 // OAuthInfo is what OAuth discovery found, and whether we are logged in.

@@ -19,13 +19,13 @@ func fiftyServers(tb testing.TB) []config.Server {
 		srv := mcptest.GoSDKHTTP(tb, mcptest.GoSDKOptions{JSONResponse: true, Stateless: true})
 		servers = append(servers, config.Server{
 			Name: fmt.Sprintf("fast%02d", i), Transport: config.TransportStreamableHTTP,
-			URL: srv.URL + mcptest.GoSDKPath, Enabled: true, StartupTimeout: 10 * time.Second,
+			URL: config.Literal(srv.URL + mcptest.GoSDKPath), Enabled: true, StartupTimeout: 10 * time.Second,
 		})
 	}
 	slow := mcptest.FakeHTTP(tb, mcptest.FakeSlow)
 	servers = append(servers, config.Server{
 		Name: "slow", Transport: config.TransportStreamableHTTP,
-		URL: slow.URL + "/mcp", Enabled: true, StartupTimeout: 10 * time.Second,
+		URL: config.Literal(slow.URL + "/mcp"), Enabled: true, StartupTimeout: 10 * time.Second,
 	})
 	return servers
 }
@@ -33,19 +33,31 @@ func fiftyServers(tb testing.TB) []config.Server {
 func TestRunAllKeepsOrderAndProbesEach(t *testing.T) {
 	servers := fiftyServers(t)
 	var calls []int
-	results := probe.RunAll(context.Background(), servers, probe.Options{}, 8, func(done, total int) {
-		if total != len(servers) {
-			t.Errorf("progress total %d", total)
+	results := probe.RunAll(context.Background(), servers, probe.Options{}, 8, func(p probe.Progress) {
+		if p.Total != len(servers) {
+			t.Errorf("progress total %d", p.Total)
 		}
-		calls = append(calls, done)
+		if len(p.Running) > 8 {
+			t.Errorf("%d running with 8 jobs: %v", len(p.Running), p.Running)
+		}
+		if len(calls) == 0 || calls[len(calls)-1] != p.Done {
+			calls = append(calls, p.Done)
+		}
 	})
 	for i, r := range results {
 		if r.Name != servers[i].Name || !r.Healthy {
 			t.Errorf("result %d: %s healthy=%v failure=%+v", i, r.Name, r.Healthy, r.Failure)
 		}
 	}
-	if len(calls) != len(servers) || calls[len(calls)-1] != len(servers) {
-		t.Errorf("progress calls %v", calls)
+	// Each count of done servers is reported, from 0 (the first starts)
+	// to all of them, in order.
+	for i, c := range calls {
+		if c != i {
+			t.Fatalf("progress counts %v, want 0 to %d", calls, len(servers))
+		}
+	}
+	if len(calls) != len(servers)+1 {
+		t.Errorf("progress counts %v, want 0 to %d", calls, len(servers))
 	}
 	// The slow server's stages waited FakeSlowDelay per exchange.
 	if d := results[49].Duration; d < 2*mcptest.FakeSlowDelay {

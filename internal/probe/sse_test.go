@@ -19,7 +19,7 @@ func TestSSEEndpointOnAnotherOrigin(t *testing.T) {
 	fake := mcptest.FakeHTTP(t, mcptest.FakeLegacySSECrossOrigin)
 	const apiKey = "k-5ecret-api-key"
 	s := httpServerConfig("fake", fake.URL+"/sse", 5*time.Second)
-	s.HTTPHeaders = map[string]string{"X-Api-Key": apiKey}
+	s.AddHTTPHeaders(map[string]string{"X-Api-Key": apiKey})
 	res := Run(context.Background(), s, Options{})
 	// The fake needs no credential, so the probe works; the credential
 	// went only to the configured origin.

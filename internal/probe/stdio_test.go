@@ -20,7 +20,7 @@ import (
 )
 
 func stdioServer(command string, args []string, timeout time.Duration) config.Server {
-	return config.Server{Name: "s", Transport: config.TransportStdio, Command: command, Args: args,
+	return config.Server{Name: "s", Transport: config.TransportStdio, Command: config.Literal(command), Args: config.Literals(args...),
 		Enabled: true, StartupTimeout: timeout, ToolTimeout: timeout}
 }
 
@@ -124,7 +124,7 @@ func TestStdioNeverExitIsKilled(t *testing.T) {
 	cmd, args := mcptest.FakeStdio(t, mcptest.FakeStdioSpawnChild)
 	pidFile := filepath.Join(t.TempDir(), "child.pid")
 	s := stdioServer(cmd, args, 10*time.Second)
-	s.Env = map[string]string{"FAKE_CHILD_PID_FILE": pidFile}
+	s.SetEnv(map[string]string{"FAKE_CHILD_PID_FILE": pidFile})
 	r := probe.Run(context.Background(), s, probe.Options{})
 	if !r.Healthy {
 		t.Fatalf("failure %+v", r.Failure)
@@ -207,8 +207,9 @@ func TestStdioAnswersServerRequests(t *testing.T) {
 
 func TestStdioEnvironmentAsCodexBuildsIt(t *testing.T) {
 	s := fakeStdio(t, mcptest.FakeStdioOK, 10*time.Second)
-	s.Env = map[string]string{"FROM_ENV": "env-value", "PATH": "/usr/bin:/bin"}
-	s.EnvVars = []config.EnvVar{{Name: "FORWARDED", Source: "local"}}
+	s.SetEnv(map[string]string{"FROM_ENV": "env-value", "PATH": "/usr/bin:/bin"})
+	s.Forward = []config.EnvForward{{Name: "FORWARDED", Source: "local"}}
+	s.Inherit = config.CodexInheritedEnv // as Codex's reader sets it
 	lookup := func(k string) (string, bool) {
 		v, ok := map[string]string{"HOME": "/home/probe", "FORWARDED": "fwd", "NOT_FORWARDED": "x", "PATH": "/elsewhere"}[k]
 		return v, ok
@@ -271,11 +272,12 @@ func TestStdioGoSDK(t *testing.T) {
 func TestStdioServerEverything(t *testing.T) {
 	cmd, args, env := mcptest.EverythingStdio(t)
 	s := stdioServer(cmd, args, 30*time.Second)
-	s.Env = map[string]string{}
+	vars := map[string]string{}
 	for _, kv := range env {
 		k, v, _ := strings.Cut(kv, "=")
-		s.Env[k] = v
+		vars[k] = v
 	}
+	s.SetEnv(vars)
 	r := probe.Run(context.Background(), s, probe.Options{Call: &probe.ToolCall{Name: "echo", Arguments: json.RawMessage(`{"message":"hi everything"}`)}})
 	if !r.Healthy || r.Server == nil || r.Server.Name != mcptest.EverythingName {
 		t.Fatalf("failure %+v server %+v stderr %q", r.Failure, r.Server, r.StderrTail)

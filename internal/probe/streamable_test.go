@@ -22,7 +22,7 @@ import (
 
 // httpServerConfig is a Streamable HTTP entry as a user would write it.
 func httpServerConfig(name, url string, timeout time.Duration) config.Server {
-	return config.Server{Name: name, Transport: config.TransportStreamableHTTP, URL: url, Enabled: true,
+	return config.Server{Name: name, Transport: config.TransportStreamableHTTP, URL: config.Literal(url), Enabled: true,
 		StartupTimeout: timeout, ToolTimeout: timeout}
 }
 
@@ -368,8 +368,8 @@ func TestStreamableCrossOriginRedirect(t *testing.T) {
 	fake := mcptest.FakeHTTP(t, mcptest.FakeRedirectCrossOrigin)
 	const apiKey, token = "k-5ecret-api-key", "t-5ecret-bearer"
 	s := httpServerConfig("fake", fake.URL+"/mcp", 5*time.Second)
-	s.HTTPHeaders = map[string]string{"X-Api-Key": apiKey}
-	s.BearerTokenEnvVar = "FAKE_TOKEN"
+	s.AddHTTPHeaders(map[string]string{"X-Api-Key": apiKey})
+	s.SetBearerTokenEnvVar("FAKE_TOKEN")
 	lookup := func(name string) (string, bool) {
 		if name == "FAKE_TOKEN" {
 			return token, true

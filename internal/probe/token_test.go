@@ -100,14 +100,14 @@ func TestStoredTokenWithStoreErrorIsStillSent(t *testing.T) {
 func TestConfiguredCredentialWinsOverStoredToken(t *testing.T) {
 	f := mcptest.FakeOAuth(t, mcptest.FakeOAuthOptions{Token: "configured-token-1234"})
 	s := httpServerConfig("docs", f.MCPURL, 0)
-	s.BearerTokenEnvVar = "DOCS_TOKEN"
+	s.SetBearerTokenEnvVar("DOCS_TOKEN")
 	calls := 0
 	res := tokenRun(t, s, map[string]string{"DOCS_TOKEN": "configured-token-1234"}, staticToken(&OAuthToken{AccessToken: "stored-1234"}, nil, &calls))
 	if calls != 0 || res.Auth.Status != AuthBearer {
 		t.Errorf("OAuthToken called %d times, status %s; want the configured bearer only", calls, res.Auth.Status)
 	}
 	cmd, args := mcptest.FakeStdio(t, mcptest.FakeStdioOK)
-	stdio := config.Server{Name: "s", Transport: config.TransportStdio, Command: cmd, Args: args, Enabled: true}
+	stdio := config.Server{Name: "s", Transport: config.TransportStdio, Command: config.Literal(cmd), Args: config.Literals(args...), Enabled: true}
 	res = tokenRun(t, stdio, nil, staticToken(&OAuthToken{AccessToken: "stored-1234"}, nil, &calls))
 	if calls != 0 || res.Auth.Status != AuthNone {
 		t.Errorf("stdio: OAuthToken called %d times, status %s", calls, res.Auth.Status)

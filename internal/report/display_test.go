@@ -124,7 +124,7 @@ func TestForDisplayCoversEveryString(t *testing.T) {
 
 // hostileEntry is a probed server whose every server-sent text is hostile.
 func hostileEntry() Entry {
-	f := config.Parse("config.toml", []byte("[mcp_servers.evil]\nurl = \"https://example.com/mcp\"\n"))
+	f := config.ParseCodex("config.toml", []byte("[mcp_servers.evil]\nurl = \"https://example.com/mcp\"\n"))
 	s := f.Servers[0]
 	hdr := http.Header{}
 	hdr.Set("Www-Authenticate", `Bearer error="invalid_token", error_description="`+hostile+`"`)
@@ -133,7 +133,7 @@ func hostileEntry() Entry {
 		Name: "evil", Transport: config.TransportStreamableHTTP, Healthy: false, CodexAuthStatus: "unsupported",
 		Auth: probe.Verdict{Status: probe.AuthFailed, Evidence: []string{"WWW-Authenticate: Bearer error=\"invalid_token\", error_description=\"" + hostile + "\""}, Hint: "try " + hostile},
 		Stages: []probe.Stage{{Name: probe.StageInitialize, Status: probe.StatusFailed, Note: hostile, Exchanges: []evidence.Exchange{{
-			Method: "POST", URL: s.URL, Status: 401, RPCMethod: "initialize", ResponseHeader: hdr,
+			Method: "POST", URL: s.URL.Written, Status: 401, RPCMethod: "initialize", ResponseHeader: hdr,
 			ResponseBody: `{"error":"` + strings.ReplaceAll(hostile, "\x1b", `\u001b`) + `"}` + hostile, Err: hostile, Note: hostile,
 		}}}},
 		Server:     &probe.ServerInfo{Name: hostile, Version: hostile, ProtocolVersion: "2025-11-25", Era: wire.EraLegacy, Instructions: hostile},

@@ -39,7 +39,7 @@ func TestLoginStateInTableAndProbe(t *testing.T) {
 	res := &probe.Result{Name: "docs", Transport: config.TransportStreamableHTTP, Started: started, Healthy: true,
 		Auth: probe.Verdict{Status: probe.AuthOAuth, Credential: &probe.Credential{Header: "Authorization", Source: "oauth token store", Sent: true},
 			OAuth: &probe.OAuthInfo{LoggedIn: true, ExpiresAt: started.Add(42 * time.Minute)}}}
-	e := Entry{Server: config.Server{Name: "docs", Enabled: true, Transport: config.TransportStreamableHTTP, URL: "https://docs.example/mcp"}, Result: res}
+	e := Entry{Server: config.Server{Name: "docs", Enabled: true, Transport: config.TransportStreamableHTTP, URL: config.Literal("https://docs.example/mcp")}, Result: res}
 	var table, text bytes.Buffer
 	ListTable(&table, []Entry{e}, redact.New(), Style{})
 	ProbeText(&text, e, redact.New(), Style{})

@@ -243,7 +243,11 @@ func (m *mdWriter) server(s ServerReport) {
 	m.line("")
 	m.line("### Config entry")
 	m.line("")
-	m.fence("toml", s.ConfigEntry)
+	lang := "toml"
+	if !strings.HasPrefix(s.ConfigEntry, "[") {
+		lang = "jsonc"
+	}
+	m.fence(lang, s.ConfigEntry)
 	if len(s.IgnoredKeys) > 0 {
 		keys := make([]string, len(s.IgnoredKeys))
 		for i, k := range s.IgnoredKeys {
@@ -377,9 +381,27 @@ func ignoredKeys(ps []config.Problem) []string {
 	return keys
 }
 
-// configEntry re-renders a server's table as TOML, redacted: values from
-// the environment are shown by name, literal credentials as <redacted>.
+// configEntry re-renders a server's entry in its file's own format,
+// redacted: values from the environment are shown by name, literal
+// credentials masked. Codex's is TOML; the others' JSON.
 func configEntry(s config.Server, red *redact.Redactor) string {
+	if s.Client() == config.ClientCodex {
+		return codexEntry(s, red)
+	}
+	return jsonEntry(s, red)
+}
+
+// headersByKey shows the headers that come from one key.
+func headersByKey(s config.Server, key string, red *redact.Redactor) map[string]string {
+	m := map[string]string{}
+	for _, h := range s.HeaderByKey(key) {
+		name := h.Name
+		m[name] = shownValue(h.Value, func(v string) string { return red.Header(name, v) }, red)
+	}
+	return m
+}
+
+func codexEntry(s config.Server, red *redact.Redactor) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "[mcp_servers.%s]\n", config.QuoteKey(s.Name))
 	str := func(k, v string) {
@@ -397,23 +419,27 @@ func configEntry(s config.Server, red *redact.Redactor) string {
 		}
 		fmt.Fprintf(&b, "%s = [%s]\n", k, strings.Join(q, ", "))
 	}
-	table := func(k string, m map[string]string, value func(k, v string) string) {
+	table := func(k string, m map[string]string) {
 		if len(m) == 0 {
 			return
 		}
 		keys := slices.Sorted(maps.Keys(m))
 		parts := make([]string, len(keys))
 		for i, key := range keys {
-			parts[i] = config.QuoteKey(key) + " = " + strconv.Quote(value(key, m[key]))
+			parts[i] = config.QuoteKey(key) + " = " + strconv.Quote(m[key])
 		}
 		fmt.Fprintf(&b, "%s = { %s }\n", k, strings.Join(parts, ", "))
 	}
-	str("command", red.Text(s.Command))
-	list("args", red.Args(s.Args))
-	table("env", s.Env, func(string, string) string { return redact.Mask })
-	if len(s.EnvVars) > 0 {
-		names := make([]string, len(s.EnvVars))
-		for i, ev := range s.EnvVars {
+	str("command", red.Text(s.Command.Written))
+	list("args", red.Args(written(s.Args)))
+	env := map[string]string{}
+	for _, e := range s.Env {
+		env[e.Name] = redact.Mask
+	}
+	table("env", env)
+	if len(s.Forward) > 0 {
+		names := make([]string, len(s.Forward))
+		for i, ev := range s.Forward {
 			names[i] = ev.Name
 			if ev.Source == "remote" {
 				names[i] += " (remote)"
@@ -421,11 +447,24 @@ func configEntry(s config.Server, red *redact.Redactor) string {
 		}
 		list("env_vars", names)
 	}
-	str("cwd", red.Text(s.Cwd))
-	str("url", red.URL(s.URL))
-	str("bearer_token_env_var", s.BearerTokenEnvVar)
-	table("http_headers", s.HTTPHeaders, red.Header)
-	table("env_http_headers", s.EnvHTTPHeaders, func(_, v string) string { return v })
+	str("cwd", red.Text(s.Cwd.Written))
+	str("url", red.URL(s.URL.Written))
+	for _, h := range s.HeaderByKey("bearer_token_env_var") {
+		if refs := h.Value.Refs(); len(refs) > 0 {
+			str("bearer_token_env_var", refs[0].Name)
+		}
+	}
+	table("http_headers", headersByKey(s, "http_headers", red))
+	fromEnv := map[string]string{}
+	for _, h := range s.HeaderByKey("env_http_headers") {
+		if refs := h.Value.Refs(); len(refs) > 0 {
+			fromEnv[h.Name] = refs[0].Name
+		}
+	}
+	table("env_http_headers", fromEnv)
+	if h := s.HeadersHelper; h != nil {
+		str("http_headers_helper", redact.Mask)
+	}
 	fmt.Fprintf(&b, "startup_timeout_sec = %s\n", strconv.FormatFloat(s.StartupTimeout.Seconds(), 'f', -1, 64))
 	fmt.Fprintf(&b, "tool_timeout_sec = %s\n", strconv.FormatFloat(s.ToolTimeout.Seconds(), 'f', -1, 64))
 	if !s.Enabled {
@@ -436,12 +475,45 @@ func configEntry(s config.Server, red *redact.Redactor) string {
 	}
 	list("enabled_tools", red.Texts(s.EnabledTools))
 	list("disabled_tools", red.Texts(s.DisabledTools))
-	list("scopes", red.Texts(s.Scopes))
-	str("oauth_resource", red.URL(s.OAuthResource))
-	if s.OAuthClientID != "" {
-		fmt.Fprintf(&b, "oauth = { client_id = %s }\n", strconv.Quote(red.Text(s.OAuthClientID)))
+	list("scopes", red.Texts(s.OAuth.Scopes))
+	str("oauth_resource", red.URL(s.OAuth.Resource))
+	if s.OAuth.ClientID != "" {
+		fmt.Fprintf(&b, "oauth = { client_id = %s }\n", strconv.Quote(red.Text(s.OAuth.ClientID)))
 	}
 	return b.String()
+}
+
+// jsonEntry shows the entry of a JSON or YAML client in the neutral
+// model's terms, as JSON: what the reader understood, which is what the
+// probe used.
+func jsonEntry(s config.Server, red *redact.Redactor) string {
+	t := transportView(s, red)
+	entry := map[string]any{"transport": t.Type}
+	if t.Type == config.TransportStdio {
+		entry["command"] = t.Command
+		if t.Args != nil {
+			entry["args"] = t.Args
+		}
+		if t.Env != nil {
+			entry["env"] = t.Env
+		}
+		if t.Cwd != "" {
+			entry["cwd"] = t.Cwd
+		}
+	} else {
+		entry["url"] = t.URL
+		if t.Headers != nil {
+			entry["headers"] = t.Headers
+		}
+	}
+	if s.HeadersHelper != nil {
+		entry[s.HeadersHelper.Key] = redact.Mask
+	}
+	if !s.Enabled {
+		entry["enabled"] = false
+	}
+	data, _ := json.MarshalIndent(map[string]any{s.Entry(): entry}, "", "  ")
+	return fmt.Sprintf("// %s, %s:%d\n%s\n", s.Client().Title(), red.Text(s.Source.File), s.Source.Line, data)
 }
 
 func htmlEscape(s string) string {

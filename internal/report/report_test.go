@@ -50,7 +50,7 @@ const (
 // entries builds one healthy HTTP server, one stdio server that crashed, and
 // a disabled one, with secrets planted where real ones turn up.
 func entries() []Entry {
-	f := config.Parse("config.toml", []byte(`
+	f := config.ParseCodex("config.toml", []byte(`
 [mcp_servers.todo]
 url = "https://user:pw@example.com/server/Zx81Kq29Lm47Np03Rt65?key=url-secret-123"
 bearer_token_env_var = "TODO_TOKEN"
@@ -78,13 +78,13 @@ enabled = false
 		CodexAuthReason: "bearer_token_env_var is set in the config",
 		Auth: probe.Verdict{
 			Status:     probe.AuthBearer,
-			Evidence:   []string{"POST " + todo.URL + " initialize → 200 application/json (84 ms)", "initialize succeeded with the Authorization header from bearer_token_env_var $TODO_TOKEN"},
+			Evidence:   []string{"POST " + todo.URL.Written + " initialize → 200 application/json (84 ms)", "initialize succeeded with the Authorization header from bearer_token_env_var $TODO_TOKEN"},
 			Credential: &probe.Credential{Header: "Authorization", Source: "bearer_token_env_var $TODO_TOKEN", Sent: true},
 		},
 		Stages: []probe.Stage{
 			{Name: probe.StageConnect, Status: probe.StatusOK},
 			{Name: probe.StageInitialize, Status: probe.StatusOK, Duration: 84 * time.Millisecond, Exchanges: []evidence.Exchange{{
-				Method: "POST", URL: todo.URL, Status: 200, RPCMethod: "initialize",
+				Method: "POST", URL: todo.URL.Written, Status: 200, RPCMethod: "initialize",
 				RequestHeader: hdr, ResponseHeader: resp,
 				RequestBody:  `{"jsonrpc":"2.0","id":1,"method":"initialize"}`,
 				ResponseBody: `{"jsonrpc":"2.0","id":1,"result":{"echo":"` + tokenValue + `"}}`,
@@ -121,7 +121,7 @@ enabled = false
 func redactor(es []Entry) *redact.Redactor {
 	red := redact.New()
 	for _, e := range es {
-		red.Add(e.Server.Secrets(nil)...)
+		red.Add(e.Server.Secrets(config.Lookup{})...)
 		if e.Result != nil {
 			red.Add(e.Result.Secrets...)
 		}
@@ -288,7 +288,7 @@ func TestFenceCannotBeClosedByContent(t *testing.T) {
 // as Codex labels them bearer_token, and one whose token was refused with
 // error="invalid_token".
 func bearerEntries() []Entry {
-	f := config.Parse("config.toml", []byte(`
+	f := config.ParseCodex("config.toml", []byte(`
 [mcp_servers.github]
 url = "https://api.githubcopilot.com/mcp/"
 bearer_token_env_var = "GITHUB_PAT"
@@ -333,7 +333,7 @@ bearer_token_env_var = "EXPIRED_TOKEN"
 		Stages: []probe.Stage{
 			{Name: probe.StageConnect, Status: probe.StatusOK},
 			{Name: probe.StageInitialize, Status: probe.StatusFailed, Duration: 31 * time.Millisecond, Exchanges: []evidence.Exchange{{
-				Method: "POST", URL: expired.URL, Status: 401, RPCMethod: "initialize", ResponseHeader: hdr, Duration: 31 * time.Millisecond}}},
+				Method: "POST", URL: expired.URL.Written, Status: 401, RPCMethod: "initialize", ResponseHeader: hdr, Duration: 31 * time.Millisecond}}},
 			{Name: probe.StageInitialized, Status: probe.StatusSkipped, Note: "an earlier stage failed"},
 			{Name: probe.StageToolsList, Status: probe.StatusSkipped, Note: "an earlier stage failed"},
 		},
@@ -378,7 +378,7 @@ func TestBearerTableGolden(t *testing.T) {
 }
 
 func TestValidationJSONContract(t *testing.T) {
-	f := config.Parse("config.toml", []byte("[mcp_servers.a]\nurl = \"ftp://x\"\ntype = \"http\"\n"))
+	f := config.ParseCodex("config.toml", []byte("[mcp_servers.a]\nurl = \"ftp://x\"\ntype = \"http\"\n"))
 	var buf bytes.Buffer
 	if err := WriteJSON(&buf, NewValidation(f.Path, len(f.Servers), f.Problems, redact.New())); err != nil {
 		t.Fatal(err)

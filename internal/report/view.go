@@ -34,6 +34,9 @@ type Server struct {
 	Name          string    `json:"name"`
 	Enabled       bool      `json:"enabled"`
 	Transport     Transport `json:"transport"`
+	// Source says where the server is configured: client, file, scope,
+	// line and column.
+	Source config.Source `json:"source"`
 	// AuthStatus is none, bearer, oauth or failed; absent when not probed.
 	AuthStatus probe.AuthStatus `json:"auth_status,omitempty"`
 	// CodexAuthStatus is what `codex mcp list` would show.
@@ -160,7 +163,7 @@ type Entry struct {
 }
 
 // SchemaVersion is the version of the JSON contract's schemas (schema/).
-const SchemaVersion = 1
+const SchemaVersion = 2
 
 // View builds the contract object for one entry, redacted by kind.
 func View(e Entry, red *redact.Redactor, detail Detail) Server {
@@ -170,6 +173,7 @@ func View(e Entry, red *redact.Redactor, detail Detail) Server {
 		Name:           s.Name,
 		Enabled:        s.Enabled,
 		Transport:      transportView(s, red),
+		Source:         sourceView(s.Source, red),
 		Timeouts:       Timeouts{StartupSec: s.StartupTimeout.Seconds(), ToolSec: s.ToolTimeout.Seconds()},
 		ConfigProblems: redactProblems(e.Problems, red),
 	}
@@ -243,32 +247,62 @@ func transportView(s config.Server, red *redact.Redactor) Transport {
 		t.Type = "unknown"
 	}
 	if s.Transport == config.TransportStdio {
-		t.Command = red.Text(s.Command)
-		t.Args = red.Args(s.Args)
-		t.Cwd = red.Text(s.Cwd)
+		t.Command = shownValue(s.Command, red.Text, red)
+		t.Args = red.Args(written(s.Args))
+		t.Cwd = shownValue(s.Cwd, red.Text, red)
 		if len(s.Env) > 0 {
 			t.Env = map[string]string{}
-			for k := range s.Env {
-				t.Env[k] = redact.Mask
+			for _, e := range s.Env {
+				t.Env[e.Name] = redact.Mask
 			}
 		}
 		return t
 	}
-	t.URL = red.URL(s.URL)
-	if len(s.HTTPHeaders)+len(s.EnvHTTPHeaders) > 0 || s.BearerTokenEnvVar != "" {
+	t.URL = shownValue(s.URL, red.URL, red)
+	if len(s.Headers) > 0 {
 		t.Headers = map[string]string{}
-		for k, v := range s.HTTPHeaders {
-			t.Headers[k] = red.Header(k, v)
-		}
-		// Values from the environment are shown by the variable's name.
-		for k, variable := range s.EnvHTTPHeaders {
-			t.Headers[k] = "$" + variable
-		}
-		if s.BearerTokenEnvVar != "" {
-			t.Headers["Authorization"] = "Bearer $" + s.BearerTokenEnvVar
+		for _, h := range s.Headers {
+			name := h.Name
+			t.Headers[name] = shownValue(h.Value, func(v string) string { return red.Header(name, v) }, red)
 		}
 	}
 	return t
+}
+
+// shownValue is a config value as output shows it: a literal redacted by
+// its kind (mask); a value with references as written, which names
+// variables, not their values, with its literal text still hunted for
+// secrets the redactor knows.
+func shownValue(v config.Value, mask func(string) string, red *redact.Redactor) string {
+	if lit, ok := v.IsLiteral(); ok {
+		return mask(lit)
+	}
+	var b strings.Builder
+	for _, p := range v.Parts {
+		if p.Ref != nil {
+			b.WriteString(p.Ref.Written)
+		} else {
+			b.WriteString(red.Text(p.Text))
+		}
+	}
+	return b.String()
+}
+
+// written lists values as the file writes them.
+func written(vs []config.Value) []string {
+	if vs == nil {
+		return nil
+	}
+	out := make([]string, len(vs))
+	for i, v := range vs {
+		out[i] = v.Written
+	}
+	return out
+}
+
+func sourceView(s config.Source, red *redact.Redactor) config.Source {
+	s.File, s.Project = red.Text(s.File), red.Text(s.Project)
+	return s
 }
 
 // exchangeView redacts one exchange field by field, and writes its summary

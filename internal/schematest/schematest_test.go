@@ -14,7 +14,7 @@ func TestSchemasCompile(t *testing.T) {
 // TestValidateBites: the schemas refuse what the contract forbids, so a
 // test that validates output can fail.
 func TestValidateBites(t *testing.T) {
-	good := `{"schema_version":1,"name":"a","enabled":true,"transport":{"type":"stdio","command":"x"},"timeouts":{"startup_sec":30,"tool_sec":300}}`
+	good := `{"schema_version":2,"name":"a","enabled":true,"transport":{"type":"stdio","command":"x"},"timeouts":{"startup_sec":30,"tool_sec":300}}`
 	if err := Validate("server", []byte(good)); err != nil {
 		t.Fatalf("a valid server is refused: %v", err)
 	}
@@ -34,7 +34,7 @@ func TestValidateBites(t *testing.T) {
 	if err := Validate("list", []byte("["+good+"]")); err != nil {
 		t.Errorf("list: %v", err)
 	}
-	if err := Validate("error", []byte(`{"schema_version":1,"error":{"message":"m","category":"usage","exit_status":2}}`)); err != nil {
+	if err := Validate("error", []byte(`{"schema_version":2,"error":{"message":"m","category":"usage","exit_status":2}}`)); err != nil {
 		t.Errorf("error: %v", err)
 	}
 	if err := Validate("nope", []byte(good)); err == nil {

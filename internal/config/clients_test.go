@@ -1,0 +1,418 @@
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files of testdata/clients")
+
+// clientEnv is the environment the client files are launched in: some of
+// their variables are set, some are not, one is empty.
+var clientEnv = map[string]string{
+	"GITHUB_PAT": "ghp_fromEnvironment0123456789", "ANTHROPIC_API_KEY": "sk-ant-never-sent-123", "LOG_LEVEL": "",
+	"API_KEY": "key-from-env", "MY_SERVICE_TOKEN": "svc-token-42", "GITHUB_TOKEN": "gh-token-7", "GH_TOKEN": "gh-tok",
+	"CLI_TOKEN": "cli-tok", "CTX_TOKEN": "ctx-tok", "TOK": "cline-tok", "GITHUB_PERSONAL_ACCESS_TOKEN": "goose-pat",
+	"MCPDOCTOR_INPUT_PERPLEXITY_KEY": "pplx-from-input",
+}
+
+// describe writes what a reader made of a file, and how each server would
+// be launched in clientEnv, one fact per line, for the golden files.
+func describe(f *File) string {
+	look := Lookup{Env: func(k string) (string, bool) { v, ok := clientEnv[k]; return v, ok }, ReadFile: os.ReadFile}
+	var b strings.Builder
+	fmt.Fprintf(&b, "client %s (%s)\n", f.Client, f.Recognised)
+	for _, p := range f.Problems {
+		if p.Server == "" {
+			fmt.Fprintf(&b, "file problem %s\n", p)
+		}
+	}
+	for _, s := range f.Servers {
+		fmt.Fprintf(&b, "\nserver %q scope=%s at %d:%d entry=%s\n", s.Name, s.Source.Scope, s.Source.Line, s.Source.Column, s.Entry())
+		if s.Source.Project != "" {
+			fmt.Fprintf(&b, "  project %s\n", s.Source.Project)
+		}
+		fmt.Fprintf(&b, "  transport=%s fallback=%v enabled=%v probeable=%v startup=%s tool=%s\n", s.Transport, s.HTTPFallback, s.Enabled, s.Probeable(), s.StartupTimeout, s.ToolTimeout)
+		if !s.Command.IsZero() {
+			fmt.Fprintf(&b, "  command %q args %q\n", s.Command.Written, written(s.Args))
+		}
+		if !s.Cwd.IsZero() {
+			fmt.Fprintf(&b, "  cwd %q\n", s.Cwd.Written)
+		}
+		if s.EnvFile != "" {
+			fmt.Fprintf(&b, "  envFile %q\n", s.EnvFile)
+		}
+		for _, e := range s.Env {
+			fmt.Fprintf(&b, "  env %s = %q\n", e.Name, e.Value.Written)
+		}
+		if !s.URL.IsZero() {
+			fmt.Fprintf(&b, "  url %q\n", s.URL.Written)
+		}
+		for _, h := range s.Headers {
+			fmt.Fprintf(&b, "  header %s (%s) = %q\n", h.Name, h.Key, h.Value.Written)
+		}
+		if h := s.HeadersHelper; h != nil {
+			fmt.Fprintf(&b, "  headers helper %q (%s) in %q env %q\n", h.Command, h.Key, h.Dir, h.Env)
+		}
+		if o := s.OAuth; o.ClientID != "" || o.Scopes != nil || o.CallbackPort != 0 {
+			fmt.Fprintf(&b, "  oauth client=%q scopes=%q port=%d\n", o.ClientID, o.Scopes, o.CallbackPort)
+		}
+		if s.EnabledTools != nil || s.DisabledTools != nil {
+			fmt.Fprintf(&b, "  tools enabled=%q disabled=%q\n", s.EnabledTools, s.DisabledTools)
+		}
+		l := s.Launch(look)
+		if s.Transport == TransportStdio {
+			fmt.Fprintf(&b, "  launch %q %q env %q\n", l.Command, l.Args, l.Env)
+		} else if s.Probeable() {
+			fmt.Fprintf(&b, "  launch %q\n", l.URL)
+			for _, h := range l.Headers {
+				fmt.Fprintf(&b, "    send %s: %q sent=%v\n", h.Name, h.Value, h.Sent)
+			}
+		}
+		for _, g := range l.Gaps {
+			fmt.Fprintf(&b, "    gap %s\n", g.Sentence())
+		}
+		for _, p := range s.Problems {
+			fmt.Fprintf(&b, "  problem %s\n", p)
+		}
+	}
+	return b.String()
+}
+
+func written(vs []Value) []string {
+	var out []string
+	for _, v := range vs {
+		out = append(out, v.Written)
+	}
+	return out
+}
+
+// TestClientFiles reads a file of every client, written from its
+// documentation, and compares what was understood with testdata/clients/
+// NAME.golden (go test -run TestClientFiles -update rewrites them).
+func TestClientFiles(t *testing.T) {
+	files := map[string]string{
+		"codex":            "codex/config.toml",
+		"claude-code":      "claude-code/project/.mcp.json",
+		"claude-code-user": "claude-code/home/.claude.json",
+		"claude-desktop":   "claude-desktop/claude_desktop_config.json",
+		"cursor":           "cursor/.cursor/mcp.json",
+		"vscode":           "vscode/.vscode/mcp.json",
+		"windsurf":         "windsurf/mcp_config.json",
+		"gemini":           "gemini/.gemini/settings.json",
+		"zed":              "zed/.zed/settings.json",
+		"opencode":         "opencode/opencode.jsonc",
+		"copilot":          "copilot/mcp-config.json",
+		"cline":            "cline/cline_mcp_settings.json",
+		"continue":         "continue/.continue/config.yaml",
+		"continue-block":   "continue/.continue/mcpServers/block.yaml",
+		"goose":            "goose/goose/config.yaml",
+	}
+	for name, rel := range files {
+		t.Run(name, func(t *testing.T) {
+			path := filepath.Join("testdata", "clients", rel)
+			f, err := Load(path, ReadOptions{Home: "/home/u", Cwd: "/src/app"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := describe(f)
+			golden := filepath.Join("testdata", "clients", name+".golden")
+			if *update {
+				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run with -update)", err)
+			}
+			if got != string(want) {
+				t.Errorf("%s differs from %s; got:\n%s", path, golden, got)
+			}
+			// Every problem is located.
+			for _, p := range f.Problems {
+				if p.Line == 0 || p.Column == 0 {
+					t.Errorf("problem without a position: %s", p)
+				}
+			}
+			for _, s := range f.Servers {
+				for _, p := range s.Problems {
+					if p.Line == 0 || p.Column == 0 {
+						t.Errorf("problem without a position: %s", p)
+					}
+				}
+			}
+		})
+	}
+
+}
+
+// The rules that differ between clients, each in a few lines.
+func TestClientRules(t *testing.T) {
+	read := func(t *testing.T, name, text string, opts ReadOptions) *File {
+		t.Helper()
+		f, err := Read(name, []byte(text), opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return f
+	}
+	codes := func(ps []Problem) []string {
+		var out []string
+		for _, p := range ps {
+			out = append(out, fmt.Sprintf("%s@%d:%d", p.Code, p.Line, p.Column))
+		}
+		return out
+	}
+	t.Run("a url alone means a different transport in each client", func(t *testing.T) {
+		cases := []struct {
+			client    Client
+			file      string
+			text      string
+			transport string
+			fallback  bool
+		}{
+			{ClientClaudeCode, ".mcp.json", `{"mcpServers":{"s":{"url":"https://h/mcp"}}}`, TransportStreamableHTTP, true},
+			{ClientCline, "cline_mcp_settings.json", `{"mcpServers":{"s":{"url":"https://h/mcp"}}}`, TransportSSE, false},
+			{ClientGemini, "settings.json", `{"mcpServers":{"s":{"url":"https://h/mcp"}}}`, TransportStreamableHTTP, true},
+			{ClientCursor, "mcp.json", `{"mcpServers":{"s":{"url":"https://h/mcp"}}}`, TransportStreamableHTTP, true},
+			{ClientCopilotCLI, "mcp-config.json", `{"mcpServers":{"s":{"url":"https://h/mcp"}}}`, TransportStreamableHTTP, false},
+			{ClientZed, "settings.json", `{"context_servers":{"s":{"url":"https://h/mcp"}}}`, TransportStreamableHTTP, false},
+			{ClientContinue, "config.yaml", "mcpServers:\n  - name: s\n    url: https://h/mcp\n", TransportStreamableHTTP, true},
+			{ClientCodex, "config.toml", "[mcp_servers.s]\nurl = \"https://h/mcp\"\n", TransportStreamableHTTP, false},
+		}
+		for _, c := range cases {
+			f := read(t, c.file, c.text, ReadOptions{Client: c.client})
+			if len(f.Servers) != 1 {
+				t.Fatalf("%s: %d servers", c.client, len(f.Servers))
+			}
+			if s := f.Servers[0]; s.Transport != c.transport || s.HTTPFallback != c.fallback || !s.Probeable() {
+				t.Errorf("%s: transport %s fallback %v probeable %v, want %s %v", c.client, s.Transport, s.HTTPFallback, s.Probeable(), c.transport, c.fallback)
+			}
+		}
+	})
+	t.Run("an unset variable becomes what its client makes of it", func(t *testing.T) {
+		look := Lookup{Env: func(string) (string, bool) { return "", false }}
+		cases := []struct {
+			client Client
+			file   string
+			text   string
+			want   string
+			sent   bool
+		}{
+			// Claude Code: as written (and a warning in claude mcp list).
+			{ClientClaudeCode, ".mcp.json", `{"mcpServers":{"s":{"type":"http","url":"https://h/","headers":{"X-Key":"${NOPE}"}}}}`, "${NOPE}", true},
+			// VS Code and Cursor: empty.
+			{ClientVSCode, "mcp.json", `{"servers":{"s":{"type":"http","url":"https://h/","headers":{"X-Key":"${env:NOPE}"}}}}`, "", true},
+			// Cline: as written.
+			{ClientCline, "cline_mcp_settings.json", `{"mcpServers":{"s":{"url":"https://h/","headers":{"X-Key":"${env:NOPE}"}}}}`, "${env:NOPE}", true},
+			// Gemini CLI: empty in headers (dotenv-expand at connect).
+			{ClientGemini, "settings.json", `{"mcpServers":{"s":{"httpUrl":"https://h/","headers":{"X-Key":"$NOPE"}}}}`, "", true},
+			// opencode: empty.
+			{ClientOpencode, "opencode.json", `{"mcp":{"s":{"type":"remote","url":"https://h/","headers":{"X-Key":"{env:NOPE}"}}}}`, "", true},
+			// Codex: env_http_headers drops the header.
+			{ClientCodex, "config.toml", "[mcp_servers.s]\nurl = \"https://h/\"\nenv_http_headers = { X-Key = \"NOPE\" }\n", "", false},
+		}
+		for _, c := range cases {
+			f := read(t, c.file, c.text, ReadOptions{Client: c.client})
+			l := f.Servers[0].Launch(look)
+			if len(l.Headers) != 1 || l.Headers[0].Value != c.want || l.Headers[0].Sent != c.sent || len(l.Gaps) != 1 {
+				t.Errorf("%s: headers %+v gaps %+v, want %q sent=%v and one gap", c.client, l.Headers, l.Gaps, c.want, c.sent)
+			}
+		}
+	})
+	t.Run("strict JSON clients refuse comments and trailing commas, and lose nothing", func(t *testing.T) {
+		f := read(t, ".mcp.json", "{\n  \"mcpServers\": {\n    \"s\": {\"command\": \"x\"}, // mine\n  }\n}\n", ReadOptions{})
+		if got := codes(f.Problems); !slices.Equal(got, []string{"not_strict_json@3:28"}) {
+			t.Errorf("problems %v", got)
+		}
+		if len(f.Servers) != 1 {
+			t.Errorf("the server was lost: %v", f.Servers)
+		}
+		f = read(t, "settings.json", "{\"mcpServers\": {\n  // comments are fine\n  \"s\": {\"command\": \"x\"},\n}}\n", ReadOptions{Client: ClientGemini})
+		if got := codes(f.Problems); !slices.Equal(got, []string{"not_strict_json@3:24"}) {
+			t.Errorf("Gemini CLI: problems %v, want only the trailing comma", got)
+		}
+		f = read(t, "mcp.json", "{\"servers\": {\n  // comments are fine\n  \"s\": {\"command\": \"x\",},\n},}\n", ReadOptions{Client: ClientVSCode})
+		if len(f.Problems) != 0 {
+			t.Errorf("VS Code reads JSONC: %v", f.Problems)
+		}
+	})
+	t.Run("syntax errors are located in every format", func(t *testing.T) {
+		for _, c := range []struct {
+			file, text string
+			line, col  int
+		}{
+			{".mcp.json", "{\n  \"mcpServers\": {\n    \"s\": {\"command\": \"x\" \"args\": []}\n  }\n}\n", 3, 26},
+			{"mcp.json", "{\"servers\": {\n  \"ü\": {\"command\": ]\n}}", 2, 20},
+			{"config.yaml", "mcpServers:\n  - name: s\n    command: [x\n", 3, 14},
+		} {
+			f := read(t, c.file, c.text, ReadOptions{Client: map[string]Client{".mcp.json": ClientClaudeCode, "mcp.json": ClientVSCode, "config.yaml": ClientContinue}[c.file]})
+			p := f.Fatal()
+			if p == nil || p.Line != c.line || p.Column != c.col || p.File != c.file {
+				t.Errorf("%s: fatal %v, want %d:%d", c.file, f.Problems, c.line, c.col)
+			}
+		}
+	})
+	t.Run("type mismatches are located", func(t *testing.T) {
+		f := read(t, ".mcp.json", "{\"mcpServers\": {\"s\": {\n  \"command\": \"x\",\n  \"args\": \"--flag\"}}}", ReadOptions{})
+		if got := codes(f.Servers[0].Problems); !slices.Equal(got, []string{"type@3:11"}) {
+			t.Errorf("problems %v", got)
+		}
+		f = read(t, "config.yaml", "extensions:\n  g:\n    enabled: yes please\n    type: stdio\n    cmd: x\n    args: []\n", ReadOptions{Client: ClientGoose})
+		if got := codes(f.Servers[0].Problems); !slices.Equal(got, []string{"type@3:14"}) {
+			t.Errorf("goose problems %v", got)
+		}
+	})
+	t.Run("recognised by name, then by content", func(t *testing.T) {
+		for _, c := range []struct {
+			path, text string
+			want       Client
+		}{
+			{"/home/u/.codex/config.toml", "", ClientCodex},
+			{"/p/.mcp.json", "{}", ClientClaudeCode},
+			{"/home/u/.claude.json", "{}", ClientClaudeCode},
+			{"/x/claude_desktop_config.json", "{}", ClientClaudeDesktop},
+			{"/p/.cursor/mcp.json", "{}", ClientCursor},
+			{"/p/.vscode/mcp.json", "{}", ClientVSCode},
+			{"/home/u/.config/Code/User/mcp.json", "{}", ClientVSCode},
+			{"/home/u/.codeium/windsurf/mcp_config.json", "{}", ClientWindsurf},
+			{"/p/.gemini/settings.json", "{}", ClientGemini},
+			{"/home/u/.config/zed/settings.json", "{}", ClientZed},
+			{"/p/opencode.jsonc", "{}", ClientOpencode},
+			{"/home/u/.copilot/mcp-config.json", "{}", ClientCopilotCLI},
+			{"/x/cline_mcp_settings.json", "{}", ClientCline},
+			{"/home/u/.continue/config.yaml", "", ClientContinue},
+			{"/home/u/.config/goose/config.yaml", "", ClientGoose},
+			{"/tmp/servers.json", `{"servers": {}}`, ClientVSCode},
+			{"/tmp/a.json", `{"context_servers": {}}`, ClientZed},
+			{"/tmp/a.json", `{"mcpServers": {"s": {"httpUrl": "https://h/"}}}`, ClientGemini},
+			{"/tmp/a.json", `{"mcpServers": {"s": {"serverUrl": "https://h/"}}}`, ClientWindsurf},
+			{"/tmp/a.json", `{"mcpServers": {"s": {"command": "x"}}}`, ClientClaudeCode},
+			{"/tmp/a.yml", "extensions:\n  x: {}\n", ClientGoose},
+			{"/tmp/a.yml", "mcpServers:\n  - name: x\n", ClientContinue},
+			{"/tmp/codex", "[mcp_servers.x]\ncommand = \"y\"\n", ClientCodex},
+		} {
+			got, _, ok := Recognise(c.path, []byte(c.text))
+			if !ok || got != c.want {
+				t.Errorf("%s: %q %v, want %q", c.path, got, ok, c.want)
+			}
+		}
+		if _, _, ok := Recognise("/tmp/notes.txt", []byte("hello")); ok {
+			t.Error("a text file was recognised")
+		}
+		if _, err := Read("/tmp/notes.txt", []byte("hello"), ReadOptions{}); err == nil || !strings.Contains(err.Error(), "--client") {
+			t.Errorf("an unknown file must say to pass --client: %v", err)
+		}
+	})
+}
+
+// writeFiles lays out files under dir.
+func writeFiles(t *testing.T, dir string, files map[string]string) {
+	t.Helper()
+	for name, text := range files {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func TestLoadClientMergesPlacesByPrecedence(t *testing.T) {
+	root := t.TempDir()
+	home, project := filepath.Join(root, "home"), filepath.Join(root, "src", "app")
+	writeFiles(t, root, map[string]string{
+		"home/.claude.json": `{"mcpServers": {"shared": {"type": "http", "url": "https://user.example/mcp"}, "mine": {"command": "m"}},
+ "projects": {"` + project + `": {"mcpServers": {"shared": {"command": "local-one"}}}}}`,
+		"src/app/.mcp.json": `{"mcpServers": {"shared": {"type": "sse", "url": "https://project.example/sse"}, "team": {"command": "t"}}}`,
+		"src/app/.git/HEAD": "ref: refs/heads/main\n",
+		// Codex: a project layer, trusted or not.
+		"home/.codex/config.toml":         "[projects.\"" + project + "\"]\ntrust_level = \"untrusted\"\n\n[mcp_servers.shared]\ncommand = \"user-one\"\n",
+		"src/app/.codex/config.toml":      "[mcp_servers.shared]\ncommand = \"project-one\"\n",
+		"src/app/.vscode/mcp.json":        `{"servers": {"ws": {"command": "w"}}}`,
+		"home/.config/Code/User/mcp.json": `{"servers": {"ws": {"command": "u"}, "only-user": {"command": "o"}}}`,
+	})
+	m := Machine{Getenv: func(k string) string { return map[string]string{"HOME": home}[k] }, Home: home, Cwd: project, GOOS: "linux"}
+
+	f, err := LoadClient(ClientClaudeCode, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, _ := f.Server("shared")
+	if s.Source.Scope != "local" || s.Command.Written != "local-one" {
+		t.Errorf("shared = %s scope %s, want the local scope's entry", s.Target(), s.Source.Scope)
+	}
+	var shadowed []string
+	for _, s := range f.Servers {
+		if s.Shadowed {
+			shadowed = append(shadowed, s.Source.Scope+":"+s.Name)
+		}
+	}
+	if want := []string{"project:shared", "user:shared"}; !slices.Equal(shadowed, want) {
+		t.Errorf("shadowed %v, want %v", shadowed, want)
+	}
+	if got := f.Names(); !slices.Equal(got, []string{"shared", "team", "mine"}) {
+		t.Errorf("names %v", got)
+	}
+	if len(f.Paths) != 2 {
+		t.Errorf("paths %v", f.Paths)
+	}
+
+	f, err = LoadClient(ClientCodex, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, _ = f.Server("shared")
+	if s.Command.Written != "user-one" {
+		t.Errorf("an untrusted project's layer won: %s", s.Target())
+	}
+	var notLoaded bool
+	for _, p := range f.Problems {
+		notLoaded = notLoaded || p.Code == CodeNotLoaded && strings.Contains(p.Message, "trust_level = \"trusted\"")
+	}
+	if !notLoaded {
+		t.Errorf("no problem says the project layer is not loaded: %v", f.Problems)
+	}
+	writeFiles(t, root, map[string]string{"home/.codex/config.toml": "[projects.\"" + project + "\"]\ntrust_level = \"trusted\"\n\n[mcp_servers.shared]\ncommand = \"user-one\"\n"})
+	f, err = LoadClient(ClientCodex, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s, _ := f.Server("shared"); s.Command.Written != "project-one" || s.Source.Scope != "project" {
+		t.Errorf("a trusted project's layer must win: %s (%s)", s.Target(), s.Source.Scope)
+	}
+
+	f, err = LoadClient(ClientVSCode, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s, _ := f.Server("ws"); s.Source.Scope != "workspace" || s.Command.Written != "w" {
+		t.Errorf("ws = %s (%s), want the workspace's", s.Target(), s.Source.Scope)
+	}
+
+	if _, err := LoadClient(ClientZed, m); !errors.Is(err, ErrNoConfig) || !strings.Contains(err.Error(), filepath.Join(home, ".config", "zed", "settings.json")) {
+		t.Errorf("no Zed config: %v", err)
+	}
+
+	all, errs := Discover(m)
+	if len(errs) != 0 {
+		t.Fatal(errs)
+	}
+	clients := map[Client]int{}
+	for _, s := range all.Servers {
+		clients[s.Source.Client]++
+	}
+	if clients[ClientClaudeCode] != 5 || clients[ClientCodex] != 2 || clients[ClientVSCode] != 3 || len(clients) != 3 {
+		t.Errorf("discovered %v", clients)
+	}
+}

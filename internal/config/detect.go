@@ -1,0 +1,255 @@
+package config
+
+import (
+	"bytes"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"strings"
+)
+
+// ReadOptions say how to read a file.
+type ReadOptions struct {
+	// Client whose rules apply; empty to recognise it from the file.
+	Client Client
+	// Scope overrides the scope the reader would give the file's servers.
+	Scope string
+	// Home and Cwd fill ${userHome} and ${workspaceFolder}, and choose the
+	// project of Claude Code's local scope.
+	Home, Cwd string
+	// AllProjects reads the local servers of every project in
+	// ~/.claude.json, not only the one Cwd is in.
+	AllProjects bool
+}
+
+type readerFunc func(path string, data []byte, opts ReadOptions) *File
+
+func readerFor(c Client) readerFunc {
+	switch c {
+	case ClientCodex:
+		return func(path string, data []byte, opts ReadOptions) *File {
+			return parseCodex(path, data, cmpOr(opts.Scope, codexScope(path, opts.Home)))
+		}
+	case ClientClaudeCode:
+		return readClaudeCode
+	case ClientClaudeDesktop:
+		return readClaudeDesktop
+	case ClientCursor:
+		return readCursor
+	case ClientVSCode:
+		return readVSCode
+	case ClientWindsurf:
+		return readWindsurf
+	case ClientGemini:
+		return readGemini
+	case ClientZed:
+		return readZed
+	case ClientOpencode:
+		return readOpencode
+	case ClientCopilotCLI:
+		return readCopilot
+	case ClientCline:
+		return readCline
+	case ClientContinue:
+		return readContinue
+	case ClientGoose:
+		return readGoose
+	}
+	return nil
+}
+
+// ParseCodex reads the text of a Codex config.toml.
+func ParseCodex(path string, data []byte) *File {
+	f := parseCodex(path, data, "user")
+	f.Paths = []string{path}
+	return f
+}
+
+// Clients lists every client mcpdoctor reads, in the order help shows them.
+func Clients() []Client {
+	return []Client{ClientCodex, ClientClaudeCode, ClientClaudeDesktop, ClientCursor, ClientVSCode, ClientWindsurf,
+		ClientGemini, ClientZed, ClientOpencode, ClientCopilotCLI, ClientCline, ClientContinue, ClientGoose}
+}
+
+// clientAliases are other names users type for a client.
+var clientAliases = map[string]Client{
+	"claude": ClientClaudeCode, "claudecode": ClientClaudeCode, "claude-desktop": ClientClaudeDesktop,
+	"code": ClientVSCode, "vs-code": ClientVSCode, "gemini": ClientGemini, "copilot": ClientCopilotCLI,
+	"github-copilot-cli": ClientCopilotCLI, "open-code": ClientOpencode,
+}
+
+// ParseClient reads a --client name.
+func ParseClient(name string) (Client, error) {
+	n := strings.ToLower(strings.TrimSpace(name))
+	for _, c := range Clients() {
+		if string(c) == n {
+			return c, nil
+		}
+	}
+	if c, ok := clientAliases[n]; ok {
+		return c, nil
+	}
+	names := make([]string, 0, len(Clients()))
+	for _, c := range Clients() {
+		names = append(names, string(c))
+	}
+	return "", fmt.Errorf("unknown client %q: mcpdoctor reads %s", name, strings.Join(names, ", "))
+}
+
+// Recognise names the client whose config this is, from the file's name
+// and folder, then from its content; how says which.
+func Recognise(path string, data []byte) (c Client, how string, ok bool) {
+	if c, ok := recogniseName(path); ok {
+		return c, "from its name", true
+	}
+	if c, ok := recogniseContent(path, data); ok {
+		return c, "from its content", true
+	}
+	return "", "", false
+}
+
+func recogniseName(path string) (Client, bool) {
+	slash := filepath.ToSlash(path)
+	base := filepath.Base(path)
+	dir := filepath.Base(filepath.Dir(path))
+	in := func(s string) bool { return strings.Contains(slash, s) }
+	switch {
+	case strings.HasSuffix(base, ".toml"):
+		return ClientCodex, true
+	case base == ".claude.json" || base == "managed-mcp.json" || base == ".mcp.json":
+		return ClientClaudeCode, true
+	case base == "claude_desktop_config.json":
+		return ClientClaudeDesktop, true
+	case base == "mcp_config.json":
+		return ClientWindsurf, true
+	case base == "mcp-config.json":
+		return ClientCopilotCLI, true
+	case base == "cline_mcp_settings.json":
+		return ClientCline, true
+	case base == "opencode.json" || base == "opencode.jsonc" || (dir == "opencode" && base == "config.json"):
+		return ClientOpencode, true
+	case strings.HasSuffix(base, ".code-workspace"):
+		return ClientVSCode, true
+	case base == "mcp.json" && dir == ".cursor":
+		return ClientCursor, true
+	case base == "mcp.json" && dir == ".github":
+		return ClientCopilotCLI, true
+	case base == "mcp.json" && (dir == ".vscode" || in("/Code/User/") || in("/Code - Insiders/User/") || in("/VSCodium/User/")):
+		return ClientVSCode, true
+	case base == "settings.json" && (dir == ".gemini" || dir == "gemini-cli" || dir == "GeminiCli"):
+		return ClientGemini, true
+	case base == "settings.json" && (dir == "zed" || dir == ".zed" || dir == "Zed"):
+		return ClientZed, true
+	case (strings.HasSuffix(base, ".yaml") || strings.HasSuffix(base, ".yml")) && in("/.continue/"):
+		return ClientContinue, true
+	case (strings.HasSuffix(base, ".yaml") || strings.HasSuffix(base, ".yml")) && in("/goose/"):
+		return ClientGoose, true
+	}
+	return "", false
+}
+
+func recogniseContent(path string, data []byte) (Client, bool) {
+	trimmed := bytes.TrimSpace(data)
+	ext := filepath.Ext(path)
+	if ext == ".yaml" || ext == ".yml" || (len(trimmed) > 0 && trimmed[0] != '{' && trimmed[0] != '[' && !bytes.Contains(data, []byte("[mcp_servers"))) {
+		root, p := parseYAML(path, data)
+		if p == nil {
+			if root.get("extensions") != nil {
+				return ClientGoose, true
+			}
+			if m := root.get("mcpServers"); m != nil && m.val.kind == nodeArray {
+				return ClientContinue, true
+			}
+		}
+	}
+	if bytes.Contains(data, []byte("[mcp_servers")) || bytes.Contains(data, []byte("mcp_servers.")) {
+		return ClientCodex, true
+	}
+	root, p := parseJSON(path, data)
+	if p != nil || root.kind != nodeObject {
+		return "", false
+	}
+	switch {
+	case root.get("context_servers") != nil:
+		return ClientZed, true
+	case root.get("servers") != nil || root.get("inputs") != nil:
+		return ClientVSCode, true
+	case root.get("mcp") != nil && root.get("$schema") != nil && strings.Contains(root.get("$schema").val.text, "opencode"):
+		return ClientOpencode, true
+	case root.get("mcp") != nil:
+		return ClientVSCode, true
+	case root.get("mcpServers") != nil:
+		servers := root.get("mcpServers").val
+		for _, m := range servers.members {
+			for _, k := range []string{"httpUrl", "trust", "includeTools", "excludeTools"} {
+				if m.val.get(k) != nil {
+					return ClientGemini, true
+				}
+			}
+			if m.val.get("serverUrl") != nil {
+				return ClientWindsurf, true
+			}
+			if m.val.get("autoApprove") != nil || m.val.get("disabled") != nil {
+				return ClientCline, true
+			}
+		}
+		return ClientClaudeCode, true
+	}
+	return "", false
+}
+
+// Read reads config text with its client's reader, recognising the client
+// when opts does not name it.
+func Read(path string, data []byte, opts ReadOptions) (*File, error) {
+	how := ""
+	if opts.Client == "" {
+		c, h, ok := Recognise(path, data)
+		if !ok {
+			return nil, fmt.Errorf("%s: cannot tell which client this file is for: pass --client NAME (%s)", path, clientList())
+		}
+		opts.Client, how = c, h
+	}
+	read := readerFor(opts.Client)
+	if read == nil {
+		return nil, fmt.Errorf("unknown client %q", opts.Client)
+	}
+	f := read(path, data, opts)
+	f.Recognised = how
+	f.Scope = opts.Scope
+	markShadowed(f.Client, f.Servers)
+	f.Paths = []string{path}
+	f.sortProblems()
+	return f, nil
+}
+
+func clientList() string {
+	var names []string
+	for _, c := range Clients() {
+		names = append(names, string(c))
+	}
+	return strings.Join(names, ", ")
+}
+
+// codexScope: a .codex/config.toml inside a project is project scope; the
+// one in the home directory is the user's.
+func codexScope(path, home string) string {
+	dir := filepath.Dir(path)
+	if filepath.Base(dir) == ".codex" && filepath.Base(path) == "config.toml" && filepath.Dir(dir) != filepath.Clean(home) {
+		return "project"
+	}
+	return "user"
+}
+
+// scopeRank orders scopes by precedence for a client: lower wins when a
+// name is configured in several places.
+func scopeRank(c Client, scope string) int {
+	order := []string{"managed", "local", "project", "workspace", "user", "system", "legacy"}
+	if c == ClientGemini {
+		// Gemini CLI's system settings override the others.
+		order = []string{"system", "project", "workspace", "user"}
+	}
+	if i := slices.Index(order, scope); i >= 0 {
+		return i
+	}
+	return len(order)
+}

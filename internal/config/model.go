@@ -1,0 +1,321 @@
+package config
+
+import (
+	"time"
+
+	"github.com/mcpdoctor/mcpdoctor/internal/redact"
+)
+
+// Client names a client whose MCP config mcpdoctor reads.
+type Client string
+
+// The clients mcpdoctor reads, as --client names them.
+const (
+	ClientCodex         Client = "codex"
+	ClientClaudeCode    Client = "claude-code"
+	ClientClaudeDesktop Client = "claude-desktop"
+	ClientCursor        Client = "cursor"
+	ClientVSCode        Client = "vscode"
+	ClientWindsurf      Client = "windsurf"
+	ClientGemini        Client = "gemini-cli"
+	ClientZed           Client = "zed"
+	ClientOpencode      Client = "opencode"
+	ClientCopilotCLI    Client = "copilot-cli"
+	ClientCline         Client = "cline"
+	ClientContinue      Client = "continue"
+	ClientGoose         Client = "goose"
+)
+
+// Source says where a server is configured.
+type Source struct {
+	Client Client `json:"client"`
+	// File is the config file, as the user would recognise its path.
+	File string `json:"file"`
+	// Scope is the client's name for where the file applies: user,
+	// project, local, managed, workspace, system.
+	Scope string `json:"scope,omitempty"`
+	// Project is the project directory a local-scope entry belongs to
+	// (Claude Code's projects["<path>"]).
+	Project string `json:"project,omitempty"`
+	// Line and Column of the server's entry, 1-based; zero when unknown.
+	Line   int `json:"line,omitempty"`
+	Column int `json:"column,omitempty"`
+}
+
+// Server is one configured MCP server in the neutral model every reader
+// produces and the probe consumes. Client-specific rules (which transport
+// an entry means, what an unset variable becomes) were applied by the
+// reader; the values that depend on the machine are Values, resolved when
+// the server is started (Launch).
+type Server struct {
+	Name   string
+	Source Source
+	// Transport is what the client speaks: stdio, streamable_http or sse;
+	// empty when the entry names neither a command nor a URL.
+	Transport string
+	// HTTPFallback says the client falls back to the legacy HTTP+SSE
+	// transport when Streamable HTTP fails.
+	HTTPFallback bool
+
+	// stdio
+	Command Value
+	Args    []Value
+	// Env is set for the server, in file order.
+	Env []EnvVar
+	// Forward are variables the client passes on from its own environment
+	// by name (Codex's env_vars).
+	Forward []EnvForward
+	// Inherit lists the variables the client passes on from its own
+	// environment to every stdio server; nil means all of them.
+	Inherit []string
+	Cwd     Value
+	// EnvFile is a file of KEY=VALUE lines the client loads into the
+	// server's environment (Cursor, VS Code).
+	EnvFile string
+
+	// HTTP
+	URL     Value
+	Headers []Header
+	// HeadersHelper is a command the client runs to get more headers
+	// (Codex's http_headers_helper, Claude Code's headersHelper). It is a
+	// local program: mcpdoctor runs it only when allowed to.
+	HeadersHelper *HeadersHelper
+
+	StartupTimeout time.Duration
+	ToolTimeout    time.Duration
+	Enabled        bool
+	Required       bool
+	// EnabledTools is nil when every tool is allowed.
+	EnabledTools  []string
+	DisabledTools []string
+	OAuth         OAuth
+
+	// Line and Column of the server's entry (the same as Source's).
+	Line, Column int
+	// Problems are the entry's problems as its client sees them.
+	Problems []Problem
+
+	// Shadowed says another place of the same client configures a server
+	// of this name and wins (File.merge).
+	Shadowed bool
+	// notLoaded: the client does not load the file this entry is in
+	// (an untrusted Codex project, Claude Code under a managed config).
+	notLoaded bool
+
+	// table is the path of the table the entry is in, as problems name
+	// it: "mcp_servers", "mcpServers", "projects[\"/src/app\"].mcpServers".
+	table string
+	// keyPos records where each key of the entry is written, so that
+	// problems found later (CheckEnvironment) point at the right line.
+	keyPos map[string]position
+}
+
+// EnvVar is one variable set for a stdio server.
+type EnvVar struct {
+	Name  string
+	Value Value
+}
+
+// EnvForward is one variable a client forwards by name. Source is "local"
+// (the default) or "remote" (Codex: from the remote environment).
+type EnvForward struct {
+	Name   string `json:"name"`
+	Source string `json:"source,omitempty"`
+}
+
+// Header is one HTTP header the client sends.
+type Header struct {
+	Name  string
+	Value Value
+	// Key is the config key the header comes from ("http_headers",
+	// "env_http_headers", "bearer_token_env_var", "headers").
+	Key string
+}
+
+// HeadersHelper is a shell command whose standard output is a JSON object
+// of headers to send.
+type HeadersHelper struct {
+	Command string
+	// Key is the config key it is written under.
+	Key string
+	// Dir is where the client runs it; Env are the variables the client
+	// adds for it (NAME=value).
+	Dir string
+	Env []string
+	// Override says the helper's headers replace configured headers of
+	// the same name (both clients), except for Authorization when
+	// KeepAuthorization (Codex: an explicit Authorization wins).
+	KeepAuthorization bool
+}
+
+// OAuth holds what a config says about logging in.
+type OAuth struct {
+	ClientID string
+	Scopes   []string
+	Resource string
+	// CallbackPort is the loopback port the client listens on, when fixed;
+	// CallbackURL the redirect URL, when the config sets it whole.
+	CallbackPort int
+	CallbackURL  string
+	// MetadataURL is where the client reads the authorization server's
+	// metadata, when the config overrides discovery (Claude Code's
+	// authServerMetadataUrl).
+	MetadataURL string
+}
+
+// Title is the client's name as its makers write it.
+func (c Client) Title() string {
+	switch c {
+	case ClientCodex:
+		return "Codex"
+	case ClientClaudeCode:
+		return "Claude Code"
+	case ClientClaudeDesktop:
+		return "Claude Desktop"
+	case ClientCursor:
+		return "Cursor"
+	case ClientVSCode:
+		return "VS Code"
+	case ClientWindsurf:
+		return "Windsurf"
+	case ClientGemini:
+		return "Gemini CLI"
+	case ClientZed:
+		return "Zed"
+	case ClientOpencode:
+		return "opencode"
+	case ClientCopilotCLI:
+		return "Copilot CLI"
+	case ClientCline:
+		return "Cline"
+	case ClientContinue:
+		return "Continue"
+	case ClientGoose:
+		return "Goose"
+	}
+	return "the client"
+}
+
+// Position returns the line and column of a key in the server's entry, or
+// of the entry itself when the key is not written there.
+func (s Server) Position(key string) (line, col int) {
+	if p, ok := s.keyPos[key]; ok {
+		return p.line, p.col
+	}
+	return s.Line, s.Column
+}
+
+// Valid reports whether the server has no error-level problem, so its
+// client would start it.
+func (s Server) Valid() bool {
+	for _, p := range s.Problems {
+		if p.Severity == SeverityError {
+			return false
+		}
+	}
+	return true
+}
+
+// Probeable reports whether a probe can be built at all: a command, or a
+// URL. Other problems are findings about the client, not reasons to skip
+// the measurement.
+func (s Server) Probeable() bool {
+	switch s.Transport {
+	case TransportStdio:
+		return !s.Command.IsZero()
+	case TransportStreamableHTTP, TransportSSE:
+		for _, p := range s.Problems {
+			if p.Code == CodeInvalidURL && p.Severity == SeverityError {
+				return false
+			}
+		}
+		return !s.URL.IsZero()
+	}
+	return false
+}
+
+// Target is what the server points at: the URL for HTTP, the command line
+// for stdio, as written. It is not redacted; callers print it through
+// internal/redact.
+func (s Server) Target() string {
+	if s.Transport == TransportStdio {
+		t := s.Command.Written
+		for _, a := range s.Args {
+			t += " " + a.Written
+		}
+		return t
+	}
+	return s.URL.Written
+}
+
+// HeaderByKey returns the headers that come from one config key.
+func (s Server) HeaderByKey(key string) []Header {
+	var out []Header
+	for _, h := range s.Headers {
+		if h.Key == key {
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
+// EnvMap is the server's own variables as written, by name.
+func (s Server) EnvMap() map[string]string {
+	if len(s.Env) == 0 {
+		return nil
+	}
+	m := make(map[string]string, len(s.Env))
+	for _, e := range s.Env {
+		m[e.Name] = e.Value.Written
+	}
+	return m
+}
+
+// Secrets returns every value of the entry that must never be printed,
+// in the forms it is sent or shown in (schema/README.md: "What is never in
+// it"): every env value, written and resolved, and each forwarded
+// variable's value; each header value as written and as resolved, with its
+// credential part (Bearer X → X; Basic → the blob, user:password,
+// password); the URL's user info, query values, fragment and key-like path
+// segments; command-line values that follow credential flags. The OAuth
+// client_id is no secret. The redactor ignores values shorter than
+// redact.MinSecretLen.
+func (s Server) Secrets(look Lookup) []string {
+	var out []string
+	for _, e := range s.Env {
+		out = append(out, e.Value.Written)
+		if v, _, _ := e.Value.Resolve(look); v != e.Value.Written {
+			out = append(out, v)
+		}
+	}
+	for _, f := range s.Forward {
+		if look.Env != nil {
+			if v, ok := look.Env(f.Name); ok {
+				out = append(out, v)
+			}
+		}
+	}
+	for _, h := range s.Headers {
+		if lit, ok := h.Value.IsLiteral(); ok {
+			out = append(out, redact.HeaderSecrets(h.Name, lit)...)
+			continue
+		}
+		if v, ok, _ := h.Value.Resolve(look); ok {
+			out = append(out, redact.HeaderSecrets(h.Name, v)...)
+			for _, r := range h.Value.Refs() {
+				if val, state := fill(r, look); state == "" {
+					out = append(out, val)
+				}
+			}
+		}
+	}
+	url, _, _ := s.URL.Resolve(look)
+	out = append(out, redact.URLSecrets(url)...)
+	var args []string
+	for _, a := range s.Args {
+		v, _, _ := a.Resolve(look)
+		args = append(args, v)
+	}
+	out = append(out, redact.ArgSecrets(args)...)
+	return out
+}
