@@ -14,9 +14,10 @@ import (
 )
 
 type listOptions struct {
-	JSON    bool
-	NoProbe bool
-	Jobs    int
+	JSON       bool
+	NoProbe    bool
+	Jobs       int
+	AllClients bool
 	probeFlags
 }
 
@@ -33,16 +34,28 @@ wrong and what to try.
 With --no-probe nothing is started or contacted: the table shows the config
 as read, its timeouts and its problems.
 
+With --all-clients, list finds the config files of every client it knows on
+this machine (Codex, Claude Code, Claude Desktop, Cursor, VS Code, Windsurf,
+Gemini CLI, Zed, opencode, Copilot CLI, Cline, Continue, Goose: their user
+files, and the project files of the directory it runs in) and lists each
+server once per place it is configured, with its client and scope. A server
+configured in three clients is probed three times, once per entry, because
+each client may read it differently.
+
 ` + protocolHelp,
 		Example: `  mcpdoctor list
   mcpdoctor list --json | jq '.[] | {name, auth_status, healthy}'
-  mcpdoctor list --no-probe --config ./config.toml`,
+  mcpdoctor list --no-probe --config ./config.toml
+  mcpdoctor list --config .vscode/mcp.json
+  mcpdoctor list --client claude-code
+  mcpdoctor list --all-clients --no-probe`,
 		Args: cobra.NoArgs,
 		RunE: runE(func([]string) error { return listRun(a, opts) }),
 	}
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print a JSON array, one object per server (the stable contract)")
 	cmd.Flags().BoolVar(&opts.NoProbe, "no-probe", false, "only read the config: start and contact nothing")
 	cmd.Flags().IntVarP(&opts.Jobs, "jobs", "j", 8, "probe at most `N` servers at once")
+	cmd.Flags().BoolVar(&opts.AllClients, "all-clients", false, "list the servers of every client's config files on this machine")
 	opts.probeFlags.register(cmd)
 	return cmd
 }
@@ -54,7 +67,13 @@ func listRun(a *app, opts *listOptions) error {
 	if err := opts.check(); err != nil {
 		return err
 	}
-	f, err := a.loadParsedConfig()
+	var f *config.File
+	var err error
+	if opts.AllClients {
+		f, err = a.discover()
+	} else {
+		f, err = a.loadParsedConfig()
+	}
 	if err != nil {
 		return err
 	}

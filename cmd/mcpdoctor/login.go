@@ -61,8 +61,9 @@ config errors.`,
 		Example: `  mcpdoctor login notion
   mcpdoctor login notion --no-browser --port 8765
   mcpdoctor login notion --scopes "mcp:read mcp:write"`,
-		Args: cobra.ExactArgs(1),
-		RunE: runE(func(args []string) error { return loginRun(a, args[0], opts) }),
+		Args:              cobra.ExactArgs(1),
+		ValidArgsFunction: a.completeServerNames,
+		RunE:              runE(func(args []string) error { return loginRun(a, args[0], opts) }),
 	}
 	cmd.Flags().StringSliceVar(&opts.Scopes, "scopes", nil, "the `SCOPES` to ask for, comma- or space-separated (default: from the config or the server)")
 	cmd.Flags().IntVar(&opts.Port, "port", 0, "the loopback `PORT` the browser comes back to (default: a free one)")

@@ -39,6 +39,9 @@ func TestMain(m *testing.M) {
 	})
 }
 
+// sdkGuardToken is the token SDK_GUARDED_URL wants.
+const sdkGuardToken = "sdk-guard-7c1e9a44f0b2d8e6"
+
 // TestScripts runs the command-line scripts in testdata/script: each is a
 // txtar archive of commands, configs and expected output (the cmd/go way).
 //
@@ -51,9 +54,12 @@ func TestScripts(t *testing.T) {
 		// The fake stdio server; its first argument picks the misbehaviour.
 		"FAKE_STDIO": fakeStdio,
 		"SDK_URL":    mcptest.GoSDKHTTP(t, mcptest.GoSDKOptions{}).URL + mcptest.GoSDKPath,
-		"HANG_URL":   mcptest.FakeHTTP(t, mcptest.FakeHang).URL + "/mcp",
-		"HTML_URL":   mcptest.FakeHTTP(t, mcptest.FakeHTML).URL + "/mcp",
-		"LEGACY_URL": mcptest.GoSDKSSE(t).URL + mcptest.GoSDKSSEPath,
+		// The Go SDK requiring a bearer token (auth.RequireBearerToken).
+		"SDK_GUARDED_URL": mcptest.GoSDKHTTP(t, mcptest.GoSDKOptions{BearerToken: sdkGuardToken}).URL + mcptest.GoSDKPath,
+		"SDK_GUARD_TOKEN": sdkGuardToken,
+		"HANG_URL":        mcptest.FakeHTTP(t, mcptest.FakeHang).URL + "/mcp",
+		"HTML_URL":        mcptest.FakeHTTP(t, mcptest.FakeHTML).URL + "/mcp",
+		"LEGACY_URL":      mcptest.GoSDKSSE(t).URL + mcptest.GoSDKSSEPath,
 		// Works without a credential, yet advertises OAuth metadata.
 		"ADVERTISED_URL": mcptest.FakeOAuth(t, mcptest.FakeOAuthOptions{AuthServer: true}).MCPURL,
 		// Wants a token and offers no way to get one.

@@ -46,8 +46,9 @@ config errors (such as an unknown NAME).`,
   mcpdoctor probe docs --call search --args '{"query": "mcp"}'
   mcpdoctor probe docs --verbose --timeout 10s
   mcpdoctor probe docs --protocol legacy`,
-		Args: cobra.ExactArgs(1),
-		RunE: runE(func(args []string) error { return probeRun(a, args[0], opts) }),
+		Args:              cobra.ExactArgs(1),
+		ValidArgsFunction: a.completeServerNames,
+		RunE:              runE(func(args []string) error { return probeRun(a, args[0], opts) }),
 	}
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print one JSON object (the stable contract), with every exchange")
 	cmd.Flags().StringVar(&opts.Call, "call", "", "also call the `TOOL` named here (tools/call)")

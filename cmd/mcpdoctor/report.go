@@ -39,7 +39,8 @@ server accepts.
 		Example: `  mcpdoctor report docs > docs-report.md
   mcpdoctor report docs --out docs-report.md
   mcpdoctor report --json`,
-		Args: cobra.MaximumNArgs(1),
+		Args:              cobra.MaximumNArgs(1),
+		ValidArgsFunction: a.completeServerNames,
 		RunE: runE(func(args []string) error {
 			name := ""
 			if len(args) == 1 {

@@ -253,6 +253,30 @@ func (a *app) loadConfig() (*config.File, error) {
 	return f, nil
 }
 
+// discover reads every client's files on this machine. --config and
+// --client choose one client's, so they do not go with it. A file that
+// does not parse is listed as a problem, not an error: the others still
+// count.
+func (a *app) discover() (*config.File, error) {
+	if a.configPath != "" || a.clientName != "" {
+		return nil, usageError("--all-clients reads every client's files: leave out --config and --client")
+	}
+	f, errs := config.Discover(a.machineInfo())
+	for _, err := range errs {
+		a.say("%v", err)
+	}
+	if len(f.Paths) == 0 {
+		return nil, configError(fmt.Errorf("%w: no client's MCP config was found on this machine (run `mcpdoctor list --help` for where mcpdoctor looks)", config.ErrNoConfig))
+	}
+	a.learnSecrets(f)
+	for _, p := range f.Problems {
+		if p.Code == config.CodeSyntax {
+			a.say("%s", p)
+		}
+	}
+	return f, nil
+}
+
 // machineInfo is where clients look for their files on this machine.
 func (a *app) machineInfo() config.Machine {
 	home := a.io.Getenv("HOME")
@@ -295,6 +319,19 @@ func (a *app) loadParsedConfig() (*config.File, error) {
 		return nil, configError(fmt.Errorf("%s (run `mcpdoctor validate` for details)", p))
 	}
 	return f, nil
+}
+
+// completeServerNames completes NAME from the config in use (--config,
+// --client, or Codex's): names only, nothing probed or printed.
+func (a *app) completeServerNames(_ *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
+	if len(args) > 0 {
+		return nil, cobra.ShellCompDirectiveNoFileComp
+	}
+	f, err := a.loadConfig()
+	if err != nil {
+		return nil, cobra.ShellCompDirectiveNoFileComp
+	}
+	return f.Names(), cobra.ShellCompDirectiveNoFileComp
 }
 
 // server returns the named server or a usage error that lists the names.

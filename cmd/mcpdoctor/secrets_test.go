@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -203,8 +204,55 @@ env = { SECRET_ENV = %[13]s }
 		"HOME": dir, "CODEX_HOME": dir, "PATH": os.Getenv("PATH"), tokens.EnvFile: tokenFile,
 		"TOK": p.bearer, "HDR_VAR": p.envHeader, "SECRET_FWD": p.forwarded,
 		"AUTH_VAR": "Basic " + base64.StdEncoding.EncodeToString([]byte("basic-user:"+p.envAuthPass)),
+		// VS Code's ${input:tok}, answered ahead.
+		"MCPDOCTOR_INPUT_TOK": p.bearer,
 	}
 	return path, env
+}
+
+// otherClients writes the same servers in Claude Code's .mcp.json and VS
+// Code's mcp.json, with each client's references for what Codex takes from
+// the environment, and returns their paths.
+func otherClients(t *testing.T, p plant, echoURL, fakeStdio string) []string {
+	dir := t.TempDir()
+	u, _ := url.Parse(echoURL)
+	basic := url.URL{Scheme: "http", User: url.UserPassword(p.basicUser, p.basicPass), Host: u.Host, Path: "/mcp"}
+	q := url.Values{"q": {p.query}, "plain": {p.otherQuery}}.Encode()
+	js := func(v any) string {
+		b, err := json.Marshal(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	write := func(name, servers, text string) string {
+		path := filepath.Join(dir, name)
+		os.MkdirAll(filepath.Dir(path), 0o700)
+		if err := os.WriteFile(path, []byte(fmt.Sprintf(text, servers)), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	servers := func(ref func(string) string) string {
+		return js(map[string]any{
+			"bearer": map[string]any{"type": "http", "url": echoURL + "/mcp?" + q, "headers": map[string]string{
+				"Authorization": "Bearer " + ref("TOK"), "X-Api-Key": p.header, "X-Tenant": p.tenant, "X-Env-Secret": ref("HDR_VAR")}},
+			"userinfo":  map[string]any{"type": "http", "url": basic.String()},
+			"env_basic": map[string]any{"type": "http", "url": echoURL + "/mcp", "headers": map[string]string{"Authorization": ref("AUTH_VAR")}},
+			"refused":   map[string]any{"type": "http", "url": echoURL + "/401", "headers": map[string]string{"Authorization": "Bearer " + ref("TOK")}},
+			"path":      map[string]any{"type": "http", "url": echoURL + "/s/" + p.path + "/mcp"},
+			"stdio": map[string]any{"type": "stdio", "command": fakeStdio, "args": []string{"echo", "--api-key", p.arg},
+				"env": map[string]string{"SECRET_ENV": p.env, "SECRET_PEM": p.pem, "SECRET_FWD": ref("SECRET_FWD")}},
+		})
+	}
+	claude := write(".mcp.json", servers(func(v string) string { return "${" + v + "}" }), `{"mcpServers": %s}`)
+	vscode := write(".vscode/mcp.json", servers(func(v string) string {
+		if v == "TOK" {
+			return "${input:tok}"
+		}
+		return "${env:" + v + "}"
+	}), `{"inputs": [{"type": "promptString", "id": "tok", "password": true}], "servers": %s}`)
+	return []string{claude, vscode}
 }
 
 // output is one command's stdout and stderr, and what stdout is.
@@ -252,8 +300,22 @@ func TestPlantedSecretsNeverLeak(t *testing.T) {
 	names := []string{"bearer", "userinfo", "env_basic", "refused", "rpc_error", "redirect", "path", "stored", "stdio", "crash"}
 	for i := range 5 {
 		p := newPlant(rng)
-		t.Run(fmt.Sprint(i), func(t *testing.T) {
-			config, env := setup(t, p, echo.URL, fakeStdio)
+		config, env := setup(t, p, echo.URL, fakeStdio)
+		configs := append([]string{config}, otherClients(t, p, echo.URL, fakeStdio)...)
+		for _, config := range configs {
+			names := names
+			if config != configs[0] {
+				names = []string{"bearer", "userinfo", "env_basic", "refused", "path", "stdio"}
+			}
+			t.Run(fmt.Sprint(i, filepath.Base(config)), func(t *testing.T) { checkPlant(t, p, config, env, names) })
+		}
+	}
+}
+
+// checkPlant runs every command on one config and checks its outputs.
+func checkPlant(t *testing.T, p plant, config string, env map[string]string, names []string) {
+	{
+		{
 			var outs []output
 			add := func(schema string, args ...string) {
 				stdout, stderr, status := runIn(env, append(args, "--config", config, "--timeout", "10s")...)
@@ -270,7 +332,9 @@ func TestPlantedSecretsNeverLeak(t *testing.T) {
 				add("server", "probe", name, "--json")
 			}
 			for _, name := range []string{"bearer", "refused", "stdio", "stored", "redirect"} {
-				add("", "probe", name, "--verbose")
+				if slices.Contains(names, name) {
+					add("", "probe", name, "--verbose")
+				}
 			}
 			stdout, stderr, _ := runIn(env, "validate", "--json", "--config", config)
 			outs = append(outs, output{args: []string{"validate", "--json"}, stdout: stdout, stderr: stderr, schema: "validate"})
@@ -322,7 +386,7 @@ func TestPlantedSecretsNeverLeak(t *testing.T) {
 			if !strings.Contains(outs[3].stdout, `\x1b`) {
 				t.Errorf("the report shows no escaped ESC, so the hostile text never reached it:\n%s", outs[3].stdout)
 			}
-		})
+		}
 	}
 }
 

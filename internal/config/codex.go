@@ -153,9 +153,10 @@ func (p *parser) problem(sev Severity, code, server, key, format string, args ..
 		Server: server, Key: key, Table: "mcp_servers",
 		Message: fmt.Sprintf(format, args...),
 	}
-	p.file.Problems = append(p.file.Problems, pr)
 	if p.current != nil && server != "" {
 		p.current.Problems = append(p.current.Problems, pr)
+	} else {
+		p.file.Problems = append(p.file.Problems, pr)
 	}
 }
 

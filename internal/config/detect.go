@@ -62,6 +62,8 @@ func readerFor(c Client) readerFunc {
 func ParseCodex(path string, data []byte) *File {
 	f := parseCodex(path, data, "user")
 	f.Paths = []string{path}
+	f.gatherProblems()
+	f.sortProblems()
 	return f
 }
 
@@ -217,8 +219,9 @@ func Read(path string, data []byte, opts ReadOptions) (*File, error) {
 	f.Recognised = how
 	f.Scope = opts.Scope
 	markShadowed(f.Client, f.Servers)
-	f.Paths = []string{path}
+	f.gatherProblems()
 	f.sortProblems()
+	f.Paths = []string{path}
 	return f, nil
 }
 

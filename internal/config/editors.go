@@ -16,7 +16,9 @@ func workspaceOf(path string, opts ReadOptions) string {
 	dir := filepath.Dir(path)
 	switch filepath.Base(dir) {
 	case ".cursor", ".vscode", ".windsurf":
-		return filepath.Dir(dir)
+		if project := filepath.Dir(dir); project != filepath.Clean(opts.Home) {
+			return project
+		}
 	}
 	return opts.Cwd
 }

@@ -2,9 +2,12 @@ package config
 
 import (
 	"errors"
+
 	"maps"
 	"slices"
 	"strings"
+
+	"github.com/mcpdoctor/mcpdoctor/internal/redact"
 )
 
 // Launch is a server as its client would start it on this machine: every
@@ -37,6 +40,7 @@ type LaunchHeader struct {
 	// written, for evidence that names them without their values.
 	Key  string
 	Refs []string
+	refs []Ref
 	// Vars are the environment variables that fill its references in
 	// ("TOKEN" for ${env:TOKEN}; MCPDOCTOR_INPUT_KEY for ${input:key}).
 	Vars []string
@@ -68,6 +72,10 @@ func (g LaunchGap) Sentence() string {
 		s += ", so no " + g.Header + " header was sent"
 	case g.Header != "" && g.Effect == UnsetDrop:
 		s += ", so the " + g.Header + " header was not sent"
+	case g.Header != "" && g.Effect == UnsetEmpty:
+		s += ", so the " + g.Header + " header was sent without it"
+	case g.Header != "" && g.Effect == UnsetLiteral:
+		s += ", so the " + g.Header + " header was sent with it as written"
 	case g.Effect == UnsetEmpty:
 		s += ", so it was left empty"
 	case g.Effect == UnsetLiteral:
@@ -102,7 +110,8 @@ func (s Server) Launch(look Lookup) Launch {
 		}
 		text, ok := resolve(key, h.Value, h.Name)
 		lh := LaunchHeader{Name: h.Name, Value: text, Sent: ok, Key: h.Key}
-		for _, r := range h.Value.Refs() {
+		lh.refs = h.Value.Refs()
+		for _, r := range lh.refs {
 			lh.Refs = append(lh.Refs, r.Written)
 			if v := r.Variable(); v != "" {
 				lh.Vars = append(lh.Vars, v)
@@ -208,4 +217,10 @@ func (s Server) HelperEnv(look Lookup) []string {
 		out = append(out, k+"="+vars[k])
 	}
 	return out
+}
+
+// Secrets are the header's value and its credential part, as the
+// redactor learns them: not a reference sent as written.
+func (h LaunchHeader) Secrets() []string {
+	return NotReferences(redact.HeaderSecrets(h.Name, h.Value), h.refs)
 }

@@ -326,20 +326,16 @@ func merge(c Client, files []*File) *File {
 	if len(out.Paths) > 1 {
 		out.Path = strings.Join(out.Paths, ", ")
 	}
-	markShadowed(c, out.Servers)
-	for _, s := range out.Servers {
-		for _, p := range s.Problems {
-			if p.Code == CodeShadowed {
-				out.Problems = append(out.Problems, p)
-			}
-		}
-	}
+	out.Problems = append(out.Problems, markShadowed(c, out.Servers)...)
+	SortProblems(out.Problems)
 	return out
 }
 
 // markShadowed orders a client's servers by the precedence of their
-// scopes and marks every entry that one of a higher scope overrides.
-func markShadowed(c Client, servers []Server) {
+// scopes and marks every entry that one of a higher scope overrides,
+// returning the problems it added to them.
+func markShadowed(c Client, servers []Server) []Problem {
+	var added []Problem
 	sort.SliceStable(servers, func(i, j int) bool {
 		return scopeRank(c, servers[i].Source.Scope) < scopeRank(c, servers[j].Source.Scope)
 	})
@@ -359,10 +355,13 @@ func markShadowed(c Client, servers []Server) {
 		if c == ClientCodex {
 			how = "merges that table over this one key by key; mcpdoctor probes each as written"
 		}
-		s.Problems = append(s.Problems, Problem{Severity: SeverityWarning, Code: CodeShadowed, File: s.Source.File, Line: s.Line, Column: s.Column,
+		p := Problem{Severity: SeverityWarning, Code: CodeShadowed, File: s.Source.File, Line: s.Line, Column: s.Column,
 			Server: s.Name, Table: s.table,
-			Message: fmt.Sprintf("%s also configures %s in %s:%d (%s scope), and %s", c.Title(), s.Name, w.Source.File, w.Line, w.Source.Scope, how)})
+			Message: fmt.Sprintf("%s also configures %s in %s:%d (%s scope), and %s", c.Title(), s.Name, w.Source.File, w.Line, w.Source.Scope, how)}
+		s.Problems = append(s.Problems, p)
+		added = append(added, p)
 	}
+	return added
 }
 
 // codexTrust marks the servers of an untrusted project's

@@ -196,6 +196,22 @@ func (c Client) Title() string {
 	return "the client"
 }
 
+// NotReferences drops from secrets the references a client left as
+// written ("${TOKEN}" sent as it is): they name a secret, they are none.
+func NotReferences(secrets []string, refs []Ref) []string {
+	out := secrets[:0:0]
+	for _, s := range secrets {
+		named := false
+		for _, r := range refs {
+			named = named || s == r.Written
+		}
+		if !named {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
 // Position returns the line and column of a key in the server's entry, or
 // of the entry itself when the key is not written there.
 func (s Server) Position(key string) (line, col int) {
@@ -283,9 +299,10 @@ func (s Server) EnvMap() map[string]string {
 func (s Server) Secrets(look Lookup) []string {
 	var out []string
 	for _, e := range s.Env {
-		out = append(out, e.Value.Written)
-		if v, _, _ := e.Value.Resolve(look); v != e.Value.Written {
-			out = append(out, v)
+		if lit, ok := e.Value.IsLiteral(); ok {
+			out = append(out, lit)
+		} else if v, _, _ := e.Value.Resolve(look); v != "" {
+			out = append(out, NotReferences([]string{v}, e.Value.Refs())...)
 		}
 	}
 	for _, f := range s.Forward {
@@ -301,7 +318,7 @@ func (s Server) Secrets(look Lookup) []string {
 			continue
 		}
 		if v, ok, _ := h.Value.Resolve(look); ok {
-			out = append(out, redact.HeaderSecrets(h.Name, v)...)
+			out = append(out, NotReferences(redact.HeaderSecrets(h.Name, v), h.Value.Refs())...)
 			for _, r := range h.Value.Refs() {
 				if val, state := fill(r, look); state == "" {
 					out = append(out, val)

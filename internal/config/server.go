@@ -93,3 +93,11 @@ func (f *File) sortProblems() {
 		SortProblems(f.Servers[i].Problems)
 	}
 }
+
+// gatherProblems adds every server's problems to the file's, after its
+// own, so that the file's list is complete.
+func (f *File) gatherProblems() {
+	for _, s := range f.Servers {
+		f.Problems = append(f.Problems, s.Problems...)
+	}
+}

@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/mcpdoctor/mcpdoctor/internal/config"
-	"github.com/mcpdoctor/mcpdoctor/internal/redact"
 )
 
 // credentials are the headers the config asks us to send to an HTTP server,
@@ -37,7 +36,7 @@ func resolveCredentials(l config.Launch) credentials {
 	for _, h := range l.Headers {
 		if h.Sent {
 			c.Header.Set(h.Name, h.Value)
-			c.Secrets = append(c.Secrets, redact.HeaderSecrets(h.Name, h.Value)...)
+			c.Secrets = append(c.Secrets, h.Secrets()...)
 		}
 		if !isCredentialHeader(h.Name) {
 			continue

@@ -36,23 +36,73 @@ func ListJSON(w io.Writer, entries []Entry, red *redact.Redactor) error {
 // and what to try, server by server.
 func ListTable(w io.Writer, entries []Entry, red *redact.Redactor, st Style) {
 	if len(entries) == 0 {
-		fmt.Fprintln(w, "No MCP servers are configured (no [mcp_servers.NAME] tables).")
+		fmt.Fprintln(w, "No MCP servers are configured.")
 		return
 	}
 	probed := false
 	for _, e := range entries {
 		probed = probed || e.Result != nil
 	}
+	l := layoutOf(entries)
 	if probed {
-		probedTable(w, entries, red, st)
+		probedTable(w, entries, red, st, l)
 	} else {
-		staticTable(w, entries, red, st)
+		staticTable(w, entries, red, st, l)
 	}
-	notes(w, entries, red, st)
+	notes(w, entries, red, st, l)
 }
 
-func probedTable(w io.Writer, entries []Entry, red *redact.Redactor, st Style) {
-	t := table{header: []string{"NAME", "TRANSPORT", "PROTOCOL", "AUTH", "CODEX SAYS", "HEALTH", "TOOLS", "TARGET"}}
+// layout says what the table needs to show: where each server is
+// configured, when they come from more than one file; what Codex would
+// say, when a server is Codex's.
+type layout struct {
+	sources, codex bool
+}
+
+func layoutOf(entries []Entry) layout {
+	var l layout
+	files := map[string]bool{}
+	for _, e := range entries {
+		files[string(e.Server.Client())+" "+e.Server.Source.File] = true
+		l.codex = l.codex || e.Server.Client() == config.ClientCodex
+	}
+	l.sources = len(files) > 1
+	return l
+}
+
+// source is the SOURCE cell: the client and the scope of the file.
+func source(s config.Server) string {
+	if s.Source.Scope == "" {
+		return string(s.Client())
+	}
+	return string(s.Client()) + " " + s.Source.Scope
+}
+
+// header is a row's texts.
+func header(cells []cell) []string {
+	out := make([]string, len(cells))
+	for i, c := range cells {
+		out[i] = c.text
+	}
+	return out
+}
+
+// row builds a table row, leaving out the columns the layout drops.
+func (l layout) row(name, src, transport cell, middle []cell, codex cell, rest ...cell) []cell {
+	r := []cell{name}
+	if l.sources {
+		r = append(r, src)
+	}
+	r = append(r, transport)
+	r = append(r, middle...)
+	if l.codex {
+		r = append(r, codex)
+	}
+	return append(r, rest...)
+}
+
+func probedTable(w io.Writer, entries []Entry, red *redact.Redactor, st Style, l layout) {
+	t := table{header: header(l.row(plain("NAME"), plain("SOURCE"), plain("TRANSPORT"), []cell{plain("PROTOCOL"), plain("AUTH")}, plain("CODEX SAYS"), plain("HEALTH"), plain("TOOLS"), plain("TARGET")))}
 	disagree := false
 	for _, e := range entries {
 		v := forDisplay(View(e, red, Summary))
@@ -61,7 +111,7 @@ func probedTable(w io.Writer, entries []Entry, red *redact.Redactor, st Style) {
 			if e.Server.Enabled {
 				health = cell{text: "invalid", paint: st.Bad}
 			}
-			t.add(plain(v.Name), plain(v.Transport.Type), plain("-"), plain("-"), plain(dash(v.CodexAuthStatus)), health, plain("-"), plain(target(v)))
+			t.add(l.row(plain(v.Name), plain(source(e.Server)), plain(v.Transport.Type), []cell{plain("-"), plain("-")}, plain(dash(v.CodexAuthStatus)), health, plain("-"), plain(target(v)))...)
 			continue
 		}
 		auth := cell{text: string(v.AuthStatus), paint: authPaint(v.AuthStatus, st)}
@@ -84,7 +134,7 @@ func probedTable(w io.Writer, entries []Entry, red *redact.Redactor, st Style) {
 		if v.Server != nil {
 			tools, protocol = strconv.Itoa(len(v.Tools)), v.Server.ProtocolVersion
 		}
-		t.add(plain(v.Name), plain(v.Transport.Type), plain(protocol), auth, codex, health, plain(tools), plain(target(v)))
+		t.add(l.row(plain(v.Name), plain(source(e.Server)), plain(v.Transport.Type), []cell{plain(protocol), auth}, codex, health, plain(tools), plain(target(v)))...)
 	}
 	t.write(w, st)
 	if disagree {
@@ -92,8 +142,9 @@ func probedTable(w io.Writer, entries []Entry, red *redact.Redactor, st Style) {
 	}
 }
 
-func staticTable(w io.Writer, entries []Entry, red *redact.Redactor, st Style) {
-	t := table{header: []string{"NAME", "TRANSPORT", "ENABLED", "STARTUP", "TOOL CALL", "PROBLEMS", "TARGET"}}
+func staticTable(w io.Writer, entries []Entry, red *redact.Redactor, st Style, l layout) {
+	l.codex = false // no probe, nothing Codex would say
+	t := table{header: header(l.row(plain("NAME"), plain("SOURCE"), plain("TRANSPORT"), []cell{plain("ENABLED"), plain("STARTUP"), plain("TOOL CALL"), plain("PROBLEMS")}, cell{}, plain("TARGET")))}
 	for _, e := range entries {
 		v := forDisplay(View(e, red, Summary))
 		enabled := cell{text: "yes"}
@@ -107,20 +158,20 @@ func staticTable(w io.Writer, entries []Entry, red *redact.Redactor, st Style) {
 				problems.paint = st.Bad
 			}
 		}
-		t.add(plain(v.Name), plain(v.Transport.Type), enabled,
-			plain(seconds(v.Timeouts.StartupSec)), plain(seconds(v.Timeouts.ToolSec)), problems, plain(target(v)))
+		t.add(l.row(plain(v.Name), plain(source(e.Server)), plain(v.Transport.Type), []cell{enabled,
+			plain(seconds(v.Timeouts.StartupSec)), plain(seconds(v.Timeouts.ToolSec)), problems}, cell{}, plain(target(v)))...)
 	}
 	t.write(w, st)
 }
 
 // notes lists, under the table, what each server's row cannot say: config
 // problems, the failure and what to try, findings.
-func notes(w io.Writer, entries []Entry, red *redact.Redactor, st Style) {
+func notes(w io.Writer, entries []Entry, red *redact.Redactor, st Style, l layout) {
 	for _, e := range entries {
 		v := forDisplay(View(e, red, Summary))
 		var lines []string
 		for _, p := range v.ConfigProblems {
-			lines = append(lines, severityMark(string(p.Severity), st)+" "+problemText(p))
+			lines = append(lines, severityMark(string(p.Severity), st)+" "+problemText(p, l.sources))
 		}
 		if v.Failure != nil {
 			lines = append(lines, st.Bad("✗")+" "+v.Failure.Stage+" failed ("+string(v.Failure.Category)+"): "+v.Failure.Message)
@@ -141,17 +192,25 @@ func notes(w io.Writer, entries []Entry, red *redact.Redactor, st Style) {
 			continue
 		}
 		fmt.Fprintln(w)
-		fmt.Fprintln(w, st.Bold(v.Name)+":")
+		heading := st.Bold(v.Name) + ":"
+		if l.sources {
+			heading = st.Bold(v.Name) + " (" + source(e.Server) + ", " + v.Source.File + "):"
+		}
+		fmt.Fprintln(w, heading)
 		for _, l := range lines {
 			fmt.Fprintln(w, "  "+l)
 		}
 	}
 }
 
-// problemText is a problem without its file name, which the user knows.
-func problemText(p config.Problem) string {
+// problemText is a problem without its file name, which the user knows
+// when there is one file.
+func problemText(p config.Problem, withFile bool) string {
 	loc := ""
-	if p.Line > 0 {
+	switch {
+	case withFile && p.Line > 0:
+		loc = fmt.Sprintf("%s:%d: ", p.File, p.Line)
+	case p.Line > 0:
 		loc = fmt.Sprintf("line %d: ", p.Line)
 	}
 	key := p.Key

@@ -225,7 +225,7 @@ func (m *mdWriter) server(s ServerReport) {
 		m.line("### Findings")
 		m.line("")
 		for _, p := range s.ConfigProblems {
-			m.line(fmt.Sprintf("- %s (config, %s): %s", esc(string(p.Severity)), code(p.Code), esc(problemText(p))))
+			m.line(fmt.Sprintf("- %s (config, %s): %s", esc(string(p.Severity)), code(p.Code), esc(problemText(p, false))))
 		}
 		for _, f := range s.Findings {
 			m.line(fmt.Sprintf("- %s (%s): %s", esc(string(f.Severity)), code(f.Code), esc(f.Message)))

@@ -109,7 +109,7 @@ func ProbeText(w io.Writer, e Entry, red *redact.Redactor, st Style) {
 	}
 	var findings []string
 	for _, p := range v.ConfigProblems {
-		findings = append(findings, severityMark(string(p.Severity), st)+" "+problemText(p))
+		findings = append(findings, severityMark(string(p.Severity), st)+" "+problemText(p, false))
 	}
 	for _, f := range v.Findings {
 		findings = append(findings, severityMark(string(f.Severity), st)+" "+f.Message)

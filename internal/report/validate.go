@@ -11,13 +11,15 @@ import (
 
 // Validation is `validate --json`.
 type Validation struct {
-	SchemaVersion int              `json:"schema_version"`
-	File          string           `json:"file"`
-	Valid         bool             `json:"valid"`
-	Servers       int              `json:"servers"`
-	Errors        int              `json:"errors"`
-	Warnings      int              `json:"warnings"`
-	Problems      []config.Problem `json:"problems"`
+	SchemaVersion int    `json:"schema_version"`
+	File          string `json:"file"`
+	// Client is the client whose rules the file was read by.
+	Client   string           `json:"client,omitempty"`
+	Valid    bool             `json:"valid"`
+	Servers  int              `json:"servers"`
+	Errors   int              `json:"errors"`
+	Warnings int              `json:"warnings"`
+	Problems []config.Problem `json:"problems"`
 }
 
 // NewValidation summarises the problems of one file.
@@ -45,7 +47,11 @@ func ValidateText(w io.Writer, v Validation, st Style) {
 	if !v.Valid {
 		verdict = st.Bad("invalid")
 	}
-	summary := fmt.Sprintf("%s: %s, %s", v.File, verdict, plural(v.Servers, "server"))
+	file := v.File
+	if v.Client != "" && v.Client != string(config.ClientCodex) {
+		file += " (" + config.Client(v.Client).Title() + ")"
+	}
+	summary := fmt.Sprintf("%s: %s, %s", file, verdict, plural(v.Servers, "server"))
 	if v.Errors+v.Warnings > 0 {
 		summary += ", " + problemCount(v.Errors, v.Warnings)
 	}

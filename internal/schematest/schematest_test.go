@@ -14,22 +14,29 @@ func TestSchemasCompile(t *testing.T) {
 // TestValidateBites: the schemas refuse what the contract forbids, so a
 // test that validates output can fail.
 func TestValidateBites(t *testing.T) {
-	good := `{"schema_version":2,"name":"a","enabled":true,"transport":{"type":"stdio","command":"x"},"timeouts":{"startup_sec":30,"tool_sec":300}}`
+	good := `{"schema_version":2,"name":"a","enabled":true,"transport":{"type":"stdio","command":"x"},"source":{"client":"codex","file":"c.toml"},"timeouts":{"startup_sec":30,"tool_sec":300}}`
 	if err := Validate("server", []byte(good)); err != nil {
 		t.Fatalf("a valid server is refused: %v", err)
 	}
 	for name, doc := range map[string]string{
-		"enabled as text":      strings.Replace(good, `"enabled":true`, `"enabled":"<redacted>"`, 1),
-		"unknown auth status":  strings.Replace(good, `"enabled":true`, `"enabled":true,"auth_status":"maybe","healthy":true,"stages":[],"duration_ms":1,"codex_auth_status":"unsupported"`, 1),
-		"renamed field":        strings.Replace(good, `"name"`, `"server_name"`, 1),
-		"a field nobody added": strings.Replace(good, `"enabled":true`, `"enabled":true,"extra":1`, 1),
-		"probed, no stages":    strings.Replace(good, `"enabled":true`, `"enabled":true,"auth_status":"none"`, 1),
-		"two documents":        good + good,
-		"broken JSON":          good[:len(good)-1],
+		"enabled as text":                          strings.Replace(good, `"enabled":true`, `"enabled":"<redacted>"`, 1),
+		"unknown auth status":                      strings.Replace(good, `"enabled":true`, `"enabled":true,"auth_status":"maybe","healthy":true,"stages":[],"duration_ms":1,"codex_auth_status":"unsupported"`, 1),
+		"renamed field":                            strings.Replace(good, `"name"`, `"server_name"`, 1),
+		"a field nobody added":                     strings.Replace(good, `"enabled":true`, `"enabled":true,"extra":1`, 1),
+		"probed, no stages":                        strings.Replace(good, `"enabled":true`, `"enabled":true,"auth_status":"none"`, 1),
+		"Codex's, probed, without what Codex says": strings.Replace(good, `"enabled":true`, `"enabled":true,"auth_status":"none","healthy":true,"stages":[],"duration_ms":1`, 1),
+		"an unknown client":                        strings.Replace(good, `"client":"codex"`, `"client":"emacs"`, 1),
+		"no source":                                strings.Replace(good, `"source":{"client":"codex","file":"c.toml"},`, ``, 1),
+		"two documents":                            good + good,
+		"broken JSON":                              good[:len(good)-1],
 	} {
 		if err := Validate("server", []byte(doc)); err == nil {
 			t.Errorf("%s: accepted", name)
 		}
+	}
+	other := strings.Replace(good, `"client":"codex"`, `"client":"cursor"`, 1)
+	if err := Validate("server", []byte(strings.Replace(other, `"enabled":true`, `"enabled":true,"auth_status":"none","healthy":true,"stages":[],"duration_ms":1`, 1))); err != nil {
+		t.Errorf("another client's probed entry needs no codex_auth_status: %v", err)
 	}
 	if err := Validate("list", []byte("["+good+"]")); err != nil {
 		t.Errorf("list: %v", err)

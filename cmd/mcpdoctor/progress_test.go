@@ -1,0 +1,54 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/mcpdoctor/mcpdoctor/internal/mcptest"
+)
+
+// On a terminal, list's progress line names the servers it still waits
+// for, and clears itself before the table; elsewhere there is none.
+func TestProgressNamesTheServersStillRunning(t *testing.T) {
+	hang := mcptest.FakeHTTP(t, mcptest.FakeHang)
+	sdk := mcptest.GoSDKHTTP(t, mcptest.GoSDKOptions{})
+	dir := t.TempDir()
+	config := filepath.Join(dir, "config.toml")
+	os.WriteFile(config, []byte(fmt.Sprintf("[mcp_servers.quick]\nurl = %q\n\n[mcp_servers.stuck]\nurl = %q\n", sdk.URL+mcptest.GoSDKPath, hang.URL+"/mcp")), 0o600)
+	env := map[string]string{"HOME": dir, "CODEX_HOME": dir}
+	for _, tty := range []bool{true, false} {
+		var out, errOut bytes.Buffer
+		run([]string{"list", "--config", config, "--timeout", "1s"}, &IOStreams{Out: &out, Err: &errOut, ErrTTY: tty,
+			Getenv:    func(k string) string { return env[k] },
+			LookupEnv: func(k string) (string, bool) { v, ok := env[k]; return v, ok },
+		})
+		stderr := errOut.String()
+		if !tty {
+			if stderr != "" {
+				t.Errorf("not a terminal, yet stderr has %q", stderr)
+			}
+			continue
+		}
+		// The last update before the end waits for the hung server only.
+		lines := strings.Split(stderr, "\r")
+		var waiting []string
+		for _, l := range lines {
+			if i := strings.Index(l, "waiting for "); i >= 0 {
+				waiting = append(waiting, l[i+len("waiting for "):])
+			}
+		}
+		if len(waiting) == 0 || waiting[len(waiting)-1] != "stuck" {
+			t.Errorf("progress %q: the last wait must be for stuck alone", waiting)
+		}
+		if !strings.Contains(stderr, "probing servers: 1/2 done; waiting for stuck") {
+			t.Errorf("stderr %q lacks the count and the name", stderr)
+		}
+		if !strings.HasSuffix(stderr, "\r\033[K") {
+			t.Errorf("the line is not cleared at the end: %q", stderr)
+		}
+	}
+}
