@@ -33,8 +33,8 @@ type BugReport struct {
 }
 
 // ServerReport is one server's part of a bug report: the contract object
-// with every exchange, plus its config entry as TOML and the keys Codex
-// ignores.
+// with every exchange, plus its config entry in its file's format and the
+// keys its client ignores.
 type ServerReport struct {
 	Server
 	ConfigEntry string   `json:"config_entry" display:"block"`
@@ -254,7 +254,7 @@ func (m *mdWriter) server(s ServerReport) {
 			keys[i] = code(k)
 		}
 		m.line("")
-		m.line("Keys Codex ignores here: " + strings.Join(keys, ", ") + ".")
+		m.line("Keys " + s.Source.Client.Title() + " ignores here: " + strings.Join(keys, ", ") + ".")
 	}
 
 	if len(s.Stages) > 0 {
