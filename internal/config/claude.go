@@ -1,6 +1,7 @@
 package config
 
 import (
+	"cmp"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -59,7 +60,7 @@ func readClaudeCode(path string, data []byte, opts ReadOptions) *File {
 	if scope == "user" || scope == "managed" {
 		helperDir = filepath.Join(home, ".claude")
 	}
-	r.servers(root.get("mcpServers"), func(e *entry) { readClaudeEntry(e, home, helperDir) })
+	r.servers(root.get("mcpServers"), func(e *entry) { readClaudeEntry(e, helperDir) })
 	if !isUserFile {
 		return r.file
 	}
@@ -78,7 +79,7 @@ func readClaudeCode(path string, data []byte, opts ReadOptions) *File {
 		local := &reader{file: r.file, client: ClientClaudeCode, scope: "local", table: "projects[" + quote(p.key) + "].mcpServers"}
 		local.servers(servers, func(e *entry) {
 			e.s.Source.Project = p.key
-			readClaudeEntry(e, home, p.key)
+			readClaudeEntry(e, p.key)
 		})
 	}
 	return r.file
@@ -88,7 +89,7 @@ func samePath(a, b string) bool {
 	return a != "" && b != "" && filepath.Clean(a) == filepath.Clean(b)
 }
 
-func readClaudeEntry(e *entry, home, helperDir string) {
+func readClaudeEntry(e *entry, helperDir string) {
 	local := varSyntax{dollar: true, unset: claudeCodeUnset}
 	remote := local
 	remote.withheld = map[string]string{}
@@ -171,7 +172,6 @@ func readClaudeEntry(e *entry, home, helperDir string) {
 	}
 	e.boolean("alwaysLoad")
 	e.unknown()
-	_ = home
 }
 
 func readClaudeOAuth(e *entry, o *node) {
@@ -205,7 +205,7 @@ func readClaudeOAuth(e *entry, o *node) {
 // "Connect to local MCP servers"). Remote servers are added as connectors
 // in Settings, not in this file; values are not expanded.
 func readClaudeDesktop(path string, data []byte, opts ReadOptions) *File {
-	root, r := readJSONRoot(path, data, ClientClaudeDesktop, cmpOr(opts.Scope, "user"), "mcpServers", true)
+	root, r := readJSONRoot(path, data, ClientClaudeDesktop, cmp.Or(opts.Scope, "user"), "mcpServers", true)
 	if root == nil {
 		return r.file
 	}
@@ -262,11 +262,4 @@ func (m *member) stringValue() (string, bool) {
 		return "", false
 	}
 	return m.val.text, true
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }

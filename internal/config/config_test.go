@@ -55,7 +55,7 @@ func TestLoadFullConfig(t *testing.T) {
 	docs, _ := f.Server("docs")
 	if docs.Transport != TransportStdio || docs.Command.Written != "npx" ||
 		!reflect.DeepEqual(literals(docs.Args), []string{"-y", "@acme/docs-mcp", "--port=0"}) ||
-		docs.Cwd.Written != "/srv/docs" || !reflect.DeepEqual(docs.EnvMap(), map[string]string{"DOCS_API_KEY": "sk-live-docs-1234567890"}) ||
+		docs.Cwd.Written != "/srv/docs" || !reflect.DeepEqual(docs.Env, []EnvVar{{Name: "DOCS_API_KEY", Value: Literal("sk-live-docs-1234567890")}}) ||
 		!reflect.DeepEqual(docs.Forward, []EnvForward{{Name: "HOME_REGION", Source: "local"}, {Name: "REMOTE_ONLY", Source: "local"}}) ||
 		docs.StartupTimeout != 12500*time.Millisecond || docs.ToolTimeout != 60*time.Second || !docs.Enabled ||
 		!reflect.DeepEqual(docs.EnabledTools, []string{"search", "fetch"}) || !reflect.DeepEqual(docs.DisabledTools, []string{"delete"}) ||

@@ -2,6 +2,7 @@ package config
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"path/filepath"
 	"slices"
@@ -28,7 +29,7 @@ func readerFor(c Client) readerFunc {
 	switch c {
 	case ClientCodex:
 		return func(path string, data []byte, opts ReadOptions) *File {
-			return parseCodex(path, data, cmpOr(opts.Scope, codexScope(path, opts.Home)))
+			return parseCodex(path, data, cmp.Or(opts.Scope, codexScope(path, opts.Home)))
 		}
 	case ClientClaudeCode:
 		return readClaudeCode

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"cmp"
 	"path/filepath"
 	"strings"
 	"time"
@@ -75,7 +76,6 @@ func readEditorEntry(e *entry, syn varSyntax, typ string, rules editorRules) {
 			break
 		}
 	}
-	e.s.StartupTimeout = DefaultStartupTimeout
 	switch {
 	case typ == "stdio" || (typ == "" && e.has("command")):
 		e.transport(TransportStdio, false)
@@ -209,7 +209,7 @@ func valuesOf(s *Server) []Value {
 // (Windsurf speaks both) nor what an unset variable becomes: mcpdoctor
 // tries Streamable HTTP then SSE, and reads it as empty.
 func readWindsurf(path string, data []byte, opts ReadOptions) *File {
-	root, r := readJSONRoot(path, data, ClientWindsurf, cmpOr(opts.Scope, "user"), "mcpServers", false)
+	root, r := readJSONRoot(path, data, ClientWindsurf, cmp.Or(opts.Scope, "user"), "mcpServers", false)
 	if root == nil {
 		return r.file
 	}
@@ -233,7 +233,7 @@ func readWindsurf(path string, data []byte, opts ReadOptions) *File {
 // in every string and an unset one stays as written. timeout is in
 // seconds, 1 to 3600, 60 by default, for every request.
 func readCline(path string, data []byte, opts ReadOptions) *File {
-	root, r := readJSONRoot(path, data, ClientCline, cmpOr(opts.Scope, "user"), "mcpServers", true)
+	root, r := readJSONRoot(path, data, ClientCline, cmp.Or(opts.Scope, "user"), "mcpServers", true)
 	if root == nil {
 		return r.file
 	}

@@ -65,9 +65,8 @@ func (r *reader) entry(name string, m *member, read func(e *entry)) {
 		// What the probe gets when the client documents no timeout.
 		StartupTimeout: DefaultStartupTimeout, ToolTimeout: DefaultToolTimeout,
 		Line: m.line, Column: m.col,
-		Source:  Source{Client: r.client, File: r.file.Path, Scope: r.scope, Line: m.line, Column: m.col},
-		keyPos:  map[string]position{},
-		Inherit: nil,
+		Source: Source{Client: r.client, File: r.file.Path, Scope: r.scope, Line: m.line, Column: m.col},
+		keyPos: map[string]position{},
 	}
 	e := &entry{r: r, s: &s, n: m.val, seen: map[string]bool{}}
 	if m.val.kind != nodeObject {

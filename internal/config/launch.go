@@ -2,6 +2,7 @@ package config
 
 import (
 	"errors"
+	"strconv"
 
 	"maps"
 	"slices"
@@ -98,7 +99,7 @@ func (s Server) Launch(look Lookup) Launch {
 	}
 	l.Command, _ = resolve("command", s.Command, "")
 	for i, a := range s.Args {
-		text, _ := resolve("args["+itoa(i)+"]", a, "")
+		text, _ := resolve("args["+strconv.Itoa(i)+"]", a, "")
 		l.Args = append(l.Args, text)
 	}
 	l.Cwd, _ = resolve("cwd", s.Cwd, "")
@@ -175,14 +176,6 @@ func environ(look Lookup) []string {
 		return look.Environ()
 	}
 	return nil
-}
-
-func itoa(i int) string {
-	const digits = "0123456789"
-	if i < 10 {
-		return digits[i : i+1]
-	}
-	return itoa(i/10) + digits[i%10:i%10+1]
 }
 
 // HelperEnv is the environment the client runs its headers helper with:

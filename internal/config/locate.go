@@ -1,6 +1,7 @@
 package config
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"os"
@@ -91,8 +92,8 @@ func Places(c Client, m Machine) []Place {
 		return m.Getenv(k)
 	}
 	home, cwd := m.Home, m.Cwd
-	xdg := cmpOr(env("XDG_CONFIG_HOME"), filepath.Join(home, ".config"))
-	appData := cmpOr(env("APPDATA"), filepath.Join(home, "AppData", "Roaming"))
+	xdg := cmp.Or(env("XDG_CONFIG_HOME"), filepath.Join(home, ".config"))
+	appData := cmp.Or(env("APPDATA"), filepath.Join(home, "AppData", "Roaming"))
 	macSupport := filepath.Join(home, "Library", "Application Support")
 	// userConfig is the per-user settings folder of an Electron or
 	// native app named name.
@@ -134,7 +135,7 @@ func Places(c Client, m Machine) []Place {
 		}
 		add("managed", managed)
 		add("project", filepath.Join(cwd, ".mcp.json"))
-		add("user", filepath.Join(cmpOr(env("CLAUDE_CONFIG_DIR"), home), ".claude.json"))
+		add("user", filepath.Join(cmp.Or(env("CLAUDE_CONFIG_DIR"), home), ".claude.json"))
 	case ClientClaudeDesktop:
 		name := "Claude"
 		add("user", filepath.Join(userConfig(name), "claude_desktop_config.json"))
@@ -154,8 +155,8 @@ func Places(c Client, m Machine) []Place {
 		case "windows":
 			system = `C:\ProgramData\gemini-cli\settings.json`
 		}
-		add("system", cmpOr(env("GEMINI_CLI_SYSTEM_SETTINGS_PATH"), system))
-		geminiHome := cmpOr(env("GEMINI_CLI_HOME"), home)
+		add("system", cmp.Or(env("GEMINI_CLI_SYSTEM_SETTINGS_PATH"), system))
+		geminiHome := cmp.Or(env("GEMINI_CLI_HOME"), home)
 		if filepath.Clean(cwd) != filepath.Clean(home) {
 			add("project", filepath.Join(cwd, ".gemini", "settings.json"))
 		}
@@ -182,14 +183,14 @@ func Places(c Client, m Machine) []Place {
 		add("user", filepath.Join(dir, "opencode.jsonc"), filepath.Join(dir, "opencode.json"), filepath.Join(dir, "config.json"))
 	case ClientCopilotCLI:
 		add("project", filepath.Join(cwd, ".github", "mcp.json"))
-		add("user", filepath.Join(cmpOr(env("COPILOT_HOME"), filepath.Join(home, ".copilot")), "mcp-config.json"))
+		add("user", filepath.Join(cmp.Or(env("COPILOT_HOME"), filepath.Join(home, ".copilot")), "mcp-config.json"))
 	case ClientCline:
-		dir := cmpOr(env("CLINE_DIR"), filepath.Join(home, ".cline"))
-		data := cmpOr(env("CLINE_DATA_DIR"), filepath.Join(dir, "data"))
-		add("user", cmpOr(env("CLINE_MCP_SETTINGS_PATH"), filepath.Join(data, "settings", "cline_mcp_settings.json")))
+		dir := cmp.Or(env("CLINE_DIR"), filepath.Join(home, ".cline"))
+		data := cmp.Or(env("CLINE_DATA_DIR"), filepath.Join(dir, "data"))
+		add("user", cmp.Or(env("CLINE_MCP_SETTINGS_PATH"), filepath.Join(data, "settings", "cline_mcp_settings.json")))
 		add("legacy", filepath.Join(userConfig("Code"), "User", "globalStorage", "saoudrizwan.claude-dev", "settings", "cline_mcp_settings.json"))
 	case ClientContinue:
-		global := cmpOr(env("CONTINUE_GLOBAL_DIR"), filepath.Join(home, ".continue"))
+		global := cmp.Or(env("CONTINUE_GLOBAL_DIR"), filepath.Join(home, ".continue"))
 		add("workspace", globYAML(filepath.Join(cwd, ".continue", "mcpServers"))...)
 		add("user", filepath.Join(global, "config.yaml"))
 		add("user", globYAML(filepath.Join(global, "mcpServers"))...)
@@ -397,7 +398,7 @@ func codexTrust(files []*File) {
 		if trusted[filepath.Clean(dir)] {
 			continue
 		}
-		msg := fmt.Sprintf("Codex does not load this file, because %s is not a trusted project: add [projects.%q] trust_level = \"trusted\" to %s", dir, dir, cmpOr(userFile, "~/.codex/config.toml"))
+		msg := fmt.Sprintf("Codex does not load this file, because %s is not a trusted project: add [projects.%q] trust_level = \"trusted\" to %s", dir, dir, cmp.Or(userFile, "~/.codex/config.toml"))
 		f.Problems = append(f.Problems, Problem{Severity: SeverityWarning, Code: CodeNotLoaded, File: f.Path, Line: 1, Column: 1, Message: msg})
 		for i := range f.Servers {
 			f.Servers[i].notLoaded = true

@@ -275,18 +275,6 @@ func (s Server) HeaderByKey(key string) []Header {
 	return out
 }
 
-// EnvMap is the server's own variables as written, by name.
-func (s Server) EnvMap() map[string]string {
-	if len(s.Env) == 0 {
-		return nil
-	}
-	m := make(map[string]string, len(s.Env))
-	for _, e := range s.Env {
-		m[e.Name] = e.Value.Written
-	}
-	return m
-}
-
 // Secrets returns every value of the entry that must never be printed,
 // in the forms it is sent or shown in (schema/README.md: "What is never in
 // it"): every env value, written and resolved, and each forwarded

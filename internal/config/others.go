@@ -1,6 +1,7 @@
 package config
 
 import (
+	"cmp"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -136,7 +137,7 @@ func readZed(path string, data []byte, opts ReadOptions) *File {
 // contents. The schema is strict: an unknown key is refused. timeout is in
 // milliseconds, 5 s by default.
 func readOpencode(path string, data []byte, opts ReadOptions) *File {
-	root, r := readJSONRoot(path, data, ClientOpencode, cmpOr(opts.Scope, opencodeScope(path, opts)), "mcp", false)
+	root, r := readJSONRoot(path, data, ClientOpencode, cmp.Or(opts.Scope, opencodeScope(path, opts)), "mcp", false)
 	if root == nil {
 		return r.file
 	}
@@ -199,7 +200,7 @@ func opencodeScope(path string, opts ReadOptions) string {
 // $VAR, ${VAR} and ${VAR:-default} are filled in command, args, env and
 // headers; an unset one without a default stays as written.
 func readCopilot(path string, data []byte, opts ReadOptions) *File {
-	root, r := readJSONRoot(path, data, ClientCopilotCLI, cmpOr(opts.Scope, copilotScope(path, opts)), "mcpServers", false)
+	root, r := readJSONRoot(path, data, ClientCopilotCLI, cmp.Or(opts.Scope, copilotScope(path, opts)), "mcpServers", false)
 	if root == nil {
 		return r.file
 	}
@@ -236,7 +237,6 @@ func readCopilot(path string, data []byte, opts ReadOptions) *File {
 			e.url("url", none)
 			e.headers("headers", syn)
 		}
-		e.s.StartupTimeout = DefaultStartupTimeout
 		if d, ok := e.duration("timeout", time.Millisecond); ok {
 			e.s.ToolTimeout = d
 		}

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"cmp"
 	"path/filepath"
 	"strings"
 	"time"
@@ -16,7 +17,7 @@ import (
 // environment; one that is not found stays as written.
 // connectionTimeout is in milliseconds, 20 s by default.
 func readContinue(path string, data []byte, opts ReadOptions) *File {
-	r := newReader(path, ClientContinue, cmpOr(opts.Scope, continueScope(path, opts)), "mcpServers")
+	r := newReader(path, ClientContinue, cmp.Or(opts.Scope, continueScope(path, opts)), "mcpServers")
 	root, perr := parseYAML(path, data)
 	if perr != nil {
 		r.file.Problems = append(r.file.Problems, *perr)
@@ -101,7 +102,7 @@ func continueScope(path string, opts ReadOptions) string {
 // keyring. Header values may name those variables as ${VAR} or $VAR; an
 // unknown one stays as written. timeout is in seconds, 300 by default.
 func readGoose(path string, data []byte, opts ReadOptions) *File {
-	r := newReader(path, ClientGoose, cmpOr(opts.Scope, "user"), "extensions")
+	r := newReader(path, ClientGoose, cmp.Or(opts.Scope, "user"), "extensions")
 	root, perr := parseYAML(path, data)
 	if perr != nil {
 		r.file.Problems = append(r.file.Problems, *perr)
