@@ -210,6 +210,19 @@ func FakeHTTP(t testing.TB, behaviour string) *Fake {
 // Requests returns what the fake has received so far.
 func (f *Fake) Requests() []FakeRequest { return f.log.list(false) }
 
+// MCPRequests returns what the fake has received but OAuth discovery's
+// requests (its /.well-known/ URLs), which a probe sends beside the MCP
+// exchanges.
+func (f *Fake) MCPRequests() []FakeRequest {
+	var out []FakeRequest
+	for _, r := range f.Requests() {
+		if !strings.Contains(r.Path, "/.well-known/") {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
 // TargetRequests returns what [Fake.Target] has received so far.
 func (f *Fake) TargetRequests() []FakeRequest { return f.log.list(true) }
 
@@ -277,6 +290,10 @@ func (f *Fake) closeMidStream(w http.ResponseWriter, r *http.Request) {
 
 func (f *Fake) huge(w http.ResponseWriter, r *http.Request) {
 	f.log.record(r, false)
+	if strings.Contains(r.URL.Path, "/.well-known/") {
+		http.NotFound(w, r) // the huge body is the MCP endpoint's
+		return
+	}
 	w.Header().Set("Content-Type", "application/json")
 	prefix := `{"jsonrpc":"2.0","id":1,"result":{"padding":"`
 	n, err := io.WriteString(w, prefix)
@@ -405,6 +422,8 @@ func (f *Fake) legacy(target bool) http.HandlerFunc {
 func (f *Fake) serveLegacy(w http.ResponseWriter, r *http.Request, target bool) {
 	body := f.log.record(r, target)
 	switch {
+	case r.Method == http.MethodGet && strings.Contains(r.URL.Path, "/.well-known/"):
+		http.NotFound(w, r)
 	case r.Method == http.MethodGet && !target && !strings.HasSuffix(r.URL.Path, "/messages"):
 		f.legacyStream(w, r)
 	case r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/messages"):

@@ -4,6 +4,8 @@ import (
 	"context"
 	"crypto/subtle"
 	"fmt"
+	"io"
+	"log"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -63,6 +65,11 @@ type GoSDKOptions struct {
 	// sdkserver.ModernVersions or sdkserver.LegacyVersions for a server of
 	// one era; empty for both.
 	Versions []string
+	// Latency makes the server behave like a remote one (see Latency).
+	Latency Latency
+	// TLS serves https, with httptest's certificate (srv.Client() trusts
+	// it; srv.Certificate() is it).
+	TLS bool
 }
 
 // GoSDKHTTP serves the Go SDK's Streamable HTTP handler
@@ -83,8 +90,12 @@ func GoSDKHTTP(t testing.TB, opts GoSDKOptions) *httptest.Server {
 	)
 
 	mux := http.NewServeMux()
-	srv := httptest.NewUnstartedServer(mux)
+	srv := httptest.NewUnstartedServer(opts.Latency.Handler(mux))
+	srv.Listener = opts.Latency.Listener(srv.Listener)
 	base := "http://" + srv.Listener.Addr().String()
+	if opts.TLS {
+		base = "https://" + srv.Listener.Addr().String()
+	}
 
 	if opts.BearerToken != "" || len(opts.AuthorizationServers) > 0 {
 		prm := auth.ProtectedResourceMetadataHandler(&oauthex.ProtectedResourceMetadata{
@@ -103,7 +114,14 @@ func GoSDKHTTP(t testing.TB, opts GoSDKOptions) *httptest.Server {
 	}
 	mux.Handle(GoSDKPath, handler)
 
-	srv.Start()
+	if opts.TLS {
+		srv.EnableHTTP2 = true
+		// Handshakes refused on purpose are not worth a log line.
+		srv.Config.ErrorLog = log.New(io.Discard, "", 0)
+		srv.StartTLS()
+	} else {
+		srv.Start()
+	}
 	t.Cleanup(func() { closeServer(srv) })
 	return srv
 }
