@@ -2,11 +2,14 @@ package main
 
 import (
 	"encoding/json"
+	"encoding/pem"
 	"errors"
 	"flag"
 	"fmt"
+	"net"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"reflect"
 	"strconv"
 	"strings"
@@ -50,6 +53,14 @@ const sdkGuardToken = "sdk-guard-7c1e9a44f0b2d8e6"
 func TestScripts(t *testing.T) {
 	fakeStdio, _ := mcptest.FakeStdio(t, mcptest.FakeStdioOK)
 	everythingCommand, everythingArgs, _ := mcptest.EverythingStdio(t)
+	tlsServer := mcptest.GoSDKHTTP(t, mcptest.GoSDKOptions{TLS: true})
+	tlsCert := filepath.Join(t.TempDir(), "ca.pem")
+	if err := os.WriteFile(tlsCert, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: tlsServer.Certificate().Raw}), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	proxy := mcptest.ForwardProxy(t)
+	proxied := mcptest.GoSDKHTTP(t, mcptest.GoSDKOptions{})
+	_, proxiedPort, _ := net.SplitHostPort(proxied.Listener.Addr().String())
 	servers := map[string]string{
 		// The fake stdio server; its first argument picks the misbehaviour.
 		"FAKE_STDIO": fakeStdio,
@@ -57,9 +68,18 @@ func TestScripts(t *testing.T) {
 		// The Go SDK requiring a bearer token (auth.RequireBearerToken).
 		"SDK_GUARDED_URL": mcptest.GoSDKHTTP(t, mcptest.GoSDKOptions{BearerToken: sdkGuardToken}).URL + mcptest.GoSDKPath,
 		"SDK_GUARD_TOKEN": sdkGuardToken,
-		"HANG_URL":        mcptest.FakeHTTP(t, mcptest.FakeHang).URL + "/mcp",
-		"HTML_URL":        mcptest.FakeHTTP(t, mcptest.FakeHTML).URL + "/mcp",
-		"LEGACY_URL":      mcptest.GoSDKSSE(t).URL + mcptest.GoSDKSSEPath,
+		// The Go SDK over TLS, with httptest's certificate, and that
+		// certificate in a PEM file (for SSL_CERT_FILE).
+		"SDK_TLS_URL":  tlsServer.URL + mcptest.GoSDKPath,
+		"SDK_TLS_CERT": tlsCert,
+		// A forward proxy, and a server named by a host name that is not
+		// loopback (clients do not proxy loopback), which the proxy
+		// reaches at 127.0.0.1.
+		"PROXY_URL":   proxy.URL,
+		"PROXIED_URL": "http://mcp.example.test:" + proxiedPort + mcptest.GoSDKPath,
+		"HANG_URL":    mcptest.FakeHTTP(t, mcptest.FakeHang).URL + "/mcp",
+		"HTML_URL":    mcptest.FakeHTTP(t, mcptest.FakeHTML).URL + "/mcp",
+		"LEGACY_URL":  mcptest.GoSDKSSE(t).URL + mcptest.GoSDKSSEPath,
 		// Works without a credential, yet advertises OAuth metadata.
 		"ADVERTISED_URL": mcptest.FakeOAuth(t, mcptest.FakeOAuthOptions{AuthServer: true}).MCPURL,
 		// Wants a token and offers no way to get one.

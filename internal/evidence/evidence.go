@@ -39,6 +39,9 @@ type Exchange struct {
 	// Note is a remark about the exchange: a redirect followed, a header
 	// dropped, an event skipped.
 	Note string
+	// Proxy is the HTTP proxy that carried the request (HTTPS_PROXY,
+	// HTTP_PROXY), if one did.
+	Proxy string
 }
 
 // Directions of a stdio exchange.
@@ -60,6 +63,9 @@ func (e Exchange) Summary() string {
 		b.WriteString(e.Method + " " + e.URL)
 		if e.RPCMethod != "" {
 			b.WriteString(" " + e.RPCMethod)
+		}
+		if e.Proxy != "" {
+			b.WriteString(" via proxy " + e.Proxy)
 		}
 		b.WriteString(" → ")
 		if e.Status != 0 {

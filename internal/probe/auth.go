@@ -152,12 +152,14 @@ func (p *prober) discoverAuth(ctx context.Context, codexNeeds bool) {
 	if r != nil {
 		challenge = r.Challenge
 	}
-	// The MCP-Protocol-Version discovery sends to the MCP server's origin:
-	// the one spoken, else the newest legacy one, which every server of
-	// either era knows best.
-	version := firstNonEmpty(p.version, wire.LatestLegacy)
 	start := time.Now()
-	d := discoverOAuth(dctx, p.launch.URL, challenge, p.opts, p.rec, version)
+	rec := evidence.NewRecorder(p.opts.Trace)
+	var d *oauthDiscovery
+	if p.ahead != nil {
+		d = p.ahead.finish(dctx, challenge, rec)
+	} else {
+		d = discoverOAuth(dctx, p.launch.URL, challenge, p.opts, rec, discoveryVersion)
+	}
 	p.oauth = d
 	p.res.Findings = append(p.res.Findings, d.Findings...)
 	note := "no OAuth metadata found"
@@ -170,8 +172,17 @@ func (p *prober) discoverAuth(ctx context.Context, codexNeeds bool) {
 	if d.Incomplete {
 		note = joinNote(note, "stopped when its time ran out")
 	}
-	p.stage(StageOAuthDiscovery, start, nil, note)
+	ex, dropped := rec.Take()
+	if dropped > 0 {
+		note = joinNote(note, fmt.Sprintf("%d more exchanges not kept", dropped))
+	}
+	p.discovered = &Stage{Name: StageOAuthDiscovery, Status: StatusOK, Duration: time.Since(start), Note: note, Exchanges: ex}
 }
+
+// discoveryVersion is the MCP-Protocol-Version discovery sends to the MCP
+// server's origin: it starts before the handshake has settled one, so the
+// newest legacy version, which every server of either era knows best.
+const discoveryVersion = wire.LatestLegacy
 
 // decideAuth is the one place the auth status is decided, from what the
 // server did (schema/README.md, "A server object"). Every observation it used is

@@ -186,7 +186,7 @@ func TestModernFakes(t *testing.T) {
 		if !strings.Contains(res.Failure.Message, "names no protocol version mcpdoctor speaks") {
 			t.Errorf("failure %+v", res.Failure)
 		}
-		if n := len(fake.Requests()); n != 1 {
+		if n := len(fake.MCPRequests()); n != 1 {
 			t.Errorf("%d requests, want one: a modern error is no reason to fall back to initialize", n)
 		}
 	})

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/mcpdoctor/mcpdoctor/internal/evidence"
@@ -137,54 +138,116 @@ func (d *oauthDiscovery) info(challenge *Challenge) *OAuthInfo {
 // discoverer runs one discovery.
 type discoverer struct {
 	client *http.Client
-	owned  *http.Transport
 	rec    *evidence.Recorder
-	// target is the MCP URL without its query and fragment; origin is its
-	// origin as a URL prefix ("https://host:port").
+	// target is the MCP URL without its query and fragment.
 	target    *url.URL
 	version   string
 	userAgent string
 	out       *oauthDiscovery
 	// tried holds every URL asked, so that none is asked twice.
 	tried map[string]bool
+	// fetches are the answers by URL, shared by the run ahead and the run
+	// that counts (see discovery).
+	fetches *fetchCache
+}
+
+// discovery is OAuth discovery started beside the handshake. It needs
+// nothing from the handshake but the challenge of a 401, so a run ahead
+// (without it) asks the URLs in the spec's order while the handshake
+// goes on; when the probe wants the verdict, finish runs the chain again,
+// in the spec's order and with the challenge, over the answers the run
+// ahead already has. The evidence is that second run's: the same, in the
+// same order, as if discovery had started after the handshake, only
+// sooner. What the run ahead asked and the second run did not need is not
+// evidence.
+type discovery struct {
+	rawURL  string
+	opts    Options
+	version string
+	fetches *fetchCache
+	cancel  context.CancelFunc
+	ahead   chan struct{}
+}
+
+// startDiscovery begins a run ahead for the MCP URL rawURL, once after
+// is closed (at once when it is nil).
+func startDiscovery(ctx context.Context, rawURL string, opts Options, version string, after <-chan struct{}) *discovery {
+	ctx, cancel := context.WithCancel(ctx)
+	dv := &discovery{rawURL: rawURL, opts: opts, version: version, fetches: newFetchCache(), cancel: cancel, ahead: make(chan struct{})}
+	go func() {
+		defer close(dv.ahead)
+		if after != nil {
+			select {
+			case <-after:
+			case <-ctx.Done():
+				return
+			}
+		}
+		if d := newDiscoverer(rawURL, opts, evidence.NewRecorder(nil), version, dv.fetches); d != nil {
+			d.run(ctx, nil)
+		}
+	}()
+	return dv
+}
+
+// finish runs the discovery that counts, recording into rec, and stops
+// the run ahead.
+func (dv *discovery) finish(ctx context.Context, challenge *Challenge, rec *evidence.Recorder) *oauthDiscovery {
+	defer dv.abandon()
+	return discoverOAuthWith(ctx, dv.rawURL, challenge, dv.opts, rec, dv.version, dv.fetches)
+}
+
+// abandon stops the run ahead; nothing it found is evidence.
+func (dv *discovery) abandon() {
+	if dv == nil {
+		return
+	}
+	dv.cancel()
+	<-dv.ahead
 }
 
 // discoverOAuth walks the discovery chain for the MCP URL rawURL. challenge
 // is the Bearer challenge of a 401, nil when there was none.
 func discoverOAuth(ctx context.Context, rawURL string, challenge *Challenge, opts Options, rec *evidence.Recorder, protocolVersion string) *oauthDiscovery {
-	d := &discoverer{rec: rec, version: protocolVersion, out: &oauthDiscovery{}, tried: map[string]bool{},
-		userAgent: "mcpdoctor/" + firstNonEmpty(opts.ClientVersion, "dev")}
-	u, err := url.Parse(rawURL)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		d.say("OAuth discovery skipped: the server's URL cannot be used")
-		return d.out
-	}
-	t := *u
-	t.RawQuery, t.ForceQuery, t.Fragment, t.RawFragment, t.User = "", false, "", "", nil
-	d.target = &t
+	return discoverOAuthWith(ctx, rawURL, challenge, opts, rec, protocolVersion, newFetchCache())
+}
 
-	var rt http.RoundTripper
-	if opts.HTTPClient != nil && opts.HTTPClient.Transport != nil {
-		rt = opts.HTTPClient.Transport
-	} else {
-		d.owned = wire.NewHTTPTransport()
-		rt = d.owned
+func discoverOAuthWith(ctx context.Context, rawURL string, challenge *Challenge, opts Options, rec *evidence.Recorder, protocolVersion string, fetches *fetchCache) *oauthDiscovery {
+	d := newDiscoverer(rawURL, opts, rec, protocolVersion, fetches)
+	if d == nil {
+		out := &oauthDiscovery{}
+		out.Evidence = append(out.Evidence, "OAuth discovery skipped: the server's URL cannot be used")
+		return out
 	}
-	// No cookie jar: cookies are credentials. Redirects are followed by
-	// hand, so that each hop is evidence and none leaves its origin.
-	d.client = &http.Client{Transport: rt, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	defer func() {
-		if d.owned != nil {
-			d.owned.CloseIdleConnections()
-		}
-	}()
-
 	d.run(ctx, challenge)
 	if ctx.Err() != nil {
 		d.out.Incomplete = true
 		d.say("OAuth discovery stopped: its time ran out before every URL was asked")
 	}
 	return d.out
+}
+
+// newDiscoverer prepares a run, or returns nil when the URL cannot be
+// used. Its client shares the probe's transport, so discovery reuses the
+// probe's connections.
+func newDiscoverer(rawURL string, opts Options, rec *evidence.Recorder, version string, fetches *fetchCache) *discoverer {
+	u, err := url.Parse(rawURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil
+	}
+	t := *u
+	t.RawQuery, t.ForceQuery, t.Fragment, t.RawFragment, t.User = "", false, "", "", nil
+	var rt http.RoundTripper = http.DefaultTransport
+	if opts.HTTPClient != nil && opts.HTTPClient.Transport != nil {
+		rt = opts.HTTPClient.Transport
+	}
+	return &discoverer{rec: rec, version: version, out: &oauthDiscovery{}, tried: map[string]bool{}, target: &t, fetches: fetches,
+		userAgent: "mcpdoctor/" + firstNonEmpty(opts.ClientVersion, "dev"),
+		// No cookie jar: cookies are credentials. Redirects are followed
+		// by hand, so that each hop is evidence and none leaves its
+		// origin.
+		client: &http.Client{Transport: rt, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }},
+	}
 }
 
 func (d *discoverer) run(ctx context.Context, challenge *Challenge) {
@@ -366,63 +429,167 @@ func (d *discoverer) fetch(ctx context.Context, rawURL, why, what string, pointe
 	if !wire.SameOrigin(u, d.target) && pointedTo {
 		d.say(fmt.Sprintf("%s is on another origin than the MCP server (%s); discovery sends nothing secret, so it is asked", rawURL, wire.OriginOf(u)))
 	}
-	for hop := 0; ; hop++ {
+	f := d.fetches.get(ctx, rawURL, func() fetched { return d.load(ctx, u) })
+	if f == nil {
+		return nil, false // out of time while another run was asking it
+	}
+	for _, h := range f.hops {
+		note := h.note
+		switch h.kind {
+		case hopError:
+			note = why
+		case hopStatus:
+			note = why + ": no " + what + " here"
+		}
+		d.record(h.ex, note)
+	}
+	if f.last == nil {
+		return nil, false
+	}
+	// A copy: the cached answer is shared with the other run.
+	ex := *f.last
+	switch {
+	case errors.Is(f.readErr, wire.ErrTooLarge):
+		ex.Truncated = true
+		d.record(ex, fmt.Sprintf("%s: larger than %d bytes, not read", why, maxMetadataBytes))
+		d.invalid(rawURL, what, fmt.Sprintf("it is larger than %d bytes", maxMetadataBytes), pointedTo)
+		return nil, false
+	case f.readErr != nil:
+		d.record(ex, why+": the body broke off: "+f.readErr.Error())
+		return nil, false
+	}
+	trimmed := bytes.TrimSpace(f.body)
+	if f.mediaType == "text/html" || bytes.HasPrefix(trimmed, []byte("<")) {
+		d.record(ex, why+": an HTML page, not JSON metadata")
+		d.invalid(rawURL, what, "it is an HTML page, not JSON", pointedTo)
+		return nil, false
+	}
+	if len(trimmed) == 0 || trimmed[0] != '{' || !json.Valid(trimmed) {
+		d.record(ex, fmt.Sprintf("%s: not a JSON object (%q)", why, evidence.OneLine(f.body, 40)))
+		d.invalid(rawURL, what, "it is not a JSON object", pointedTo)
+		return nil, false
+	}
+	d.record(ex, why+": "+what+" found")
+	return trimmed, true
+}
+
+// fetched is what asking one URL brought: the hops up to the last answer
+// (each with what it meant, where that does not depend on why the URL was
+// asked), and, for a 200, its body.
+type fetched struct {
+	hops []hop
+	// last is the 200's exchange, nil when there was none.
+	last      *evidence.Exchange
+	body      []byte
+	readErr   error
+	mediaType string
+	// cutShort says the run that asked ran out of time or was stopped
+	// mid-request: the answer is not the server's, and another run asks
+	// again.
+	cutShort bool
+}
+
+type hopKind int
+
+const (
+	hopError    hopKind = iota // the request failed
+	hopRedirect                // a redirect, followed or not (note says)
+	hopStatus                  // an answer other than 200
+)
+
+type hop struct {
+	ex   evidence.Exchange
+	kind hopKind
+	note string
+}
+
+// load asks one URL, following redirects within its origin, and reads a
+// 200's body. It records nothing: fetch says what the answer means.
+func (d *discoverer) load(ctx context.Context, u *url.URL) fetched {
+	var f fetched
+	for n := 0; ; n++ {
 		resp, ex, err := d.get(ctx, u)
 		if err != nil {
 			ex.Err = err.Error()
-			ex.Note = why
-			d.record(ex, "")
-			return nil, false
+			f.hops = append(f.hops, hop{ex: ex, kind: hopError})
+			f.cutShort = ctx.Err() != nil
+			return f
 		}
 		if resp.StatusCode >= 300 && resp.StatusCode < 400 && resp.Header.Get("Location") != "" {
-			resp.Body.Close()
+			wire.DrainClose(resp.Body)
 			next, lerr := u.Parse(resp.Header.Get("Location"))
+			h := hop{ex: ex, kind: hopRedirect}
 			switch {
 			case lerr != nil:
-				d.record(ex, "a redirect to an unreadable Location, not followed")
-				return nil, false
+				h.note = "a redirect to an unreadable Location, not followed"
 			case !wire.SameOrigin(next, u):
-				d.record(ex, fmt.Sprintf("a redirect to another origin (%s), not followed: discovery stays on the origin it asked", next.String()))
-				return nil, false
-			case hop >= wire.MaxRedirects:
-				d.record(ex, fmt.Sprintf("more than %d redirects, not followed", wire.MaxRedirects))
-				return nil, false
+				h.note = fmt.Sprintf("a redirect to another origin (%s), not followed: discovery stays on the origin it asked", next.String())
+			case n >= wire.MaxRedirects:
+				h.note = fmt.Sprintf("more than %d redirects, not followed", wire.MaxRedirects)
+			default:
+				h.note = "redirect to " + next.String()
+				f.hops = append(f.hops, h)
+				u = next
+				continue
 			}
-			d.record(ex, "redirect to "+next.String())
-			u = next
-			continue
+			f.hops = append(f.hops, h)
+			return f
 		}
-		defer resp.Body.Close()
 		if resp.StatusCode != http.StatusOK {
-			d.record(ex, why+": no "+what+" here")
-			return nil, false
+			wire.DrainClose(resp.Body)
+			f.hops = append(f.hops, hop{ex: ex, kind: hopStatus})
+			return f
 		}
 		body, rerr := wire.ReadCapped(resp.Body, maxMetadataBytes)
+		resp.Body.Close()
 		ex.ResponseBody = evidence.Excerpt(body, evidence.MaxExcerpt)
 		ex.Truncated = len(body) > evidence.MaxExcerpt
-		switch {
-		case errors.Is(rerr, wire.ErrTooLarge):
-			ex.Truncated = true
-			d.record(ex, fmt.Sprintf("%s: larger than %d bytes, not read", why, maxMetadataBytes))
-			d.invalid(rawURL, what, fmt.Sprintf("it is larger than %d bytes", maxMetadataBytes), pointedTo)
-			return nil, false
-		case rerr != nil:
-			d.record(ex, why+": the body broke off: "+rerr.Error())
-			return nil, false
+		f.last, f.body, f.readErr, f.mediaType = &ex, body, rerr, wire.MediaType(resp.Header)
+		return f
+	}
+}
+
+// fetchCache holds what each URL brought, and waits for an answer being
+// fetched rather than asking twice.
+type fetchCache struct {
+	mu      sync.Mutex
+	entries map[string]*fetchEntry
+}
+
+type fetchEntry struct {
+	done chan struct{}
+	f    fetched
+}
+
+func newFetchCache() *fetchCache { return &fetchCache{entries: map[string]*fetchEntry{}} }
+
+// get returns the answer for url: cached, awaited, or loaded now. It
+// returns nil when ctx ends while another run is still asking.
+func (c *fetchCache) get(ctx context.Context, url string, load func() fetched) *fetched {
+	c.mu.Lock()
+	e, ok := c.entries[url]
+	if !ok {
+		e = &fetchEntry{done: make(chan struct{})}
+		c.entries[url] = e
+	}
+	c.mu.Unlock()
+	if !ok {
+		e.f = load()
+		close(e.done)
+		return &e.f
+	}
+	select {
+	case <-e.done:
+		if e.f.cutShort && ctx.Err() == nil {
+			// The run ahead was stopped mid-request: ask again.
+			c.mu.Lock()
+			delete(c.entries, url)
+			c.mu.Unlock()
+			return c.get(ctx, url, load)
 		}
-		trimmed := bytes.TrimSpace(body)
-		if wire.MediaType(resp.Header) == "text/html" || bytes.HasPrefix(trimmed, []byte("<")) {
-			d.record(ex, why+": an HTML page, not JSON metadata")
-			d.invalid(rawURL, what, "it is an HTML page, not JSON", pointedTo)
-			return nil, false
-		}
-		if len(trimmed) == 0 || trimmed[0] != '{' || !json.Valid(trimmed) {
-			d.record(ex, fmt.Sprintf("%s: not a JSON object (%q)", why, evidence.OneLine(body, 40)))
-			d.invalid(rawURL, what, "it is not a JSON object", pointedTo)
-			return nil, false
-		}
-		d.record(ex, why+": "+what+" found")
-		return trimmed, true
+		return &e.f
+	case <-ctx.Done():
+		return nil
 	}
 }
 
@@ -443,6 +610,7 @@ func (d *discoverer) get(ctx context.Context, u *url.URL) (*http.Response, evide
 		req.Header.Set("Mcp-Protocol-Version", d.version)
 	}
 	ex.RequestHeader = req.Header.Clone()
+	ex.Proxy = wire.ProxyFor(d.client.Transport, req)
 	start := time.Now()
 	resp, err := d.client.Do(req)
 	ex.Duration = time.Since(start)

@@ -6,10 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/http/httptrace"
 	"os"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/mcpdoctor/mcpdoctor/internal/config"
@@ -175,6 +177,13 @@ func Run(ctx context.Context, s config.Server, opts Options) *Result {
 }
 
 func runOnce(ctx context.Context, s config.Server, opts Options, refreshToken bool) *prober {
+	if opts.HTTPClient == nil && s.Transport != config.TransportStdio {
+		// One transport for the probe: the MCP exchanges, OAuth discovery
+		// and the session's DELETE share its connections.
+		tr := wire.NewHTTPTransport()
+		defer tr.CloseIdleConnections()
+		opts.HTTPClient = &http.Client{Transport: tr}
+	}
 	p := &prober{
 		server:       s,
 		opts:         opts,
@@ -222,7 +231,26 @@ type prober struct {
 	// refreshToken asks OAuthToken for a refreshed token, even one the
 	// clock says is valid: the server refused it.
 	refreshToken bool
+	// ahead is OAuth discovery started beside the handshake; discovered
+	// its stage, added after the session's end.
+	ahead      *discovery
+	discovered *Stage
+	// trClosed and closed say the transport was ended and its evidence
+	// kept.
+	trClosed, closed bool
 }
+
+// onFirstConnection returns a trace that closes connected once a request
+// has its connection.
+func onFirstConnection() (*httptrace.ClientTrace, <-chan struct{}) {
+	connected := make(chan struct{})
+	var once sync.Once
+	return &httptrace.ClientTrace{GotConn: func(httptrace.GotConnInfo) { once.Do(func() { close(connected) }) }}, connected
+}
+
+// credentialSent says whether a configured credential (or a stored
+// token) goes with the probe's requests.
+func (p *prober) credentialSent() bool { return p.creds.Auth != nil && p.creds.Auth.Sent }
 
 func (p *prober) startupTimeout() time.Duration {
 	if p.opts.Timeout > 0 {
@@ -266,6 +294,28 @@ func (p *prober) run(ctx context.Context) {
 		p.useStoredToken(startup)
 	}
 	defer p.close()
+	isCodex := s.Client() == config.ClientCodex
+	var codex, codexReason string
+	if isCodex {
+		codex, codexReason = codexStatusBeforeDiscovery(s, p.launch, p.opts.codexHome(), time.Now())
+	}
+	codexNeeds := isCodex && codex == ""
+	if s.Transport != config.TransportStdio && (!p.credentialSent() || codexNeeds && s.Transport == config.TransportStreamableHTTP) {
+		// Discovery is likely wanted: start it now, beside the handshake.
+		// Over https it waits for the handshake's connection, which is
+		// HTTP/2 with most servers: then it shares that connection rather
+		// than dialing a second one before the protocol is known.
+		dctx, cancelAhead := context.WithTimeout(ctx, min(discoveryBudgetRequired, p.startupTimeout()))
+		defer cancelAhead()
+		var connected <-chan struct{}
+		if strings.HasPrefix(p.launch.URL, "https:") {
+			var trace *httptrace.ClientTrace
+			trace, connected = onFirstConnection()
+			startup = httptrace.WithClientTrace(startup, trace)
+		}
+		p.ahead = startDiscovery(dctx, p.launch.URL, p.opts, discoveryVersion, connected)
+		defer p.ahead.abandon()
+	}
 
 	if p.handshake(startup) {
 		p.listTools(startup)
@@ -285,12 +335,14 @@ func (p *prober) run(ctx context.Context) {
 		cancelOther()
 	}
 	p.eraFindings()
-	isCodex := s.Client() == config.ClientCodex
-	var codex, codexReason string
-	if isCodex {
-		codex, codexReason = codexStatusBeforeDiscovery(s, p.launch, p.opts.codexHome(), time.Now())
+	// The session ends (a DELETE) while discovery finishes.
+	closed := p.closeTransportAsync()
+	p.discoverAuth(ctx, codexNeeds)
+	<-closed
+	p.close()
+	if p.discovered != nil {
+		p.res.Stages = append(p.res.Stages, *p.discovered)
 	}
-	p.discoverAuth(ctx, isCodex && codex == "")
 	p.res.Auth = decideAuth(p)
 	if isCodex {
 		p.decideCodexStatus(codex, codexReason)
@@ -347,10 +399,13 @@ func (p *prober) useStoredToken(ctx context.Context) {
 // close ends the session on its own short deadline: the probe's deadline may
 // already have passed, and a process must not outlive the probe.
 func (p *prober) close() {
-	if p.tr == nil {
+	if p.tr == nil || p.closed {
 		return
 	}
-	p.closeTransport()
+	p.closed = true
+	if !p.trClosed {
+		p.closeTransport()
+	}
 	// What closing recorded (a DELETE, the stderr of an exiting process)
 	// belongs to the last stage.
 	if ex, _ := p.rec.Take(); len(ex) > 0 && len(p.res.Stages) > 0 {
@@ -363,8 +418,26 @@ func (p *prober) close() {
 	p.collectFindings()
 }
 
+// closeTransportAsync ends p.tr in the background; the channel closes when
+// it is done. What it records goes to p.rec, which nothing else uses
+// meanwhile (discovery records into its own).
+func (p *prober) closeTransportAsync() <-chan struct{} {
+	done := make(chan struct{})
+	if p.tr == nil || p.trClosed {
+		close(done)
+		return done
+	}
+	p.trClosed = true
+	go func() {
+		defer close(done)
+		p.closeTransport()
+	}()
+	return done
+}
+
 // closeTransport ends p.tr on a short deadline of its own.
 func (p *prober) closeTransport() {
+	p.trClosed = true
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	if err := p.tr.Close(ctx); err != nil {

@@ -24,7 +24,7 @@ func TestSSEEndpointOnAnotherOrigin(t *testing.T) {
 	// The fake needs no credential, so the probe works; the credential
 	// went only to the configured origin.
 	wantHealthy(t, res, config.TransportSSE)
-	for _, r := range fake.Requests() {
+	for _, r := range fake.MCPRequests() {
 		if r.Header.Get("X-Api-Key") != apiKey {
 			t.Errorf("the configured origin got %s %s without the header", r.Method, r.Path)
 		}

@@ -26,6 +26,20 @@ func httpServerConfig(name, url string, timeout time.Duration) config.Server {
 		StartupTimeout: timeout, ToolTimeout: timeout}
 }
 
+// sessionEnd is the last exchange of the session's last stage, where the
+// DELETE that ends it is kept: OAuth discovery, which runs beside it,
+// comes after.
+func sessionEnd(t *testing.T, res *Result) evidence.Exchange {
+	t.Helper()
+	for i := len(res.Stages) - 1; i >= 0; i-- {
+		if st := res.Stages[i]; st.Name != StageOAuthDiscovery && len(st.Exchanges) > 0 {
+			return st.Exchanges[len(st.Exchanges)-1]
+		}
+	}
+	t.Fatalf("no exchanges:%s", dumpStages(res))
+	return evidence.Exchange{}
+}
+
 // stageOf returns the named stage, failing the test when it is missing.
 func stageOf(t *testing.T, res *Result, name string) Stage {
 	t.Helper()
@@ -174,7 +188,7 @@ func TestStreamableStatusFallback(t *testing.T) {
 	res := Run(context.Background(), httpServerConfig("fake", fake.URL+"/mcp", 5*time.Second), Options{})
 	wantFailure(t, res, StageInitialize, evidence.CategoryHTTPStatus)
 	var methods []string
-	for _, r := range fake.Requests() {
+	for _, r := range fake.MCPRequests() {
 		methods = append(methods, r.Method)
 	}
 	if !slices.Equal(methods, []string{"POST", "POST", "GET"}) {
@@ -184,7 +198,7 @@ func TestStreamableStatusFallback(t *testing.T) {
 	fake = mcptest.FakeHTTP(t, mcptest.FakeStatus500)
 	res = Run(context.Background(), httpServerConfig("fake", fake.URL+"/mcp", 5*time.Second), Options{})
 	wantFailure(t, res, StageInitialize, evidence.CategoryHTTPStatus)
-	if n := len(fake.Requests()); n != 2 {
+	if n := len(fake.MCPRequests()); n != 2 {
 		t.Errorf("the fake saw %d requests after a 500, want the two POSTs", n)
 	}
 	ex := stageOf(t, res, StageInitialize).Exchanges[0]
@@ -289,8 +303,7 @@ func TestStreamableSession(t *testing.T) {
 	if got := stageOf(t, res, StageInitialized).Exchanges[0].Status; got != http.StatusAccepted {
 		t.Errorf("notifications/initialized answered %d", got)
 	}
-	last := res.Stages[len(res.Stages)-1].Exchanges
-	del := last[len(last)-1]
+	del := sessionEnd(t, res)
 	if del.Method != http.MethodDelete || del.Status != http.StatusNoContent || del.RequestHeader.Get("Mcp-Session-Id") != sid {
 		t.Errorf("the last exchange is not the DELETE of the session: %s %+v", del.Summary(), del.RequestHeader)
 	}
@@ -529,8 +542,7 @@ func TestGoSDKStreamableHTTP(t *testing.T) {
 					t.Errorf("a modern tools/call lacks Mcp-Method or Mcp-Name: %v", callEx.RequestHeader)
 				}
 			}
-			last := res.Stages[len(res.Stages)-1].Exchanges
-			del := last[len(last)-1]
+			del := sessionEnd(t, res)
 			if tt.stateless {
 				if del.Method == http.MethodDelete {
 					t.Errorf("a DELETE went to a stateless server")
@@ -565,8 +577,7 @@ func TestEverythingStreamableHTTP(t *testing.T) {
 	if sid == "" {
 		t.Fatalf("no session id:%s", dumpStages(res))
 	}
-	last := res.Stages[len(res.Stages)-1].Exchanges
-	if del := last[len(last)-1]; del.Method != http.MethodDelete || (del.Status < 200 || del.Status > 299) || del.RequestHeader.Get("Mcp-Session-Id") != sid {
+	if del := sessionEnd(t, res); del.Method != http.MethodDelete || (del.Status < 200 || del.Status > 299) || del.RequestHeader.Get("Mcp-Session-Id") != sid {
 		t.Errorf("the session was not ended: %s", del.Summary())
 	}
 	t.Logf("everything over Streamable HTTP:%s", dumpStages(res))

@@ -134,6 +134,8 @@ type Exchange struct {
 	DurationMS     int64             `json:"duration_ms,omitempty"`
 	Error          string            `json:"error,omitempty"`
 	Note           string            `json:"note,omitempty"`
+	// Proxy is the HTTP proxy that carried the request, if one did.
+	Proxy string `json:"proxy,omitempty"`
 }
 
 // Tool is one tool, as listed.
@@ -316,6 +318,7 @@ func exchangeView(ex evidence.Exchange, red *redact.Redactor) Exchange {
 	r.RPCMethod = red.Text(ex.RPCMethod)
 	r.Err = red.Text(ex.Err)
 	r.Note = red.Text(ex.Note)
+	r.Proxy = red.URL(ex.Proxy)
 	return Exchange{
 		Summary:        r.Summary(),
 		Method:         ex.Method,
@@ -331,6 +334,7 @@ func exchangeView(ex evidence.Exchange, red *redact.Redactor) Exchange {
 		DurationMS:     ex.Duration.Milliseconds(),
 		Error:          r.Err,
 		Note:           r.Note,
+		Proxy:          r.Proxy,
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"strings"
 	"syscall"
 
 	"github.com/mcpdoctor/mcpdoctor/internal/evidence"
@@ -72,9 +73,9 @@ func Classify(err error) *evidence.Error {
 	case errors.Is(err, syscall.ECONNREFUSED):
 		return &evidence.Error{Category: evidence.CategoryRefused, Message: err.Error(), Err: err,
 			Hint: "nothing is listening there: start the server, or check the host and port in the URL"}
-	case errors.As(err, &certErr), errors.As(err, &unknownAuth), errors.As(err, &hostErr), errors.As(err, &recErr):
-		return &evidence.Error{Category: evidence.CategoryTLS, Message: err.Error(), Err: err,
-			Hint: "the TLS handshake failed: check the certificate (expired, self-signed, wrong host) or whether the port speaks plain HTTP"}
+	case errors.As(err, &certErr), errors.As(err, &unknownAuth), errors.As(err, &hostErr), errors.As(err, &recErr),
+		strings.Contains(err.Error(), plainHTTPOnTLS):
+		return tlsError(err)
 	}
 	return &evidence.Error{Category: evidence.CategoryNetwork, Message: err.Error(), Err: err,
 		Hint: "the connection failed: check that the server is reachable from this machine"}
@@ -114,4 +115,64 @@ func rpcHint(e *RPCError) string {
 		return "the server does not speak this protocol version: try --protocol with one it names"
 	}
 	return "the server understood the request and refused it; its message says why"
+}
+
+// plainHTTPOnTLS is how net/http says an https:// URL reached a plain HTTP
+// server (it has no error type for it).
+const plainHTTPOnTLS = "server gave HTTP response to HTTPS client"
+
+// tlsError says which part of TLS failed, shows the certificates the
+// server presented (subject, issuer, validity), and what to do about it.
+func tlsError(err error) *evidence.Error {
+	var certErr *tls.CertificateVerificationError
+	var unknownAuth x509.UnknownAuthorityError
+	var hostErr x509.HostnameError
+	var invalid x509.CertificateInvalidError
+	var recErr tls.RecordHeaderError
+	e := &evidence.Error{Category: evidence.CategoryTLS, Err: err}
+	var chain []*x509.Certificate
+	if errors.As(err, &certErr) {
+		chain = certErr.UnverifiedCertificates
+	}
+	switch {
+	case errors.As(err, &unknownAuth):
+		e.Message = "TLS: the server's certificate is signed by an authority this machine does not trust"
+		e.Hint = "a private CA, or a proxy that intercepts TLS: put its CA certificate (PEM) in a file and point SSL_CERT_FILE at it (or SSL_CERT_DIR at a folder of them)"
+		if len(chain) == 0 && unknownAuth.Cert != nil {
+			chain = []*x509.Certificate{unknownAuth.Cert}
+		}
+	case errors.As(err, &hostErr):
+		e.Message = "TLS: the server's certificate is not for " + hostErr.Host
+		if c := hostErr.Certificate; c != nil {
+			names := append([]string(nil), c.DNSNames...)
+			for _, ip := range c.IPAddresses {
+				names = append(names, ip.String())
+			}
+			e.Message += " (it names " + strings.Join(names, ", ") + ")"
+			if len(chain) == 0 {
+				chain = []*x509.Certificate{c}
+			}
+		}
+		e.Hint = "use the host name the certificate names in the URL, or ask the server's owner for a certificate for this one"
+	case errors.As(err, &invalid) && invalid.Reason == x509.Expired:
+		e.Message = "TLS: the server's certificate has expired or is not valid yet: " + invalid.Detail
+		e.Hint = "the server's owner must renew its certificate; also check this machine's clock"
+		if len(chain) == 0 && invalid.Cert != nil {
+			chain = []*x509.Certificate{invalid.Cert}
+		}
+	case errors.As(err, &recErr), strings.Contains(err.Error(), plainHTTPOnTLS):
+		e.Message = "TLS: the server did not answer the TLS handshake with TLS (" + err.Error() + ")"
+		e.Hint = "the port speaks plain HTTP: use http:// in the URL"
+	default:
+		e.Message = "TLS: the handshake failed: " + err.Error()
+		e.Hint = "check the certificate (expired, self-signed, wrong host) or whether the port speaks plain HTTP"
+	}
+	for i, c := range chain {
+		if i == 3 {
+			break
+		}
+		e.Message += fmt.Sprintf("; certificate %d: subject %q, issuer %q, valid %s to %s", i, c.Subject.String(), c.Issuer.String(),
+			c.NotBefore.UTC().Format("2006-01-02"), c.NotAfter.UTC().Format("2006-01-02"))
+	}
+	return e
 }

@@ -289,6 +289,7 @@ func (w *httpWire) do(ctx context.Context, r wireRequest) (*http.Response, *live
 		req.Header[name] = v
 	}
 	ex.RequestHeader = w.keepHeaders(req.Header)
+	ex.Proxy = ProxyFor(w.client.Transport, req)
 	resp, err := w.client.Do(req)
 	if err != nil {
 		ex.Err = err.Error()
@@ -304,7 +305,7 @@ func (w *httpWire) do(ctx context.Context, r wireRequest) (*http.Response, *live
 	if resp.Request != nil && resp.Request.URL.String() != ex.URL {
 		ex.URL = resp.Request.URL.String()
 	}
-	resp.Body = &teeBody{ReadCloser: resp.Body, tee: ex.body}
+	resp.Body = &teeBody{ReadCloser: resp.Body, tee: ex.body, drain: MediaType(resp.Header) != "text/event-stream"}
 	return resp, ex, nil
 }
 
@@ -453,6 +454,43 @@ func (e *excerptBuffer) String() string {
 type teeBody struct {
 	io.ReadCloser
 	tee io.Writer
+	// drain: read what is left (up to DrainLimit) before closing, so
+	// that the connection can carry the next request. Not for event
+	// streams, which may never end.
+	drain bool
+}
+
+func (t *teeBody) Close() error {
+	if t.drain {
+		_, _ = io.CopyN(io.Discard, t.ReadCloser, DrainLimit)
+	}
+	return t.ReadCloser.Close()
+}
+
+// ProxyFor names the proxy rt would send req through, or "" for none (or
+// a transport that does not say).
+func ProxyFor(rt http.RoundTripper, req *http.Request) string {
+	t, ok := rt.(*http.Transport)
+	if !ok || t.Proxy == nil {
+		return ""
+	}
+	u, err := t.Proxy(req)
+	if err != nil || u == nil {
+		return ""
+	}
+	return u.String()
+}
+
+// DrainLimit bounds what is read of an unwanted body before it is closed:
+// net/http reuses a connection only once its last body was read to the
+// end, and a new connection costs a round trip or two.
+const DrainLimit = 64 << 10
+
+// DrainClose reads what is left of a body (up to DrainLimit) and closes
+// it, so that its connection is reused.
+func DrainClose(body io.ReadCloser) {
+	_, _ = io.CopyN(io.Discard, body, DrainLimit)
+	_ = body.Close()
 }
 
 func (t *teeBody) Read(p []byte) (int, error) {
