@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"strings"
@@ -23,13 +24,22 @@ type listOptions struct {
 
 func newListCmd(a *app) *cobra.Command {
 	opts := &listOptions{}
-	cmd := &cobra.Command{
+	var cmd *cobra.Command
+	cmd = &cobra.Command{
 		Use:   "list",
 		Short: "List every configured server: transport, auth status, health, tool count",
 		Long: `List every configured MCP server. Enabled servers are probed concurrently
 (initialize and tools/list, never tools/call); disabled ones are listed but
 never started. Under the table, each server with a problem gets what went
-wrong and what to try.
+wrong and what to try. With --json, each server's object is written as soon
+as it and the ones before it are done.
+
+How many run at once: stdio servers are processes, so at most four per CPU
+are alive at once; HTTP probes mostly wait on the network, so they start as
+many and double, up to 512, while the ones in flight are waiting and the
+machine is not busy (a list of remote servers runs them nearly all at once,
+one of local servers a few). --jobs N puts N on both. A slow server holds
+its own slot, never the others.
 
 With --no-probe nothing is started or contacted: the table shows the config
 as read, its timeouts and its problems.
@@ -50,25 +60,25 @@ each client may read it differently.
   mcpdoctor list --client claude-code
   mcpdoctor list --all-clients --no-probe`,
 		Args: cobra.NoArgs,
-		RunE: runE(func([]string) error { return listRun(a, opts) }),
+		RunE: runE(func([]string) error { return listRun(a, cmd, opts) }),
 	}
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print a JSON array, one object per server (the stable contract)")
 	cmd.Flags().BoolVar(&opts.NoProbe, "no-probe", false, "only read the config: start and contact nothing")
-	cmd.Flags().IntVarP(&opts.Jobs, "jobs", "j", 8, "probe at most `N` servers at once")
+	cmd.Flags().IntVarP(&opts.Jobs, "jobs", "j", 0, jobsHelp)
 	cmd.Flags().BoolVar(&opts.AllClients, "all-clients", false, "list the servers of every client's config files on this machine")
 	opts.probeFlags.register(cmd)
 	return cmd
 }
 
-func listRun(a *app, opts *listOptions) error {
-	if opts.Jobs < 1 {
-		return usageError("--jobs must be at least 1, not %d", opts.Jobs)
+func listRun(a *app, cmd *cobra.Command, opts *listOptions) error {
+	lim, err := limits(cmd, opts.Jobs)
+	if err != nil {
+		return err
 	}
 	if err := opts.check(); err != nil {
 		return err
 	}
 	var f *config.File
-	var err error
 	if opts.AllClients {
 		f, err = a.discover()
 	} else {
@@ -77,14 +87,29 @@ func listRun(a *app, opts *listOptions) error {
 	if err != nil {
 		return err
 	}
-	entries, healthy := a.probeEntries(f, f.Servers, func(s config.Server) bool { return s.Enabled && !opts.NoProbe }, a.probeOptions(opts.probeFlags), opts.Jobs)
+	pick := func(s config.Server) bool { return s.Enabled && !opts.NoProbe }
 	if opts.JSON {
-		if err := report.ListJSON(a.io.Out, entries, a.red); err != nil {
-			return err
+		// One entry at a time, in the config's order, as soon as it is
+		// ready: a script sees the first servers before the slowest ends.
+		stream := report.NewListStream(a.io.Out, a.red, len(f.Servers))
+		a.stream = stream
+		var werr error
+		_, healthy := a.probeEntries(f, f.Servers, pick, a.probeOptions(opts.probeFlags), lim, func(i int, e report.Entry) {
+			if err := stream.Put(i, e); err != nil && werr == nil {
+				werr = err
+			}
+		})
+		a.stream = nil
+		if err := stream.Close(); err != nil || werr != nil {
+			return cmp.Or(werr, err)
 		}
-	} else {
-		report.ListTable(a.io.Out, entries, a.red, report.Style{Color: a.io.colorOut()})
+		if !healthy {
+			return silentFailure
+		}
+		return nil
 	}
+	entries, healthy := a.probeEntries(f, f.Servers, pick, a.probeOptions(opts.probeFlags), lim, nil)
+	report.ListTable(a.io.Out, entries, a.red, report.Style{Color: a.io.colorOut()})
 	if !healthy {
 		return silentFailure
 	}
@@ -93,8 +118,10 @@ func listRun(a *app, opts *listOptions) error {
 
 // probeEntries gives every server an entry with its problems, probes those
 // that pick chooses concurrently, and reports whether all of those are
-// healthy.
-func (a *app) probeEntries(f *config.File, servers []config.Server, pick func(config.Server) bool, po probe.Options, jobs int) ([]report.Entry, bool) {
+// healthy. done, when set, gets each entry as soon as it is final (an
+// entry that is not probed at once), from one goroutine at a time, and the
+// entries returned then hold no results.
+func (a *app) probeEntries(f *config.File, servers []config.Server, pick func(config.Server) bool, po probe.Options, limits probe.Limits, done func(int, report.Entry)) ([]report.Entry, bool) {
 	entries := make([]report.Entry, len(servers))
 	var chosen []config.Server
 	var at []int
@@ -103,22 +130,49 @@ func (a *app) probeEntries(f *config.File, servers []config.Server, pick func(co
 		if pick(s) {
 			chosen = append(chosen, s)
 			at = append(at, i)
+		} else if done != nil {
+			done(i, entries[i])
 		}
 	}
 	if len(chosen) == 0 {
 		return entries, true
 	}
 	progress := a.progress(len(chosen))
-	results := probe.RunAll(context.Background(), chosen, po, jobs, progress.update)
-	progress.done()
 	healthy := true
-	for j, r := range results {
-		a.red.Add(r.Secrets...)
-		entries[at[j]].Result = r
-		healthy = healthy && r.Healthy
-	}
+	probe.RunAll(context.Background(), chosen, po, limits, func(p probe.Progress) {
+		progress.update(p)
+		if p.Result == nil {
+			return
+		}
+		a.red.Add(p.Result.Secrets...)
+		e := &entries[at[p.Index]]
+		e.Result = p.Result
+		healthy = healthy && p.Result.Healthy
+		if done != nil {
+			done(at[p.Index], *e)
+			// Handed over: a long list does not hold every result (with
+			// its exchanges) until the end.
+			e.Result = nil
+		}
+	})
+	progress.done()
 	return entries, healthy
 }
+
+// limits turns --jobs into the probe's limits; without it, the defaults.
+func limits(cmd *cobra.Command, jobs int) (probe.Limits, error) {
+	switch {
+	case !cmd.Flags().Changed("jobs"):
+		return probe.DefaultLimits(), nil
+	case jobs < 1:
+		return probe.Limits{}, usageError("--jobs must be at least 1, not %d", jobs)
+	}
+	return probe.JobsLimits(jobs), nil
+}
+
+// jobsHelp says what --jobs changes, for the flag's help.
+var jobsHelp = fmt.Sprintf("probe at most `N` servers at once (default: %d HTTP probes, which mostly wait on the network, and %d stdio servers, which are processes: four per CPU)",
+	probe.DefaultLimits().Network, probe.DefaultLimits().Stdio)
 
 // probeOptions are the probe settings every command shares.
 func (a *app) probeOptions(flags probeFlags) probe.Options {

@@ -3,12 +3,15 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/mcpdoctor/mcpdoctor/internal/mcptest"
+	"github.com/mcpdoctor/mcpdoctor/internal/schematest"
 )
 
 // On a terminal, list's progress line names the servers it still waits
@@ -50,5 +53,46 @@ func TestProgressNamesTheServersStillRunning(t *testing.T) {
 		if !strings.HasSuffix(stderr, "\r\033[K") {
 			t.Errorf("the line is not cleared at the end: %q", stderr)
 		}
+	}
+}
+
+// stampedWriter notes when each write arrived.
+type stampedWriter struct {
+	buf bytes.Buffer
+	at  []time.Time
+}
+
+func (w *stampedWriter) Write(p []byte) (int, error) {
+	w.at = append(w.at, time.Now())
+	return w.buf.Write(p)
+}
+
+func (w *stampedWriter) Bytes() []byte  { return w.buf.Bytes() }
+func (w *stampedWriter) String() string { return w.buf.String() }
+
+// list --json writes each entry as soon as it and the ones before it are
+// done: the fast first server is out long before the hung one ends.
+func TestListJSONStreams(t *testing.T) {
+	hang := mcptest.FakeHTTP(t, mcptest.FakeHang)
+	sdk := mcptest.GoSDKHTTP(t, mcptest.GoSDKOptions{})
+	dir := t.TempDir()
+	config := filepath.Join(dir, "config.toml")
+	os.WriteFile(config, []byte(fmt.Sprintf("[mcp_servers.quick]\nurl = %q\n\n[mcp_servers.stuck]\nurl = %q\n", sdk.URL+mcptest.GoSDKPath, hang.URL+"/mcp")), 0o600)
+	env := map[string]string{"HOME": dir, "CODEX_HOME": dir}
+	out := &stampedWriter{}
+	start := time.Now()
+	run([]string{"list", "--config", config, "--timeout", "2s", "--json"}, &IOStreams{Out: out, Err: io.Discard,
+		Getenv:    func(k string) string { return env[k] },
+		LookupEnv: func(k string) (string, bool) { v, ok := env[k]; return v, ok },
+	})
+	end := time.Now()
+	if err := schematest.Validate("list", out.Bytes()); err != nil {
+		t.Fatalf("%v\n%s", err, out.String())
+	}
+	if len(out.at) < 2 {
+		t.Fatalf("one write for the whole list: %q", out.String())
+	}
+	if first := out.at[0].Sub(start); end.Sub(out.at[0]) < time.Second {
+		t.Errorf("the first entry came %v after the start and %v before the end: not streamed", first, end.Sub(out.at[0]))
 	}
 }

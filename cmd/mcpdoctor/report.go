@@ -21,7 +21,8 @@ type reportOptions struct {
 
 func newReportCmd(a *app) *cobra.Command {
 	opts := &reportOptions{}
-	cmd := &cobra.Command{
+	var cmd *cobra.Command
+	cmd = &cobra.Command{
 		Use:   "report [NAME]",
 		Short: "Write a redacted Markdown bug report for a server (or for every server)",
 		Long: `Probe a server and write a Markdown report that can be attached to a bug
@@ -46,19 +47,20 @@ server accepts.
 			if len(args) == 1 {
 				name = args[0]
 			}
-			return reportRun(a, name, opts)
+			return reportRun(a, cmd, name, opts)
 		}),
 	}
 	cmd.Flags().StringVarP(&opts.Out, "out", "o", "", "write the report to `FILE` instead of stdout")
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "write the same content as one JSON document")
 	opts.probeFlags.register(cmd)
-	cmd.Flags().IntVarP(&opts.Jobs, "jobs", "j", 8, "probe at most `N` servers at once")
+	cmd.Flags().IntVarP(&opts.Jobs, "jobs", "j", 0, jobsHelp)
 	return cmd
 }
 
-func reportRun(a *app, name string, opts *reportOptions) error {
-	if opts.Jobs < 1 {
-		return usageError("--jobs must be at least 1, not %d", opts.Jobs)
+func reportRun(a *app, cmd *cobra.Command, name string, opts *reportOptions) error {
+	lim, err := limits(cmd, opts.Jobs)
+	if err != nil {
+		return err
 	}
 	if err := opts.check(); err != nil {
 		return err
@@ -81,7 +83,7 @@ func reportRun(a *app, name string, opts *reportOptions) error {
 	// A report on one server is a probe in depth: it says which eras the
 	// server accepts too.
 	po.CheckOtherEra = name != ""
-	entries, healthy := a.probeEntries(f, servers, func(s config.Server) bool { return s.Enabled || name != "" }, po, opts.Jobs)
+	entries, healthy := a.probeEntries(f, servers, func(s config.Server) bool { return s.Enabled || name != "" }, po, lim, nil)
 	about := report.About{Version: version(), GoVersion: runtime.Version(), OS: runtime.GOOS, Arch: runtime.GOARCH, ConfigPath: f.Path}
 	br := report.NewBugReport(about, entries, a.red)
 

@@ -73,6 +73,9 @@ type app struct {
 	clientName string
 	// tokens is the OAuth token store, opened on first use.
 	tokens *tokens.Store
+	// stream is list --json's array while it is being written: a failure
+	// then ends the array, so stdout stays one document.
+	stream *report.ListStream
 }
 
 func run(args []string, streams *IOStreams) (code int) {
@@ -112,7 +115,11 @@ func (a *app) fail(cmd *cobra.Command, args []string, err error) int {
 	if msg == "" {
 		return code
 	}
-	if jsonRequested(cmd, args) {
+	switch {
+	case a.stream != nil:
+		// Entries are already out: close the array they are in.
+		_ = a.stream.Close()
+	case jsonRequested(cmd, args):
 		if werr := report.WriteJSON(a.io.Out, report.NewError(msg, category, code, a.red)); werr != nil {
 			code = exitInternal
 		}

@@ -55,7 +55,7 @@ func BenchmarkListFiftyLegacyServers(b *testing.B) {
 	for _, protocol := range []string{ProtocolAuto, ProtocolLegacy} {
 		b.Run(protocol, func(b *testing.B) {
 			for b.Loop() {
-				for _, r := range RunAll(context.Background(), servers, Options{Protocol: protocol}, 8, nil) {
+				for _, r := range RunAll(context.Background(), servers, Options{Protocol: protocol}, JobsLimits(8), nil) {
 					if !r.Healthy {
 						b.Fatalf("%s: %+v", r.Name, r.Failure)
 					}

@@ -3,6 +3,7 @@ package probe_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -33,7 +34,7 @@ func fiftyServers(tb testing.TB) []config.Server {
 func TestRunAllKeepsOrderAndProbesEach(t *testing.T) {
 	servers := fiftyServers(t)
 	var calls []int
-	results := probe.RunAll(context.Background(), servers, probe.Options{}, 8, func(p probe.Progress) {
+	results := probe.RunAll(context.Background(), servers, probe.Options{}, probe.JobsLimits(8), func(p probe.Progress) {
 		if p.Total != len(servers) {
 			t.Errorf("progress total %d", p.Total)
 		}
@@ -73,7 +74,7 @@ func BenchmarkListFiftyServersOneSlow(b *testing.B) {
 	servers := fiftyServers(b)
 	var slowest, sum time.Duration
 	for b.Loop() {
-		results := probe.RunAll(context.Background(), servers, probe.Options{}, 8, nil)
+		results := probe.RunAll(context.Background(), servers, probe.Options{}, probe.DefaultLimits(), nil)
 		slowest, sum = 0, 0
 		for _, r := range results {
 			if !r.Healthy {
@@ -85,4 +86,44 @@ func BenchmarkListFiftyServersOneSlow(b *testing.B) {
 	}
 	b.ReportMetric(float64(slowest.Milliseconds()), "slowest-ms")
 	b.ReportMetric(float64(sum.Milliseconds()), "sum-ms")
+}
+
+// Network probes and the processes of stdio servers have limits of their
+// own: many HTTP probes at once, few processes.
+func TestRunAllLimitsEachKind(t *testing.T) {
+	var servers []config.Server
+	stdio, args := mcptest.FakeStdio(t, mcptest.FakeStdioOK)
+	slow := mcptest.FakeHTTP(t, mcptest.FakeSlow)
+	for i := range 6 {
+		servers = append(servers, config.Server{Name: fmt.Sprintf("proc%d", i), Transport: config.TransportStdio,
+			Command: config.Literal(stdio), Args: config.Literals(args...), Enabled: true, StartupTimeout: 10 * time.Second})
+		servers = append(servers, config.Server{Name: fmt.Sprintf("net%d", i), Transport: config.TransportStreamableHTTP,
+			URL: config.Literal(slow.URL + "/mcp"), Enabled: true, StartupTimeout: 10 * time.Second})
+	}
+	maxProcs, maxNet := 0, 0
+	results := probe.RunAll(context.Background(), servers, probe.Options{}, probe.Limits{Network: 6, Stdio: 2}, func(p probe.Progress) {
+		procs, net := 0, 0
+		for _, name := range p.Running {
+			if strings.HasPrefix(name, "proc") {
+				procs++
+			} else {
+				net++
+			}
+		}
+		maxProcs, maxNet = max(maxProcs, procs), max(maxNet, net)
+		if p.Result != nil && p.Result.Name != servers[p.Index].Name {
+			t.Errorf("finished %s reported at index %d (%s)", p.Result.Name, p.Index, servers[p.Index].Name)
+		}
+	})
+	if maxProcs > 2 || maxProcs == 0 {
+		t.Errorf("%d stdio servers ran at once, want at most 2", maxProcs)
+	}
+	if maxNet <= 2 {
+		t.Errorf("at most %d network probes ran at once: the stdio limit held them back", maxNet)
+	}
+	for i, r := range results {
+		if r == nil || r.Name != servers[i].Name || !r.Healthy {
+			t.Errorf("result %d: %+v", i, r)
+		}
+	}
 }

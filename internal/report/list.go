@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -30,6 +31,67 @@ func ListJSON(w io.Writer, entries []Entry, red *redact.Redactor) error {
 		views = append(views, View(e, red, Summary))
 	}
 	return WriteJSON(w, views)
+}
+
+// ListStream writes `list --json` an entry at a time, in the order of the
+// config, as entries become ready: the bytes are those ListJSON writes for
+// the same entries, so a script cannot tell, except that the first ones
+// arrive sooner.
+type ListStream struct {
+	w       io.Writer
+	red     *redact.Redactor
+	n, next int
+	// ready holds entries that came before an earlier one.
+	ready  map[int]Entry
+	closed bool
+}
+
+// NewListStream starts the array of n entries.
+func NewListStream(w io.Writer, red *redact.Redactor, n int) *ListStream {
+	return &ListStream{w: w, red: red, n: n, ready: map[int]Entry{}}
+}
+
+// Put hands over entry i, and writes every entry that is now next in
+// order.
+func (s *ListStream) Put(i int, e Entry) error {
+	s.ready[i] = e
+	for {
+		e, ok := s.ready[s.next]
+		if !ok {
+			return nil
+		}
+		delete(s.ready, s.next)
+		var b bytes.Buffer
+		enc := json.NewEncoder(&b)
+		enc.SetEscapeHTML(false)
+		enc.SetIndent("  ", "  ")
+		if err := enc.Encode(View(e, s.red, Summary)); err != nil {
+			return err
+		}
+		sep := ",\n  "
+		if s.next == 0 {
+			sep = "[\n  "
+		}
+		s.next++
+		if _, err := io.WriteString(s.w, sep+strings.TrimSuffix(b.String(), "\n")); err != nil {
+			return err
+		}
+	}
+}
+
+// Close ends the array. Entries that never came are left out: the array
+// stays one document when a run is cut short.
+func (s *ListStream) Close() error {
+	if s.closed {
+		return nil
+	}
+	s.closed = true
+	end := "\n]\n"
+	if s.next == 0 {
+		end = "[]\n"
+	}
+	_, err := io.WriteString(s.w, end)
+	return err
 }
 
 // ListTable is `list` for people: one row per server, then what went wrong

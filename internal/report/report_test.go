@@ -407,3 +407,53 @@ func TestErrorJSONContract(t *testing.T) {
 		t.Errorf("the error message is not redacted: %s", buf.String())
 	}
 }
+
+// ListStream writes, entry by entry and in any order of readiness, the
+// bytes ListJSON writes at once.
+func TestListStreamIsListJSON(t *testing.T) {
+	f := config.ParseCodex("config.toml", []byte("[mcp_servers.a]\ncommand = \"x\"\n\n[mcp_servers.b]\nurl = \"https://h/mcp?key=k-secret-1\"\n\n[mcp_servers.c]\ncommand = \"y\"\nenabled = false\n"))
+	var entries []Entry
+	for _, s := range f.Servers {
+		entries = append(entries, Entry{Server: s, Problems: s.Problems})
+	}
+	for _, n := range []int{0, 1, 3} {
+		red := redactor(entries[:n])
+		var want, got bytes.Buffer
+		if err := ListJSON(&want, entries[:n], red); err != nil {
+			t.Fatal(err)
+		}
+		s := NewListStream(&got, red, n)
+		// Ready out of order: the last first, then the others.
+		order := []int{}
+		if n > 0 {
+			order = append([]int{n - 1}, seq(0, n-1)...)
+		}
+		for k, i := range order {
+			s.Put(i, entries[i])
+			if n == 3 && k == 1 && (!strings.HasPrefix(got.String(), "[\n  {") || strings.Count(got.String(), `"name"`) != 1) {
+				t.Errorf("after the first entry came, only it is out: %q", got.String())
+			}
+		}
+		s.Close()
+		if got.String() != want.String() {
+			t.Errorf("%d entries: stream\n%s\nwant\n%s", n, got.String(), want.String())
+		}
+	}
+	// Cut short, it is still one document.
+	var got bytes.Buffer
+	s := NewListStream(&got, redactor(entries), 3)
+	s.Put(0, entries[0])
+	s.Put(2, entries[2])
+	s.Close()
+	if err := schematest.Validate("list", got.Bytes()); err != nil {
+		t.Errorf("a stream cut short: %v\n%s", err, got.String())
+	}
+}
+
+func seq(from, to int) []int {
+	var out []int
+	for i := from; i < to; i++ {
+		out = append(out, i)
+	}
+	return out
+}
