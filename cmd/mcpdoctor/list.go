@@ -118,15 +118,18 @@ func listRun(a *app, cmd *cobra.Command, opts *listOptions) error {
 
 // probeEntries gives every server an entry with its problems, probes those
 // that pick chooses concurrently, and reports whether all of those are
-// healthy. done, when set, gets each entry as soon as it is final (an
+// healthy and none has a config error. done, when set, gets each entry as soon as it is final (an
 // entry that is not probed at once), from one goroutine at a time, and the
 // entries returned then hold no results.
 func (a *app) probeEntries(f *config.File, servers []config.Server, pick func(config.Server) bool, po probe.Options, limits probe.Limits, done func(int, report.Entry)) ([]report.Entry, bool) {
 	entries := make([]report.Entry, len(servers))
 	var chosen []config.Server
 	var at []int
+	healthy := true
 	for i, s := range servers {
 		entries[i] = report.Entry{Server: s, Problems: a.problems(f, s)}
+		// A config error fails the run as a failed server does.
+		healthy = healthy && !config.HasErrors(entries[i].Problems)
 		if pick(s) {
 			chosen = append(chosen, s)
 			at = append(at, i)
@@ -135,10 +138,9 @@ func (a *app) probeEntries(f *config.File, servers []config.Server, pick func(co
 		}
 	}
 	if len(chosen) == 0 {
-		return entries, true
+		return entries, healthy
 	}
 	progress := a.progress(len(chosen))
-	healthy := true
 	probe.RunAll(context.Background(), chosen, po, limits, func(p probe.Progress) {
 		progress.update(p)
 		if p.Result == nil {

@@ -39,7 +39,8 @@ probe also tries the other era, afresh (a new process or connection, as a
 client of that era would), and says which eras the server accepts: that
 decides which clients can use it.
 
-Exit status: 0 when the server is healthy, 1 when it is not, 2 for usage or
+Exit status: 0 when the server is healthy, 1 when it is not or its entry
+has a config error (one its client refuses), 2 for usage or
 config errors (such as an unknown NAME).`,
 		Example: `  mcpdoctor probe docs
   mcpdoctor probe docs --json
@@ -103,7 +104,7 @@ func probeRun(a *app, name string, opts *probeOptions) error {
 	} else {
 		report.ProbeText(a.io.Out, entry, a.red, report.Style{Color: a.io.colorOut()})
 	}
-	if !res.Healthy {
+	if !res.Healthy || config.HasErrors(entry.Problems) {
 		return silentFailure
 	}
 	return nil

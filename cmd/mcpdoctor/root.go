@@ -199,9 +199,12 @@ machine. With neither, the config is Codex's: $CODEX_HOME/config.toml, else
 ~/.codex/config.toml, with a trusted project's .codex/config.toml.
 ` + "`mcpdoctor list --all-clients`" + ` finds every client's servers at once.
 
-Exit status: 0 when every enabled server is healthy (or the config is valid),
-1 when one is not, 2 for usage or config errors, 3 when mcpdoctor itself
-failed (a bug: please report it). With --json, every outcome prints one
+Exit status: 0 when every enabled server is healthy and the config has no
+error (validate: the config is valid); 1 when a server is not, or the
+config has an error (a problem its client refuses, such as a refused name
+or an unset token variable); 2 for usage errors and a config that cannot be
+read at all (missing, unparsable: validate says where, and exits 1); 3 when
+mcpdoctor itself failed (a bug: please report it). With --json, every outcome prints one
 JSON document; a failure that is no server's is {"error": {...}}.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
@@ -213,6 +216,8 @@ JSON document; a failure that is no server's is {"error": {...}}.`,
 		return strings.Split(clientNames(), ", "), cobra.ShellCompDirectiveNoFileComp
 	})
 	root.SetVersionTemplate("mcpdoctor {{.Version}}\n")
+	// --version only: -v is probe's --verbose, and means one thing.
+	root.Flags().Bool("version", false, "print mcpdoctor's version")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
 		return &exitError{code: exitUsage, category: report.ErrorUsage, err: err}
 	})

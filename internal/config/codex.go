@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/BurntSushi/toml"
 )
@@ -71,7 +72,7 @@ func parseCodex(path string, data []byte, scope string) *File {
 	f := &File{Path: path, Client: ClientCodex}
 	var doc map[string]any
 	if _, err := toml.Decode(string(data), &doc); err != nil {
-		f.Problems = append(f.Problems, syntaxProblem(path, err))
+		f.Problems = append(f.Problems, syntaxProblem(path, data, err))
 		return f
 	}
 	pos := scanKeyPositions(string(data))
@@ -117,7 +118,7 @@ func (f *File) Fatal() *Problem {
 	return nil
 }
 
-func syntaxProblem(path string, err error) Problem {
+func syntaxProblem(path string, data []byte, err error) Problem {
 	pr := Problem{Severity: SeverityError, Code: CodeSyntax, File: path, Message: err.Error()}
 	var pe toml.ParseError
 	if errors.As(err, &pe) {
@@ -125,6 +126,13 @@ func syntaxProblem(path string, err error) Problem {
 		pr.Message = pe.Message
 		if pe.LastKey != "" {
 			pr.Key = pe.LastKey
+		}
+		// An error at a line's end ("got '\n'") is placed past the end of
+		// the next line; put it where the line ends.
+		lines := strings.Split(string(data), "\n")
+		if pr.Line > 1 && pr.Line <= len(lines) && pr.Column > utf8.RuneCountInString(lines[pr.Line-1])+1 {
+			pr.Line--
+			pr.Column = utf8.RuneCountInString(lines[pr.Line-1]) + 1
 		}
 	}
 	return pr
@@ -139,9 +147,13 @@ type parser struct {
 }
 
 func (p *parser) problem(sev Severity, code, server, key, format string, args ...any) {
+	// A server's problem is one raised while its table is read: its name
+	// may be "" ([mcp_servers.""]).
+	inServer := p.current != nil
 	path := []string{"mcp_servers"}
-	if server != "" {
-		path = append(path, server)
+	table := ""
+	if inServer {
+		path, table = append(path, server), "mcp_servers"
 		if key != "" {
 			path = append(path, strings.Split(key, ".")...)
 		}
@@ -150,10 +162,10 @@ func (p *parser) problem(sev Severity, code, server, key, format string, args ..
 	pr := Problem{
 		Severity: sev, Code: code, File: p.file.Path,
 		Line: at.line, Column: at.col,
-		Server: server, Key: key, Table: "mcp_servers",
+		Server: server, Key: key, Table: table,
 		Message: fmt.Sprintf(format, args...),
 	}
-	if p.current != nil && server != "" {
+	if inServer {
 		p.current.Problems = append(p.current.Problems, pr)
 	} else {
 		p.file.Problems = append(p.file.Problems, pr)

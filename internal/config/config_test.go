@@ -423,3 +423,34 @@ env_vars = ["GITHUB_TOKEN", "UNSET"]
 		t.Errorf("a standard header's value is no secret: %q", got)
 	}
 }
+
+// Every problem has a line and a column, however its table's name is
+// spelled: empty, escaped, literal, dotted.
+func TestProblemsLocatedWhateverTheName(t *testing.T) {
+	f := ParseCodex("c.toml", []byte(`[mcp_servers.""]
+url = "ftp://x"
+
+[mcp_servers."caf\u00e9 \"bar\""]
+url = "ftp://y"
+
+[mcp_servers.'lit.eral']
+url = "ftp://z"
+
+[mcp_servers]
+d.url = "ftp://w"
+`))
+	want := map[string]int{"": 2, "café \"bar\"": 5, "lit.eral": 8, "d": 11}
+	for _, p := range f.Problems {
+		if p.Code != CodeInvalidURL {
+			continue
+		}
+		line, ok := want[p.Server]
+		if !ok || p.Line != line || p.Column != 1 {
+			t.Errorf("%q: %s, want line %d column 1", p.Server, p, line)
+		}
+		delete(want, p.Server)
+	}
+	if len(want) > 0 {
+		t.Errorf("no problem for %v: %v", want, f.Problems)
+	}
+}

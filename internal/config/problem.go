@@ -62,7 +62,8 @@ type Problem struct {
 	Key     string `json:"key,omitempty"`
 	Message string `json:"message"`
 	// Table is where the file keeps its servers, for QualifiedKey:
-	// "mcp_servers" (Codex, the default), "mcpServers", "servers".
+	// "mcp_servers" (Codex, the default), "mcpServers", "servers". It is
+	// set on every problem of a server whose name is "".
 	Table string `json:"-"`
 }
 
@@ -89,11 +90,8 @@ func (p Problem) String() string {
 // QualifiedKey is the key as written in the file: mcp_servers.NAME.KEY,
 // mcpServers.NAME.KEY.
 func (p Problem) QualifiedKey() string {
-	switch {
-	case p.Server == "" && p.Key == "":
-		return ""
-	case p.Server == "":
-		return p.Key
+	if p.Server == "" && p.Table == "" {
+		return p.Key // not a server's: the file's own
 	}
 	var k string
 	switch p.Table {

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -92,19 +93,11 @@ func parseDottedKey(s string) ([]string, string) {
 		var part string
 		switch s[0] {
 		case '"':
-			end := 1
-			var b strings.Builder
-			for end < len(s) && s[end] != '"' {
-				if s[end] == '\\' && end+1 < len(s) {
-					end++
-				}
-				b.WriteByte(s[end])
-				end++
-			}
-			if end >= len(s) {
+			key, n, ok := basicString(s)
+			if !ok {
 				return nil, ""
 			}
-			part, s = b.String(), s[end+1:]
+			part, s = key, s[n:]
 		case '\'':
 			end := strings.IndexByte(s[1:], '\'')
 			if end < 0 {
@@ -179,4 +172,54 @@ func (v *valueState) feed(s string) {
 			}
 		}
 	}
+}
+
+// basicString reads a TOML basic string ("…", with its escapes) from the
+// start of s, and returns its value and the bytes it took.
+func basicString(s string) (string, int, bool) {
+	var b strings.Builder
+	for i := 1; i < len(s); i++ {
+		switch c := s[i]; c {
+		case '"':
+			return b.String(), i + 1, true
+		case '\\':
+			if i+1 >= len(s) {
+				return "", 0, false
+			}
+			i++
+			switch e := s[i]; e {
+			case 'b':
+				b.WriteByte('\b')
+			case 't':
+				b.WriteByte('\t')
+			case 'n':
+				b.WriteByte('\n')
+			case 'f':
+				b.WriteByte('\f')
+			case 'r':
+				b.WriteByte('\r')
+			case 'e':
+				b.WriteByte(0x1b)
+			case 'u', 'U':
+				n := 4
+				if e == 'U' {
+					n = 8
+				}
+				if i+n >= len(s) {
+					return "", 0, false
+				}
+				r, err := strconv.ParseUint(s[i+1:i+1+n], 16, 32)
+				if err != nil {
+					return "", 0, false
+				}
+				b.WriteRune(rune(r))
+				i += n
+			default:
+				b.WriteByte(e) // \" and \\
+			}
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return "", 0, false
 }

@@ -476,7 +476,7 @@ func TestAuthMetadataOnAnotherOrigin(t *testing.T) {
 	fake := mcptest.FakeOAuth(t, mcptest.FakeOAuthOptions{Token: "t", ProtectedResource: true, AuthServer: true, OnOther: true})
 	res := authRun(t, httpServerConfig("split", fake.MCPURL, 10*time.Second), nil)
 	wantAuth(t, res, AuthOAuth, CodexNotLoggedIn)
-	wantEvidence(t, res, fake.Other.URL+"/.well-known/oauth-protected-resource/mcp is on another origin than the MCP server",
+	wantEvidence(t, res, fake.Other.URL+"/.well-known/oauth-protected-resource/mcp is on another origin than the MCP server ("+fake.Server.URL+")",
 		"resource="+fake.MCPURL, fake.Other.URL+"/.well-known/oauth-authorization-server → 200")
 	if got := res.Auth.OAuth.AuthorizationServer; got != fake.Other.URL {
 		t.Errorf("authorization server %q, want %q", got, fake.Other.URL)

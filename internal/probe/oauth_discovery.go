@@ -427,7 +427,7 @@ func (d *discoverer) fetch(ctx context.Context, rawURL, why, what string, pointe
 		return nil, false
 	}
 	if !wire.SameOrigin(u, d.target) && pointedTo {
-		d.say(fmt.Sprintf("%s is on another origin than the MCP server (%s); discovery sends nothing secret, so it is asked", rawURL, wire.OriginOf(u)))
+		d.say(fmt.Sprintf("%s is on another origin than the MCP server (%s); discovery sends nothing secret, so it is asked", rawURL, wire.OriginOf(d.target)))
 	}
 	f := d.fetches.get(ctx, rawURL, func() fetched { return d.load(ctx, u) })
 	if f == nil {
