@@ -108,10 +108,11 @@ func parseCodex(path string, data []byte, scope string) *File {
 }
 
 // Fatal returns the problem that stopped the file from being read at all (a
-// syntax error), or nil.
+// syntax error, a file too large or too deeply nested), or nil.
 func (f *File) Fatal() *Problem {
 	for i, p := range f.Problems {
-		if p.Code == CodeSyntax {
+		switch p.Code {
+		case CodeSyntax, CodeTooLarge, CodeTooDeep:
 			return &f.Problems[i]
 		}
 	}

@@ -61,10 +61,7 @@ func readerFor(c Client) readerFunc {
 
 // ParseCodex reads the text of a Codex config.toml.
 func ParseCodex(path string, data []byte) *File {
-	f := parseCodex(path, data, "user")
-	f.Paths = []string{path}
-	f.gatherProblems()
-	f.sortProblems()
+	f, _ := Read(path, data, ReadOptions{Client: ClientCodex, Scope: "user"})
 	return f
 }
 
@@ -152,6 +149,10 @@ func recogniseName(path string) (Client, bool) {
 }
 
 func recogniseContent(path string, data []byte) (Client, bool) {
+	// What cannot be parsed safely is not parsed to be recognised.
+	if checkNesting(path, data, formatYAML) != nil || checkNesting(path, data, formatJSON) != nil {
+		return "", false
+	}
 	trimmed := bytes.TrimSpace(data)
 	ext := filepath.Ext(path)
 	if ext == ".yaml" || ext == ".yml" || (len(trimmed) > 0 && trimmed[0] != '{' && trimmed[0] != '[' && !bytes.Contains(data, []byte("[mcp_servers"))) {
@@ -206,7 +207,11 @@ func recogniseContent(path string, data []byte) (Client, bool) {
 func Read(path string, data []byte, opts ReadOptions) (*File, error) {
 	how := ""
 	if opts.Client == "" {
-		c, h, ok := Recognise(path, data)
+		head := data
+		if len(head) > MaxConfigBytes {
+			head = head[:MaxConfigBytes] // enough to tell the client
+		}
+		c, h, ok := Recognise(path, head)
 		if !ok {
 			return nil, fmt.Errorf("%s: cannot tell which client this file is for: pass --client NAME (%s)", path, clientList())
 		}
@@ -215,6 +220,14 @@ func Read(path string, data []byte, opts ReadOptions) (*File, error) {
 	read := readerFor(opts.Client)
 	if read == nil {
 		return nil, fmt.Errorf("unknown client %q", opts.Client)
+	}
+	// The limits come before any parser: a hostile file must not cost
+	// time or memory.
+	if len(data) > MaxConfigBytes {
+		return &File{Path: path, Paths: []string{path}, Client: opts.Client, Recognised: how, Problems: []Problem{tooLarge(path, len(data))}}, nil
+	}
+	if p := checkNesting(path, data, formatOf(opts.Client)); p != nil {
+		return &File{Path: path, Paths: []string{path}, Client: opts.Client, Recognised: how, Problems: []Problem{*p}}, nil
 	}
 	f := read(path, data, opts)
 	f.Recognised = how

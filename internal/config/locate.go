@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -57,11 +58,18 @@ func homeDir(getenv func(string) string) (string, error) {
 // cannot be read or its client cannot be told; everything wrong inside it
 // is a Problem in the returned File.
 func Load(path string, opts ReadOptions) (*File, error) {
-	data, err := os.ReadFile(path)
+	file, err := os.Open(path)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
 			return nil, fmt.Errorf("%s: %w: create it, or pass --config FILE", path, ErrNoConfig)
 		}
+		return nil, fmt.Errorf("cannot read %s: %w", path, err)
+	}
+	defer file.Close()
+	// One byte more than the limit tells a file over it, without reading
+	// a huge one whole.
+	data, err := io.ReadAll(io.LimitReader(file, MaxConfigBytes+1))
+	if err != nil {
 		return nil, fmt.Errorf("cannot read %s: %w", path, err)
 	}
 	return Read(path, data, opts)

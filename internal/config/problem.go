@@ -46,6 +46,8 @@ const (
 	CodeHeadersHelper     = "headers_helper"
 	CodeUnsupported       = "unsupported_transport"
 	CodeStrictJSON        = "not_strict_json"
+	CodeTooLarge          = "too_large"
+	CodeTooDeep           = "too_deep"
 	CodeDuplicateKey      = "duplicate_key"
 )
 
