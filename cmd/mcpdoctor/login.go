@@ -95,6 +95,11 @@ func loginRun(a *app, name string, opts *loginOptions) error {
 	if err != nil {
 		return configError(err)
 	}
+	// A token file that cannot take the login (unreadable, not private)
+	// is said before the browser opens, not after.
+	if _, err := store.Entries(); err != nil {
+		return loginError(err)
+	}
 
 	serverURL, _, _ := s.URL.Resolve(a.lookup())
 	// Discovery is the probe's: run it as a client with no login would.

@@ -24,7 +24,9 @@ type fakeAuthServer struct {
 	codes   map[string]fakeCode
 	access  map[string]bool
 	refresh map[string]string // refresh token → client_id
-	grants  []FakeGrant
+	// spent are refresh tokens already exchanged, for reuse detection.
+	spent  map[string]string
+	grants []FakeGrant
 }
 
 type fakeCode struct {
@@ -64,6 +66,7 @@ func (a *fakeAuthServer) init() {
 	a.codes = map[string]fakeCode{}
 	a.access = map[string]bool{}
 	a.refresh = map[string]string{}
+	a.spent = map[string]string{}
 }
 
 func (a *fakeAuthServer) record(g FakeGrant) {
@@ -178,6 +181,14 @@ func (f *FakeOAuthServer) token(w http.ResponseWriter, r *http.Request, body []b
 	case "refresh_token":
 		old := form.Get("refresh_token")
 		client, ok := f.as.refresh[old]
+		if _, reused := f.as.spent[old]; reused && f.opts.ReuseDetection {
+			// A spent refresh token came back: someone else may hold the
+			// login, so all of it is revoked (OAuth 2.1 §4.3.1).
+			clear(f.as.refresh)
+			clear(f.as.access)
+			fakeOAuthError(w, http.StatusBadRequest, "invalid_grant", "refresh token reused: the login is revoked")
+			return
+		}
 		if !ok || client != g.ClientID {
 			fakeOAuthError(w, http.StatusBadRequest, "invalid_grant", "unknown, used or foreign refresh token")
 			return
@@ -185,6 +196,7 @@ func (f *FakeOAuthServer) token(w http.ResponseWriter, r *http.Request, body []b
 		// Rotation: the old refresh token and every access token issued
 		// before are spent.
 		delete(f.as.refresh, old)
+		f.as.spent[old] = client
 		clear(f.as.access)
 	default:
 		fakeOAuthError(w, http.StatusBadRequest, "unsupported_grant_type", g.GrantType)

@@ -86,6 +86,9 @@ type FakeOAuthOptions struct {
 	TokenLifetime time.Duration
 	// NoRefreshToken issues access tokens without a refresh token.
 	NoRefreshToken bool
+	// ReuseDetection revokes the whole login when a refresh token that
+	// was already exchanged comes back.
+	ReuseDetection bool
 	// RegisterStatus, when set, answers every registration with this
 	// status and an RFC 7591 invalid_client_metadata error.
 	RegisterStatus int

@@ -5,15 +5,20 @@
 package tokens
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"sync"
 	"time"
+
+	"github.com/gofrs/flock"
 )
 
 // EnvFile names the environment variable that moves the token file, for
@@ -62,11 +67,21 @@ type file struct {
 }
 
 // Store is the token file. Its methods are safe for concurrent use within
-// one process: `list` refreshes tokens from several goroutines.
+// one process (`list` refreshes tokens from several goroutines) and across
+// processes: every read-change-write holds an OS file lock (flock on Unix,
+// LockFileEx on Windows) on a lock file beside it, so that two runs do not
+// both spend one refresh token (the second gets invalid_grant, or, where
+// the server detects reuse, the login is revoked).
 type Store struct {
 	path string
 	mu   sync.Mutex
 }
+
+// lockWait bounds how long a run waits for another's refresh.
+const lockWait = 30 * time.Second
+
+// maxFileBytes bounds the token file read: a few entries take a few KiB.
+const maxFileBytes = 1 << 20
 
 // DefaultPath is $MCPDOCTOR_TOKENS_FILE, else tokens.json in the mcpdoctor
 // folder of the user's config directory (~/.config/mcpdoctor on Linux,
@@ -139,29 +154,106 @@ func (s *Store) Delete(name string) (int, error) {
 	return n, err
 }
 
-// update reads, changes and writes the file under the lock. A change that
-// reports nothing changed leaves the file as it was, or absent.
+// update reads, changes and writes the file under the locks. A change
+// that reports nothing changed leaves the file as it was, or absent.
 func (s *Store) update(change func(*file) bool) error {
+	return s.locked(context.Background(), func() error {
+		f, err := s.read()
+		if err != nil {
+			return err
+		}
+		if !change(f) {
+			return nil
+		}
+		return s.write(f)
+	})
+}
+
+// locked runs fn holding the process's mutex and the file lock, which it
+// waits for up to lockWait.
+func (s *Store) locked(ctx context.Context, fn func() error) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	f, err := s.read()
+	real, err := s.realPath()
 	if err != nil {
 		return err
 	}
-	if !change(f) {
-		return nil
+	if err := os.MkdirAll(filepath.Dir(real), 0o700); err != nil {
+		return fmt.Errorf("creating the token folder: %w", err)
 	}
-	return s.write(f)
+	lock := flock.New(real + ".lock")
+	ctx, cancel := context.WithTimeout(ctx, lockWait)
+	defer cancel()
+	ok, err := lock.TryLockContext(ctx, 50*time.Millisecond)
+	if err != nil || !ok {
+		return fmt.Errorf("the token file %s is locked by another mcpdoctor (waited %s): %v", s.path, lockWait, err)
+	}
+	defer lock.Unlock()
+	return fn()
+}
+
+// realPath is the token file itself: a symbolic link is followed, so that
+// a write replaces the file it points to, not the link, and logout removes
+// what it says it removed.
+func (s *Store) realPath() (string, error) {
+	real, err := filepath.EvalSymlinks(s.path)
+	switch {
+	case err == nil:
+		return real, nil
+	case errors.Is(err, fs.ErrNotExist):
+		if target, lerr := os.Readlink(s.path); lerr == nil {
+			// A link to a file not written yet: write it there.
+			if !filepath.IsAbs(target) {
+				target = filepath.Join(filepath.Dir(s.path), target)
+			}
+			return target, nil
+		}
+		return s.path, nil
+	}
+	return "", fmt.Errorf("the token file %s: %w", s.path, err)
+}
+
+// checkPrivate refuses a token file that someone other than its owner can
+// read or write (it holds credentials), and a folder others can write to
+// (they could put another file, or a link, in its place). A folder others
+// may list, such as a home directory, is fine: the file stays private.
+func checkPrivate(path string) error {
+	if runtime.GOOS == "windows" {
+		return nil // ACLs, not mode bits
+	}
+	if fi, err := os.Stat(path); err == nil && fi.Mode().Perm()&0o077 != 0 {
+		return fmt.Errorf("the token file %s can be read or written by others (mode %04o): it holds credentials; run `chmod 600 %s`", path, fi.Mode().Perm(), path)
+	}
+	dir := filepath.Dir(path)
+	if fi, err := os.Stat(dir); err == nil && fi.Mode().Perm()&0o022 != 0 {
+		return fmt.Errorf("the token folder %s can be written by others (mode %04o), who could replace the token file: run `chmod go-w %s`, or keep the file elsewhere ($%s)", dir, fi.Mode().Perm(), dir, EnvFile)
+	}
+	return nil
 }
 
 // read loads the file; a missing file is an empty store.
 func (s *Store) read() (*file, error) {
-	data, err := os.ReadFile(s.path)
+	real, err := s.realPath()
+	if err != nil {
+		return nil, err
+	}
+	file0, err := os.Open(real)
 	if errors.Is(err, fs.ErrNotExist) {
 		return &file{Version: fileVersion}, nil
 	}
 	if err != nil {
 		return nil, fmt.Errorf("reading the token file: %w", err)
+	}
+	defer file0.Close()
+	if err := checkPrivate(real); err != nil {
+		return nil, err
+	}
+	data, err := io.ReadAll(io.LimitReader(file0, maxFileBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("reading the token file: %w", err)
+	}
+	if len(data) > maxFileBytes {
+		return nil, fmt.Errorf("the token file %s is larger than %d KiB: it is not mcpdoctor's; move it away and log in again", s.path, maxFileBytes>>10)
 	}
 	var f file
 	if err := json.Unmarshal(data, &f); err != nil {
@@ -174,9 +266,14 @@ func (s *Store) read() (*file, error) {
 }
 
 // write replaces the file atomically, readable by its owner only: a
-// temporary file in the same folder, created 0600, then renamed over it.
+// temporary file in the same folder, created 0600, then renamed over it
+// (over the file a link points to, not the link).
 func (s *Store) write(f *file) error {
-	dir := filepath.Dir(s.path)
+	real, err := s.realPath()
+	if err != nil {
+		return err
+	}
+	dir := filepath.Dir(real)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("creating the token folder: %w", err)
 	}
@@ -184,7 +281,7 @@ func (s *Store) write(f *file) error {
 	if err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(s.path)+".*")
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(real)+".*")
 	if err != nil {
 		return fmt.Errorf("writing the token file: %w", err)
 	}
@@ -202,7 +299,7 @@ func (s *Store) write(f *file) error {
 	if err := tmp.Close(); err != nil {
 		return fmt.Errorf("writing the token file: %w", err)
 	}
-	if err := os.Rename(tmp.Name(), s.path); err != nil {
+	if err := os.Rename(tmp.Name(), real); err != nil {
 		return fmt.Errorf("writing the token file: %w", err)
 	}
 	return nil
