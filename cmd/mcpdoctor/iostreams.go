@@ -26,6 +26,9 @@ type IOStreams struct {
 	// Getwd is the directory mcpdoctor runs in, where clients look for a
 	// project's config; nil means os.Getwd.
 	Getwd func() (string, error)
+	// Signals says the run owns the process's signals: SIGINT, SIGTERM
+	// and SIGHUP cancel it (tests that run in process leave them be).
+	Signals bool
 }
 
 // cwd is the working directory, or "" when it cannot be told.
@@ -49,6 +52,7 @@ func systemStreams() *IOStreams {
 		Getenv:    os.Getenv,
 		LookupEnv: os.LookupEnv,
 		Environ:   os.Environ,
+		Signals:   true,
 	}
 }
 

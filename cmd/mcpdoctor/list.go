@@ -141,7 +141,7 @@ func (a *app) probeEntries(f *config.File, servers []config.Server, pick func(co
 		return entries, healthy
 	}
 	progress := a.progress(len(chosen))
-	probe.RunAll(context.Background(), chosen, po, limits, func(p probe.Progress) {
+	probe.RunAll(a.ctx, chosen, po, limits, func(p probe.Progress) {
 		progress.update(p)
 		if p.Result == nil {
 			return

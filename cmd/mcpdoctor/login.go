@@ -2,7 +2,6 @@ package main
 
 import (
 	"cmp"
-	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -106,7 +105,7 @@ func loginRun(a *app, name string, opts *loginOptions) error {
 	a.say("Probing %s to find its authorization server…", name)
 	po := a.probeOptions(probeFlags{})
 	po.OAuthToken = nil
-	res := probe.Run(context.Background(), s, po)
+	res := probe.Run(a.ctx, s, po)
 	a.red.Add(res.Secrets...)
 	info := res.Auth.OAuth
 	if c := res.Auth.Credential; c != nil {
@@ -139,7 +138,7 @@ func loginRun(a *app, name string, opts *loginOptions) error {
 		Open:       func(u string) error { a.showAuthorizationURL(name, u, !opts.NoBrowser, opts.Timeout); return nil },
 		Progress:   func(line string) { a.say("%s", line) },
 	}
-	result, err := flow.Run(context.Background())
+	result, err := flow.Run(a.ctx)
 	if err != nil {
 		var oe *oauth.Error
 		if errors.As(err, &oe) {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"sync"
 
@@ -94,7 +93,7 @@ func probeRun(a *app, name string, opts *probeOptions) error {
 			report.Trace(a.io.Err, ex, a.red)
 		}
 	}
-	res := probe.Run(context.Background(), s, po)
+	res := probe.Run(a.ctx, s, po)
 	a.red.Add(res.Secrets...)
 	entry.Result = res
 	if opts.JSON {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -76,10 +77,17 @@ type app struct {
 	// stream is list --json's array while it is being written: a failure
 	// then ends the array, so stdout stays one document.
 	stream *report.ListStream
+	// ctx is the run's: cancelled on SIGINT, SIGTERM or SIGHUP.
+	ctx context.Context
 }
 
 func run(args []string, streams *IOStreams) (code int) {
-	a := &app{io: streams, red: redact.New()}
+	a := &app{io: streams, red: redact.New(), ctx: context.Background()}
+	var in *interruption
+	if streams.Signals {
+		a.ctx, in = watchSignals(context.Background(), func(line string) { fmt.Fprintln(streams.Err, line) })
+		defer in.stop()
+	}
 	root := newRootCmd(a)
 	root.SetArgs(args)
 	root.SetOut(streams.Out)
@@ -94,10 +102,15 @@ func run(args []string, streams *IOStreams) (code int) {
 		}
 	}()
 	cmd, err := root.ExecuteC()
-	if err == nil {
-		return exitOK
+	code = exitOK
+	if err != nil {
+		code = a.fail(cmd, args, err)
 	}
-	return a.fail(cmd, args, err)
+	if status := in.status(); status != 0 {
+		// What finished was printed; the rest is marked cancelled.
+		return status
+	}
+	return code
 }
 
 // fail reports the error that ended a command and returns its exit status.
@@ -204,7 +217,10 @@ error (validate: the config is valid); 1 when a server is not, or the
 config has an error (a problem its client refuses, such as a refused name
 or an unset token variable); 2 for usage errors and a config that cannot be
 read at all (missing, unparsable: validate says where, and exits 1); 3 when
-mcpdoctor itself failed (a bug: please report it). With --json, every outcome prints one
+mcpdoctor itself failed (a bug: please report it); 130 (128+n) when
+interrupted by SIGINT (signal n: SIGTERM, SIGHUP): servers still running
+are closed as on a timeout, what finished is printed and the rest marked
+cancelled; a second interrupt stops at once. With --json, every outcome prints one
 JSON document; a failure that is no server's is {"error": {...}}.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,

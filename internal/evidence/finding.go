@@ -37,6 +37,9 @@ const (
 	CategoryAuth        Category = "auth"
 	CategoryToolError   Category = "tool_error"
 	CategoryNetwork     Category = "network"
+	// CategoryCancelled: the run was interrupted before the server's
+	// probe finished.
+	CategoryCancelled Category = "cancelled"
 )
 
 // Unreachable reports failures where nothing answered at all.

@@ -42,6 +42,11 @@ const (
 	// nothing before initialize: a request of any other method, such as
 	// server/discover, gets no answer at all.
 	FakeStdioSilentLegacy = "silent-legacy"
+	// FakeStdioStubborn ignores SIGTERM, SIGINT and SIGHUP, starts a child
+	// that ignores them too, writes both pids (its own, then the child's)
+	// to $FAKE_CHILD_PID_FILE, and never answers: only SIGKILL to its
+	// process group ends them.
+	FakeStdioStubborn = "stubborn"
 )
 
 // FakeStdioName is the serverInfo.name of FakeStdio.

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/mcpdoctor/mcpdoctor/internal/config"
+	"github.com/mcpdoctor/mcpdoctor/internal/evidence"
+	"github.com/mcpdoctor/mcpdoctor/internal/wire"
 )
 
 // Progress is how far RunAll has got.
@@ -79,7 +81,13 @@ func RunAll(ctx context.Context, servers []config.Server, opts Options, limits L
 		work.Add(1)
 		go func() {
 			defer work.Done()
-			r := Run(ctx, servers[i], opts)
+			var r *Result
+			if ctx.Err() != nil {
+				// Interrupted before its turn: not started at all.
+				r = notStarted(servers[i], ctx.Err())
+			} else {
+				r = Run(ctx, servers[i], opts)
+			}
 			mu.Lock()
 			results[i] = r
 			running[i] = false
@@ -152,4 +160,15 @@ func youngest(mu *sync.Mutex, running []bool, started []time.Time, servers []con
 		return 0
 	}
 	return time.Since(last)
+}
+
+// notStarted is the result of a server whose probe never began because
+// the run was interrupted first.
+func notStarted(s config.Server, err error) *Result {
+	e := wire.Cancelled(err)
+	now := time.Now()
+	return &Result{Name: s.Name, Transport: s.Transport, Started: now,
+		Stages:  []Stage{{Name: StageConnect, Status: StatusSkipped, Note: "not started: the run was interrupted first"}},
+		Failure: &evidence.Failure{Stage: StageConnect, Category: e.Category, Message: "not started: the run was interrupted first", Hint: e.Hint},
+		Auth:    Verdict{Status: AuthFailed, Evidence: []string{"the run was interrupted before this server's turn"}}}
 }

@@ -38,6 +38,13 @@ func (e *HTTPStatusError) Error() string {
 	return msg
 }
 
+// Cancelled is the error of a stage the run's interruption cut short
+// (SIGINT, SIGTERM, SIGHUP).
+func Cancelled(err error) *evidence.Error {
+	return &evidence.Error{Category: evidence.CategoryCancelled, Message: "cancelled: the run was interrupted before this finished", Err: err,
+		Hint: "run it again, and let it finish"}
+}
+
 // Classify turns any error into a categorised *evidence.Error with a hint. Errors
 // that already are *evidence.Error pass through.
 func Classify(err error) *evidence.Error {
@@ -64,6 +71,8 @@ func Classify(err error) *evidence.Error {
 	var hostErr x509.HostnameError
 	var recErr tls.RecordHeaderError
 	switch {
+	case errors.Is(err, context.Canceled):
+		return Cancelled(err)
 	case errors.Is(err, context.DeadlineExceeded) || isTimeout(err):
 		return &evidence.Error{Category: evidence.CategoryTimeout, Message: err.Error(), Err: err,
 			Hint: "the server did not answer in time: check that it is running and reachable, or raise startup_timeout_sec (or pass --timeout)"}

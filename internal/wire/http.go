@@ -362,6 +362,9 @@ func (w *httpWire) notMCPError(resp *http.Response, ex *liveExchange, what strin
 // TimeoutError keeps a deadline's category and hint and says what we were
 // waiting for. A cancelled (not expired) context is classified as it is.
 func TimeoutError(ctx context.Context, err error, msg string) error {
+	if errors.Is(ctx.Err(), context.Canceled) {
+		return Cancelled(err)
+	}
 	if !errors.Is(ctx.Err(), context.DeadlineExceeded) {
 		return err
 	}

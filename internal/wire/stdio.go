@@ -167,6 +167,7 @@ func (t *stdioTransport) Connect(ctx context.Context) error {
 			Hint: "check that command is an executable program and that cwd exists"}
 	}
 	t.stdin, t.stdout, t.stderr = stdinW, stdoutR, stderrR
+	live.add(t.cmd)
 	t.rec.Add(evidence.Exchange{Direction: "send", Note: fmt.Sprintf("started %s (pid %d)", line, t.cmd.Process.Pid), Duration: time.Since(t.started)})
 
 	go t.readStdout()
@@ -398,6 +399,9 @@ func (t *stdioTransport) send(ctx context.Context, m *Message) error {
 }
 
 func (t *stdioTransport) timeout(ctx context.Context, method string, waited time.Duration) error {
+	if errors.Is(ctx.Err(), context.Canceled) {
+		return Cancelled(ctx.Err())
+	}
 	msg := "the server did not answer " + method
 	if waited > 0 {
 		msg += fmt.Sprintf(" within %s", waited.Round(time.Millisecond))
@@ -472,6 +476,7 @@ func (t *stdioTransport) Close(ctx context.Context) error {
 	// Whatever the child did, its group goes: a grandchild must not outlive
 	// the probe.
 	signalGroup(t.cmd, sigKill)
+	live.remove(t.cmd)
 	<-t.exited
 	// Readers end when every holder of the pipes is gone; a process that
 	// escaped the group could keep them open, so close our ends too.
@@ -489,4 +494,35 @@ func (t *stdioTransport) Close(ctx context.Context) error {
 	}
 	t.rec.Add(evidence.Exchange{Direction: "receive", Note: fmt.Sprintf("the server %s (%s)", how, status)})
 	return nil
+}
+
+// live holds the servers started and not yet closed, so that KillAll can
+// end them all when mcpdoctor must stop at once.
+var live = &liveSet{cmds: map[*exec.Cmd]bool{}}
+
+type liveSet struct {
+	mu   sync.Mutex
+	cmds map[*exec.Cmd]bool
+}
+
+func (l *liveSet) add(cmd *exec.Cmd) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.cmds[cmd] = true
+}
+
+func (l *liveSet) remove(cmd *exec.Cmd) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	delete(l.cmds, cmd)
+}
+
+// KillAll kills the process group of every server still running, at once:
+// for a second interrupt, when there is no time to close them gently.
+func KillAll() {
+	live.mu.Lock()
+	defer live.mu.Unlock()
+	for cmd := range live.cmds {
+		signalGroup(cmd, sigKill)
+	}
 }

@@ -50,6 +50,22 @@ func main() {
 		os.Exit(3)
 	case "never-exit":
 		signal.Ignore(syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP)
+	case "stubborn", "stubborn-child":
+		signal.Ignore(syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP)
+		if mode == "stubborn-child" {
+			for {
+				time.Sleep(time.Hour)
+			}
+		}
+		child := exec.Command(os.Args[0], "stubborn-child")
+		if err := child.Start(); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		if f := os.Getenv("FAKE_CHILD_PID_FILE"); f != "" {
+			os.WriteFile(f, []byte(fmt.Sprintf("%d %d", os.Getpid(), child.Process.Pid)), 0o644)
+		}
+		mode = "hang"
 	case "spawn-child":
 		child := exec.Command(os.Args[0], "hang")
 		child.Stdin, child.Stdout, child.Stderr = nil, nil, os.Stderr
