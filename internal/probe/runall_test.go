@@ -91,6 +91,7 @@ func BenchmarkListFiftyServersOneSlow(b *testing.B) {
 // Network probes and the processes of stdio servers have limits of their
 // own: many HTTP probes at once, few processes.
 func TestRunAllLimitsEachKind(t *testing.T) {
+	defer probe.IgnoreMachineLoad()()
 	var servers []config.Server
 	stdio, args := mcptest.FakeStdio(t, mcptest.FakeStdioOK)
 	slow := mcptest.FakeHTTP(t, mcptest.FakeSlow)

@@ -384,11 +384,13 @@ func (t *stdioTransport) Notify(ctx context.Context, n *Message) error {
 
 // send writes a message, bounded by ctx and by the process's life.
 func (t *stdioTransport) send(ctx context.Context, m *Message) error {
+	// Recorded before the write: a quick server answers before the write
+	// returns, and the evidence must read in the order things happened.
+	t.rec.Add(evidence.Exchange{Direction: "send", RPCMethod: m.Method, RequestBody: evidence.Excerpt(m.Raw, evidence.MaxExcerpt), Truncated: len(m.Raw) > evidence.MaxExcerpt})
 	done := make(chan error, 1)
 	go func() { done <- t.write(m.Raw) }()
 	select {
 	case err := <-done:
-		t.rec.Add(evidence.Exchange{Direction: "send", RPCMethod: m.Method, RequestBody: evidence.Excerpt(m.Raw, evidence.MaxExcerpt), Truncated: len(m.Raw) > evidence.MaxExcerpt})
 		if err != nil {
 			return t.gone(ctx, m.Method)
 		}
