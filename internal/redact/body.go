@@ -54,12 +54,21 @@ func (r *Redactor) eventStream(s string) string {
 // null stay. The document is encoded again only when something changed, so
 // evidence keeps the server's own bytes where it can. ok is false when s is
 // not one JSON document.
-func (r *Redactor) JSON(s string) (string, bool) {
+func (r *Redactor) JSON(s string) (string, bool) { return r.walkJSON(s, true) }
+
+// Schema redacts a JSON Schema, such as a tool's inputSchema, as JSON does
+// but without masking by member name: there a member named api_key is a
+// parameter's declaration, not a credential, and masking it would break
+// the schema. Learned secrets and self-describing tokens in its strings
+// (a default, an example) are still masked.
+func (r *Redactor) Schema(s string) (string, bool) { return r.walkJSON(s, false) }
+
+func (r *Redactor) walkJSON(s string, byName bool) (string, bool) {
 	trimmed := strings.TrimSpace(s)
 	if trimmed == "" || (trimmed[0] != '{' && trimmed[0] != '[') {
 		return "", false
 	}
-	w := jsonWalker{r: r, dec: json.NewDecoder(strings.NewReader(s))}
+	w := jsonWalker{r: r, dec: json.NewDecoder(strings.NewReader(s)), byName: byName}
 	w.dec.UseNumber()
 	tok, err := w.dec.Token()
 	if err != nil {
@@ -78,8 +87,10 @@ func (r *Redactor) JSON(s string) (string, bool) {
 }
 
 type jsonWalker struct {
-	r       *Redactor
-	dec     *json.Decoder
+	r   *Redactor
+	dec *json.Decoder
+	// byName masks the values of members named like credentials.
+	byName  bool
 	out     bytes.Buffer
 	changed bool
 }
@@ -108,7 +119,7 @@ func (w *jsonWalker) value(tok json.Token, secret bool) error {
 				if err != nil {
 					return err
 				}
-				if err := w.value(v, secret || isSensitiveJSONKey(key)); err != nil {
+				if err := w.value(v, secret || w.byName && isSensitiveJSONKey(key)); err != nil {
 					return err
 				}
 			}

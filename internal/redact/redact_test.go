@@ -455,3 +455,37 @@ func TestQuotedAndFoldedForms(t *testing.T) {
 		}
 	}
 }
+
+// A tool's inputSchema keeps its parameters, credential-named ones
+// included, while a learned secret or a token in its strings is masked.
+func TestSchema(t *testing.T) {
+	r := New("learned-secret-4a9c")
+	schema := `{"type":"object","properties":{"api_key":{"type":"string","description":"Your key"},"password":{"type":"string","default":"learned-secret-4a9c"},"token":{"type":"string","examples":["ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789"]}},"required":["api_key"]}`
+	out, ok := r.Schema(schema)
+	if !ok {
+		t.Fatal("not read as JSON")
+	}
+	var got struct {
+		Properties map[string]struct {
+			Type        string   `json:"type"`
+			Description string   `json:"description"`
+			Default     string   `json:"default"`
+			Examples    []string `json:"examples"`
+		} `json:"properties"`
+		Required []string `json:"required"`
+	}
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	p := got.Properties
+	if p["api_key"].Type != "string" || p["api_key"].Description != "Your key" || p["password"].Type != "string" || p["token"].Type != "string" || len(got.Required) != 1 {
+		t.Errorf("the schema lost its declarations: %s", out)
+	}
+	if p["password"].Default != Mask || len(p["token"].Examples) != 1 || strings.Contains(out, "ghp_") {
+		t.Errorf("a secret survived: %s", out)
+	}
+	// JSON, for bodies, masks by name.
+	if body, _ := r.JSON(schema); !strings.Contains(body, `"api_key":{"type":"`+Mask) {
+		t.Errorf("JSON no longer masks by member name: %s", body)
+	}
+}

@@ -143,6 +143,9 @@ type Tool struct {
 	Name        string `json:"name"`
 	Title       string `json:"title,omitempty"`
 	Description string `json:"description,omitempty" display:"block"`
+	// InputSchema is the tool's arguments, as the server declared them
+	// (probe and report only): what --args takes.
+	InputSchema json.RawMessage `json:"input_schema,omitempty"`
 }
 
 // Detail chooses how much of a probe a view carries.
@@ -210,7 +213,11 @@ func View(e Entry, red *redact.Redactor, detail Detail) Server {
 		v.Server = &info
 	}
 	for _, t := range r.Tools {
-		v.Tools = append(v.Tools, Tool{Name: red.Text(t.Name), Title: red.Text(t.Title), Description: red.Text(t.Description)})
+		tool := Tool{Name: red.Text(t.Name), Title: red.Text(t.Title), Description: red.Text(t.Description)}
+		if detail == Full && len(t.InputSchema) > 0 {
+			tool.InputSchema = redactSchema(t.InputSchema, red)
+		}
+		v.Tools = append(v.Tools, tool)
 	}
 	if r.ToolCall != nil {
 		tc := *r.ToolCall
@@ -386,6 +393,16 @@ func redactRaw(raw json.RawMessage, red *redact.Redactor) json.RawMessage {
 	}
 	b, _ := json.Marshal(red.Text(string(raw)))
 	return b
+}
+
+// redactSchema keeps a JSON Schema whole, its parameters' names and
+// types included, while masking the secrets its strings may hold; what is
+// not a JSON document is redacted as a value.
+func redactSchema(raw json.RawMessage, red *redact.Redactor) json.RawMessage {
+	if out, ok := red.Schema(string(raw)); ok {
+		return json.RawMessage(out)
+	}
+	return redactRaw(raw, red)
 }
 
 func redactOAuth(o *probe.OAuthInfo, red *redact.Redactor) *probe.OAuthInfo {
