@@ -4,12 +4,16 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"net/url"
+	"os"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/mcpdoctor/mcpdoctor/internal/config"
+	"github.com/mcpdoctor/mcpdoctor/internal/evidence"
 	"github.com/mcpdoctor/mcpdoctor/internal/oauth"
 	"github.com/mcpdoctor/mcpdoctor/internal/probe"
 	"github.com/mcpdoctor/mcpdoctor/internal/report"
@@ -22,6 +26,14 @@ type loginOptions struct {
 	NoBrowser bool
 	Timeout   time.Duration
 	JSON      bool
+	// ClientSecretEnv names the variable holding a pre-registered
+	// client's secret; ClientMetadataURL is a client ID metadata document.
+	ClientSecretEnv   string
+	ClientMetadataURL string
+	// ClientCredentials uses the client credentials grant (headless);
+	// PrivateKeyFile signs its assertion instead of a secret.
+	ClientCredentials bool
+	PrivateKeyFile    string
 }
 
 func newLoginCmd(a *app) *cobra.Command {
@@ -37,17 +49,38 @@ authorization server (RFC 9728 protected resource metadata, RFC 8414 /
 OpenID metadata), then runs the authorization code flow with PKCE (S256;
 an authorization server that does not offer it is refused):
 
-  - the client is oauth.client_id from the config, else one registered now
-    by dynamic client registration (RFC 7591) as a public client;
+  - the client is oauth.client_id from the config (a confidential one takes
+    its secret from the environment variable --client-secret-env names,
+    never from the config), else the URL of a client ID metadata document
+    (--client-metadata-url) where the authorization server accepts them,
+    else one registered now by dynamic client registration (RFC 7591) as a
+    native public client; it authenticates at the token endpoint as its
+    registration or the server's metadata says (none, client_secret_basic,
+    client_secret_post);
   - the resource (RFC 8707) is oauth_resource from the config, else the
     server's advertised resource, else its URL;
   - scopes are --scopes, else the config's scopes, else the scope of the
-    server's challenge, else its scopes_supported;
+    server's challenge, else its scopes_supported; with a login already
+    stored, it asks for those it holds too (a server that wants more scope
+    says which, and probe prints the login to run);
   - the browser comes back to http://127.0.0.1:PORT/callback (a free port,
     or --port), with a state that is checked, within --timeout.
 
 The browser is opened where there is one ($BROWSER, else the system's);
 the URL is always printed, so you can open it elsewhere on this machine.
+The redirect must come from the authorization server the login started
+with (RFC 9207's iss, when it sends it).
+
+A login is refused, as the RFCs ask, when the server's protected resource
+metadata names another resource than the server (RFC 9728 §3.3) or its
+authorization server's metadata another issuer (RFC 8414 §3.3). A server
+of the 2025-03-26 revision that advertises no metadata is logged in to at
+its default endpoints (/authorize, /token, /register).
+
+For headless use (CI), --client-credentials gets a token with the client
+credentials grant instead of a browser: the client is oauth.client_id,
+authenticated by its secret (from --client-secret-env) or by a JWT signed
+with --private-key-file (private_key_jwt).
 
 The token is stored, with its refresh token, in a file only you can read:
 $MCPDOCTOR_TOKENS_FILE, else mcpdoctor/tokens.json in your config directory.
@@ -59,7 +92,8 @@ Exit status: 0 when logged in, 1 when the login failed, 2 for usage or
 config errors.`,
 		Example: `  mcpdoctor login notion
   mcpdoctor login notion --no-browser --port 8765
-  mcpdoctor login notion --scopes "mcp:read mcp:write"`,
+  mcpdoctor login notion --scopes "mcp:read mcp:write"
+  MCPDOCTOR_CLIENT_SECRET=… mcpdoctor login ci-server --client-credentials`,
 		Args:              cobra.ExactArgs(1),
 		ValidArgsFunction: a.completeServerNames,
 		RunE:              runE(func(args []string) error { return loginRun(a, args[0], opts) }),
@@ -69,6 +103,10 @@ config errors.`,
 	cmd.Flags().BoolVar(&opts.NoBrowser, "no-browser", false, "print the URL only; do not open a browser")
 	cmd.Flags().DurationVar(&opts.Timeout, "timeout", oauth.DefaultTimeout, "how long to wait for the browser to come back")
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the outcome as a JSON object")
+	cmd.Flags().StringVar(&opts.ClientSecretEnv, "client-secret-env", "MCPDOCTOR_CLIENT_SECRET", "the environment `VARIABLE` that holds the configured client's secret, when it has one")
+	cmd.Flags().StringVar(&opts.ClientMetadataURL, "client-metadata-url", "", "use the client ID metadata document at `URL` as the client_id, where the authorization server accepts them")
+	cmd.Flags().BoolVar(&opts.ClientCredentials, "client-credentials", false, "get a token with the client credentials grant (no browser): for headless use")
+	cmd.Flags().StringVar(&opts.PrivateKeyFile, "private-key-file", "", "with --client-credentials: sign the client's assertion with the PEM private key in `FILE` (private_key_jwt)")
 	return cmd
 }
 
@@ -112,33 +150,78 @@ func loginRun(a *app, name string, opts *loginOptions) error {
 		return loginError(fmt.Errorf("%s is configured with a static credential (%s, via %s) that %s and mcpdoctor send instead of an OAuth token: remove it from %s to log in with OAuth", name, c.Header, c.Source, s.Client().Title(), s.Entry()))
 	}
 	if info == nil || info.AuthorizationEndpoint == "" {
-		msg := fmt.Sprintf("found no OAuth authorization server for %s (auth status %s), so there is nothing to log in to", name, res.Auth.Status)
-		if res.Auth.Hint != "" {
-			msg += "; " + res.Auth.Hint
+		// A 2025-03-26 server without metadata: its default endpoints.
+		if info = defaultEndpoints(res, serverURL); info == nil {
+			msg := fmt.Sprintf("found no OAuth authorization server for %s (auth status %s), so there is nothing to log in to", name, res.Auth.Status)
+			if res.Auth.Hint != "" {
+				msg += "; " + res.Auth.Hint
+			}
+			return loginError(errors.New(msg))
 		}
-		return loginError(errors.New(msg))
+		a.say("Note: %s advertises no OAuth metadata; trying the default endpoints of the 2025-03-26 revision at %s.", name, info.AuthorizationServer)
+	}
+	// RFC 9728 §3.3 and RFC 8414 §3.3: metadata for another resource or
+	// issuer must not be used.
+	switch {
+	case info.ResourceMismatch:
+		return loginError(fmt.Errorf("%s's protected resource metadata is for the resource %s, not for this server (%s): RFC 9728 §3.3 says a client must not use it, so mcpdoctor does not log in with it; the server's operator must put its own URL in resource", name, info.Resource, serverURL))
+	case info.IssuerMismatch:
+		return loginError(fmt.Errorf("the authorization server metadata of %s says issuer %s, but it was looked up for %s: RFC 8414 §3.3 says a client must not use it, so mcpdoctor does not log in with it", name, info.Issuer, info.AuthorizationServer))
 	}
 	if !info.Required {
 		a.say("Note: %s answered without any credential; logging in anyway, since its origin advertises OAuth.", name)
 	}
 	scopes, scopesFrom := oauth.ChooseScopes(splitScopes(opts.Scopes), s.OAuth.Scopes, info.ChallengeScope, info.ScopesSupported)
 	issuer := cmp.Or(info.Issuer, info.AuthorizationServer)
-	flow := oauth.Flow{
-		ServerName: name,
-		Endpoints: oauth.Endpoints{
-			Issuer: issuer, AuthorizationURL: info.AuthorizationEndpoint, TokenURL: info.TokenEndpoint,
-			RegistrationURL: info.RegistrationEndpoint, CodeChallengeMethods: info.CodeChallengeMethods,
-		},
-		ClientID:   s.OAuth.ClientID,
-		ClientName: "mcpdoctor",
-		Resource:   oauth.ChooseResource(s.OAuth.Resource, info.Resource, serverURL),
-		Scopes:     scopes,
-		Port:       cmp.Or(opts.Port, s.OAuth.CallbackPort),
-		Timeout:    opts.Timeout,
-		Open:       func(u string) error { a.showAuthorizationURL(name, u, !opts.NoBrowser, opts.Timeout); return nil },
-		Progress:   func(line string) { a.say("%s", line) },
+	// A login already stored keeps its scopes: a server that asks for more
+	// (insufficient_scope) wants them added, not swapped.
+	if held, _ := store.Get(name, serverURL); held != nil && held.Issuer == issuer && len(held.Scopes) > 0 && len(scopes) > 0 {
+		scopes = union(held.Scopes, scopes)
+		scopesFrom += " and the stored login's"
 	}
-	result, err := flow.Run(a.ctx)
+	secret := ""
+	if opts.ClientSecretEnv != "" && s.OAuth.ClientID != "" {
+		secret, _ = a.io.LookupEnv(opts.ClientSecretEnv)
+		a.red.Add(secret)
+	}
+	endpoints := oauth.Endpoints{
+		Issuer: issuer, AuthorizationURL: info.AuthorizationEndpoint, TokenURL: info.TokenEndpoint,
+		RegistrationURL: info.RegistrationEndpoint, CodeChallengeMethods: info.CodeChallengeMethods,
+		TokenAuthMethods: info.TokenAuthMethods, IssParameter: info.IssParameter, ClientIDMetadataDocuments: info.ClientIDMetadataDocuments,
+		GrantTypes: info.GrantTypes,
+	}
+	resource := oauth.ChooseResource(s.OAuth.Resource, info.Resource, serverURL)
+	var result *oauth.Result
+	if opts.ClientCredentials {
+		cc := oauth.ClientCredentials{Endpoints: endpoints, ClientID: s.OAuth.ClientID, ClientSecret: secret, Resource: resource, Scopes: scopes,
+			Progress: func(line string) { a.say("%s", line) }}
+		if opts.PrivateKeyFile != "" {
+			data, err := os.ReadFile(opts.PrivateKeyFile)
+			if err != nil {
+				return usageError("--private-key-file: %v", err)
+			}
+			if cc.PrivateKey, err = oauth.ParsePrivateKey(data); err != nil {
+				return usageError("--private-key-file %s: %v", opts.PrivateKeyFile, err)
+			}
+		}
+		result, err = cc.Run(a.ctx)
+	} else {
+		flow := oauth.Flow{
+			ServerName:        name,
+			Endpoints:         endpoints,
+			ClientID:          s.OAuth.ClientID,
+			ClientSecret:      secret,
+			ClientMetadataURL: opts.ClientMetadataURL,
+			ClientName:        "mcpdoctor",
+			Resource:          resource,
+			Scopes:            scopes,
+			Port:              cmp.Or(opts.Port, s.OAuth.CallbackPort),
+			Timeout:           opts.Timeout,
+			Open:              func(u string) error { a.showAuthorizationURL(name, u, !opts.NoBrowser, opts.Timeout); return nil },
+			Progress:          func(line string) { a.say("%s", line) },
+		}
+		result, err = flow.Run(a.ctx)
+	}
 	if err != nil {
 		var oe *oauth.Error
 		if errors.As(err, &oe) {
@@ -153,7 +236,7 @@ func loginRun(a *app, name string, opts *loginOptions) error {
 	now := time.Now()
 	entry := tokens.Entry{
 		ServerName: name, ServerURL: serverURL, Issuer: issuer, TokenEndpoint: info.TokenEndpoint,
-		ClientID: result.ClientID, ClientSecret: result.ClientSecret, Resource: flow.Resource, Scopes: scopes,
+		ClientID: result.ClientID, ClientSecret: result.ClientSecret, AuthMethod: result.AuthMethod, Resource: resource, Scopes: scopes,
 	}
 	entry.SetToken(result.Token, now)
 	a.red.Add(entry.Secrets()...)
@@ -162,7 +245,7 @@ func loginRun(a *app, name string, opts *loginOptions) error {
 	}
 	outcome := report.NewLogin(report.Login{
 		Name: name, LoggedIn: true, AuthorizationServer: issuer, ClientID: result.ClientID, RegisteredClient: result.Registered,
-		Scopes: scopes, ScopesFrom: scopesFrom, Resource: flow.Resource, ExpiresAt: entry.Expiry,
+		Scopes: scopes, ScopesFrom: scopesFrom, Resource: resource, ExpiresAt: entry.Expiry,
 		Refreshable: entry.RefreshToken != "", TokenFile: store.Path(),
 	}, a.red)
 	if opts.JSON {
@@ -192,6 +275,35 @@ func splitScopes(flag []string) []string {
 	var out []string
 	for _, f := range flag {
 		out = append(out, strings.Fields(f)...)
+	}
+	return out
+}
+
+// defaultEndpoints is the 2025-03-26 fallback (basic/authorization, "Fallbacks
+// for Servers without Metadata Discovery"): a server that refused the probe
+// with 401 and advertises no metadata at all is taken to serve /authorize,
+// /token and /register at its origin, with PKCE S256. nil when the probe
+// saw no refusal, or found metadata.
+func defaultEndpoints(res *probe.Result, serverURL string) *probe.OAuthInfo {
+	if res.Auth.OAuth != nil || res.Failure == nil || res.Failure.Category != evidence.CategoryAuth {
+		return nil
+	}
+	u, err := url.Parse(serverURL)
+	if err != nil || u.Host == "" {
+		return nil
+	}
+	origin := u.Scheme + "://" + u.Host
+	return &probe.OAuthInfo{AuthorizationServer: origin, AuthorizationEndpoint: origin + "/authorize", TokenEndpoint: origin + "/token",
+		RegistrationEndpoint: origin + "/register", CodeChallengeMethods: []string{"S256"}, Required: true, DefaultEndpoints: true}
+}
+
+// union is a's scopes, then b's that a lacks.
+func union(a, b []string) []string {
+	out := append([]string(nil), a...)
+	for _, s := range b {
+		if !slices.Contains(out, s) {
+			out = append(out, s)
+		}
 	}
 	return out
 }

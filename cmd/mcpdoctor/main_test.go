@@ -103,6 +103,11 @@ func TestScripts(t *testing.T) {
 		"AUTHFAKE_URL": mcptest.FakeOAuth(t, mcptest.FakeOAuthOptions{ProtectedResource: true, AuthServer: true, Authorize: true, TokenLifetime: time.Second}).MCPURL,
 		// One without dynamic registration, with a pre-registered client.
 		"NOREG_URL": mcptest.FakeOAuth(t, mcptest.FakeOAuthOptions{ProtectedResource: true, AuthServer: true, Authorize: true, NoRegistration: true, ClientID: "preset-client"}).MCPURL,
+		// Metadata a client must not use: protected resource metadata for
+		// another resource (RFC 9728 §3.3), authorization server metadata
+		// with another issuer (RFC 8414 §3.3).
+		"WRONGRESOURCE_URL": mcptest.FakeOAuth(t, mcptest.FakeOAuthOptions{ProtectedResource: true, AuthServer: true, Authorize: true, Resource: "https://elsewhere.example.com/mcp"}).MCPURL,
+		"WRONGISSUER_URL":   mcptest.FakeOAuth(t, mcptest.FakeOAuthOptions{ProtectedResource: true, AuthServer: true, Authorize: true, Issuer: "https://impostor.example.com"}).MCPURL,
 		// One that offers only the plain PKCE method.
 		"PLAINPKCE_URL": mcptest.FakeOAuth(t, mcptest.FakeOAuthOptions{ProtectedResource: true, AuthServer: true, Authorize: true, CodeChallengeMethods: []string{"plain"}}).MCPURL,
 	}

@@ -20,6 +20,9 @@ const (
 	FakeDocHuge = "huge"
 	// FakeDocGarbage is application/json that is not JSON.
 	FakeDocGarbage = "garbage"
+	// FakeDocStream is a text/event-stream that never ends, as servers
+	// that answer every GET with their SSE stream send.
+	FakeDocStream = "stream"
 )
 
 // FakeDocHugeBytes is the size of the [FakeDocHuge] document: twice the
@@ -303,6 +306,20 @@ func (f *FakeOAuthServer) serveMetadata(w http.ResponseWriter, r *http.Request) 
 	case FakeDocGarbage:
 		w.Header().Set("Content-Type", "application/json")
 		io.WriteString(w, `{"issuer": "`+origin+`", oops`)
+	case FakeDocStream:
+		w.Header().Set("Content-Type", "text/event-stream")
+		flusher, _ := w.(http.Flusher)
+		for {
+			if _, err := io.WriteString(w, ": keep-alive\n\n"); err != nil {
+				return
+			}
+			flusher.Flush()
+			select {
+			case <-r.Context().Done():
+				return
+			case <-time.After(100 * time.Millisecond):
+			}
+		}
 	default:
 		w.Header().Set("Content-Type", "application/json")
 		json.NewEncoder(w).Encode(doc)

@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -62,6 +63,41 @@ type Endpoints struct {
 	// CodeChallengeMethods is code_challenge_methods_supported; a login
 	// needs S256 in it.
 	CodeChallengeMethods []string
+	// TokenAuthMethods is token_endpoint_auth_methods_supported: how a
+	// client with a secret authenticates at the token endpoint.
+	TokenAuthMethods []string
+	// IssParameter is authorization_response_iss_parameter_supported
+	// (RFC 9207): the authorization response must then carry iss.
+	IssParameter bool
+	// ClientIDMetadataDocuments is client_id_metadata_document_supported:
+	// a client may use the URL of its metadata document as its client_id.
+	ClientIDMetadataDocuments bool
+	// GrantTypes is grant_types_supported; empty means the RFC 8414
+	// default, authorization_code and implicit.
+	GrantTypes []string
+}
+
+// The grants mcpdoctor uses.
+const (
+	GrantAuthorizationCode = "authorization_code"
+	GrantClientCredentials = "client_credentials"
+)
+
+// grantListed says whether the metadata allows grant: listed, or, with no
+// list, the RFC 8414 default (authorization_code and implicit).
+func (e Endpoints) grantListed(grant string) bool {
+	if len(e.GrantTypes) == 0 {
+		return grant == GrantAuthorizationCode
+	}
+	return slices.Contains(e.GrantTypes, grant)
+}
+
+// grantsSaid says what the metadata lists as grants, for a hint.
+func (e Endpoints) grantsSaid() string {
+	if len(e.GrantTypes) == 0 {
+		return "its metadata lists no grant_types_supported, which means authorization_code and implicit only (RFC 8414 §2)"
+	}
+	return fmt.Sprintf("its metadata lists grant_types_supported %q", e.GrantTypes)
 }
 
 // Flow is one login: the authorization code grant with PKCE, on a
@@ -71,8 +107,15 @@ type Flow struct {
 	ServerName string
 	Endpoints  Endpoints
 	// ClientID is a pre-registered client (the config's oauth.client_id);
-	// empty means register one (RFC 7591).
-	ClientID string
+	// empty means register one (RFC 7591). ClientSecret is its secret, for
+	// a confidential client (from the environment, never the config).
+	ClientID     string
+	ClientSecret string
+	// ClientMetadataURL is the URL of a client ID metadata document
+	// (draft-ietf-oauth-client-id-metadata-document): when the
+	// authorization server accepts them, it is the client_id, and nothing
+	// is registered.
+	ClientMetadataURL string
 	// ClientName is what registration calls the client.
 	ClientName string
 	// Resource is the RFC 8707 resource, sent on the authorization and
@@ -99,8 +142,10 @@ type Flow struct {
 type Result struct {
 	Token *oauth2.Token
 	// ClientID is the client the token was issued to; ClientSecret is set
-	// when registration insisted on a confidential client.
-	ClientID, ClientSecret string
+	// when registration insisted on a confidential client, or one was
+	// given. AuthMethod is how it authenticates at the token endpoint
+	// (none, client_secret_basic, client_secret_post).
+	ClientID, ClientSecret, AuthMethod string
 	// Registered says the client was registered by this login.
 	Registered  bool
 	RedirectURI string
@@ -130,12 +175,22 @@ func (f Flow) Run(ctx context.Context) (*Result, error) {
 	}
 	defer ln.Close()
 	redirectURI := fmt.Sprintf("http://127.0.0.1:%d%s", ln.Addr().(*net.TCPAddr).Port, CallbackPath)
-	res := &Result{ClientID: f.ClientID, RedirectURI: redirectURI}
+	res := &Result{ClientID: f.ClientID, ClientSecret: f.ClientSecret, RedirectURI: redirectURI}
+	res.AuthMethod = ChooseAuthMethod(res.ClientSecret, "", f.Endpoints.TokenAuthMethods)
 
-	if res.ClientID == "" {
-		if res.ClientID, res.ClientSecret, err = f.register(ctx, client, redirectURI); err != nil {
+	switch {
+	case res.ClientID != "":
+	case f.ClientMetadataURL != "" && f.Endpoints.ClientIDMetadataDocuments:
+		// The metadata document's URL is the client_id: nothing to
+		// register.
+		res.ClientID = f.ClientMetadataURL
+		f.say("using the client ID metadata document " + f.ClientMetadataURL + " as the client_id")
+	default:
+		var method string
+		if res.ClientID, res.ClientSecret, method, err = f.register(ctx, client, redirectURI); err != nil {
 			return nil, err
 		}
+		res.AuthMethod = ChooseAuthMethod(res.ClientSecret, method, f.Endpoints.TokenAuthMethods)
 		res.Registered = true
 		f.say(fmt.Sprintf("registered mcpdoctor with %s as client %s", f.Endpoints.RegistrationURL, res.ClientID))
 	}
@@ -143,7 +198,7 @@ func (f Flow) Run(ctx context.Context) (*Result, error) {
 	conf := &oauth2.Config{
 		ClientID:     res.ClientID,
 		ClientSecret: res.ClientSecret,
-		Endpoint:     oauth2.Endpoint{AuthURL: f.Endpoints.AuthorizationURL, TokenURL: f.Endpoints.TokenURL, AuthStyle: authStyle(res.ClientSecret)},
+		Endpoint:     oauth2.Endpoint{AuthURL: f.Endpoints.AuthorizationURL, TokenURL: f.Endpoints.TokenURL, AuthStyle: AuthStyle(res.AuthMethod)},
 		RedirectURL:  redirectURI,
 		Scopes:       f.Scopes,
 	}
@@ -155,14 +210,14 @@ func (f Flow) Run(ctx context.Context) (*Result, error) {
 	}
 	authURL := conf.AuthCodeURL(state, opts...)
 
-	cb := &callback{state: state, done: make(chan struct{}), exchange: func(ctx context.Context, code string) (*oauth2.Token, error) {
+	cb := &callback{state: state, issuer: f.Endpoints.Issuer, issRequired: f.Endpoints.IssParameter, done: make(chan struct{}), exchange: func(ctx context.Context, code string) (*oauth2.Token, error) {
 		opts := []oauth2.AuthCodeOption{oauth2.VerifierOption(verifier)}
 		if f.Resource != "" {
 			opts = append(opts, oauth2.SetAuthURLParam("resource", f.Resource))
 		}
 		tok, err := conf.Exchange(ctx, code, opts...)
 		if err != nil {
-			return nil, tokenError(StepToken, err, "the code was issued")
+			return nil, tokenErrorFor(StepToken, err, "the code was issued", res.AuthMethod, GrantAuthorizationCode, f.Endpoints)
 		}
 		if t := tok.Type(); t != "Bearer" {
 			return nil, &Error{Step: StepToken, Message: fmt.Sprintf("the token endpoint issued a %q token; MCP servers take Bearer tokens", t),
@@ -259,9 +314,13 @@ func (f Flow) client() *http.Client {
 }
 
 // noRedirectClient is base's transport with a time limit, no cookies and no
-// redirects.
+// redirects. Without a base, each request has a connection of its own: a
+// login's few requests are minutes apart (the browser is in between), and
+// a POST on an idle connection the authorization server closes at that
+// moment fails with a reset that Go does not retry (a POST is not
+// idempotent); Node's servers close idle connections after 5 s.
 func noRedirectClient(base *http.Client) *http.Client {
-	var rt http.RoundTripper = http.DefaultTransport
+	var rt http.RoundTripper = freshConnections
 	if base != nil && base.Transport != nil {
 		rt = base.Transport
 	}
@@ -272,19 +331,52 @@ func noRedirectClient(base *http.Client) *http.Client {
 	}
 }
 
+// freshConnections is the default transport without keep-alives.
+var freshConnections = func() http.RoundTripper {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.DisableKeepAlives = true
+	return t
+}()
+
 func (f Flow) say(s string) {
 	if f.Progress != nil {
 		f.Progress(s)
 	}
 }
 
-// authStyle: a public client sends its client_id in the form; a
-// confidential one lets x/oauth2 find out how its secret goes.
-func authStyle(secret string) oauth2.AuthStyle {
-	if secret == "" {
-		return oauth2.AuthStyleInParams
+// Token endpoint authentication methods (RFC 7591 §2).
+const (
+	AuthNone  = "none"
+	AuthBasic = "client_secret_basic"
+	AuthPost  = "client_secret_post"
+	AuthJWT   = "private_key_jwt"
+)
+
+// ChooseAuthMethod says how a client authenticates at the token endpoint:
+// without a secret, none; with one, the method its registration returned,
+// else client_secret_basic where the authorization server lists it (or
+// lists nothing: RFC 8414's default), else client_secret_post.
+func ChooseAuthMethod(secret, registered string, supported []string) string {
+	switch {
+	case secret == "":
+		return AuthNone
+	case registered != "" && registered != AuthNone:
+		return registered
+	case len(supported) == 0 || slices.Contains(supported, AuthBasic):
+		return AuthBasic
+	case slices.Contains(supported, AuthPost):
+		return AuthPost
 	}
-	return oauth2.AuthStyleAutoDetect
+	return AuthBasic
+}
+
+// AuthStyle is how x/oauth2 sends the client's credentials for a method:
+// in the form (none, client_secret_post) or in a Basic header.
+func AuthStyle(method string) oauth2.AuthStyle {
+	if method == AuthBasic {
+		return oauth2.AuthStyleInHeader
+	}
+	return oauth2.AuthStyleInParams
 }
 
 // randomState is the CSRF guard (RFC 6749 §10.12): 32 random bytes.
@@ -292,6 +384,32 @@ func randomState() string {
 	b := make([]byte, 32)
 	rand.Read(b)
 	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// tokenErrorFor is tokenError with the hint the authorization server's
+// metadata allows: invalid_client and unsupported_grant_type say which
+// method or grant it takes, not "run the login again".
+func tokenErrorFor(step string, err error, what, method, grant string, ep Endpoints) error {
+	e := tokenError(step, err, what)
+	var oe *Error
+	var re *oauth2.RetrieveError
+	if !errors.As(e, &oe) || !errors.As(err, &re) {
+		return e
+	}
+	switch re.ErrorCode {
+	case "invalid_client":
+		oe.Hint = fmt.Sprintf("the authorization server did not accept the client as it authenticated (%s)", method)
+		if len(ep.TokenAuthMethods) > 0 {
+			oe.Hint += fmt.Sprintf("; its metadata lists token_endpoint_auth_methods_supported %q", ep.TokenAuthMethods)
+		}
+		oe.Hint += ": check the client's id and secret (the secret comes from the environment, --client-secret-env), or register it again"
+	case "unsupported_grant_type", "unauthorized_client":
+		oe.Hint = fmt.Sprintf("the authorization server does not take the %s grant from this client; %s", grant, ep.grantsSaid())
+		if ep.grantListed(grant) {
+			oe.Hint += ": the server offers it, so the client was registered without it; register one with it"
+		}
+	}
+	return oe
 }
 
 // tokenError turns a token endpoint's refusal into an Error, without the
@@ -321,8 +439,12 @@ func tokenError(step string, err error, what string) error {
 // callback is the loopback redirect's handler: it takes the first redirect
 // to CallbackPath, checks its state, and exchanges its code.
 type callback struct {
-	state    string
-	exchange func(context.Context, string) (*oauth2.Token, error)
+	state string
+	// issuer is the authorization server the login started with;
+	// issRequired says its metadata promised the iss parameter (RFC 9207).
+	issuer      string
+	issRequired bool
+	exchange    func(context.Context, string) (*oauth2.Token, error)
 
 	once  sync.Once
 	done  chan struct{}
@@ -363,6 +485,21 @@ func (c *callback) handler(ctx context.Context) http.Handler {
 			c.finish(nil, &Error{Step: StepAuthorization, Message: "the redirect to " + CallbackPath + " " + what + ", so its code was not used (a stale browser tab, or a forged redirect)",
 				Hint: "run the login again and use only the newest URL"})
 			return
+		}
+		// RFC 9207 §2.4: an authorization response from another issuer
+		// (a mix-up attack) is not used, nor is its error shown, which
+		// that issuer wrote.
+		if iss, has := q["iss"]; has || c.issRequired {
+			if !has || len(iss) != 1 || iss[0] != c.issuer {
+				what := "carries no iss, which its authorization server promised (authorization_response_iss_parameter_supported)"
+				if has {
+					what = fmt.Sprintf("comes from the issuer %q, not %q, the one the login started with", strings.Join(iss, ","), c.issuer)
+				}
+				page(w, http.StatusBadRequest, "Login stopped", "The redirect does not come from the authorization server this login started with.")
+				c.finish(nil, &Error{Step: StepAuthorization, Message: "the redirect " + what + ", so it was not used (RFC 9207)",
+					Hint: "run the login again; if it repeats, another site may be standing in for the authorization server"})
+				return
+			}
 		}
 		if code := q.Get("error"); code != "" {
 			msg := "the authorization server refused the login: " + code

@@ -2,6 +2,7 @@ package oauth
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"io"
 	"net/http"
@@ -17,8 +18,11 @@ type Login struct {
 	TokenURL     string
 	ClientID     string
 	ClientSecret string
-	Resource     string
-	Token        *oauth2.Token
+	// AuthMethod is how the client authenticates (none,
+	// client_secret_basic, client_secret_post); empty chooses by secret.
+	AuthMethod string
+	Resource   string
+	Token      *oauth2.Token
 }
 
 // Current returns a token for the login that is valid now: its own while
@@ -48,7 +52,7 @@ func Current(ctx context.Context, base *http.Client, l Login, force bool) (*oaut
 	conf := &oauth2.Config{
 		ClientID:     l.ClientID,
 		ClientSecret: l.ClientSecret,
-		Endpoint:     oauth2.Endpoint{TokenURL: l.TokenURL, AuthStyle: authStyle(l.ClientSecret)},
+		Endpoint:     oauth2.Endpoint{TokenURL: l.TokenURL, AuthStyle: AuthStyle(cmp.Or(l.AuthMethod, ChooseAuthMethod(l.ClientSecret, "", nil)))},
 	}
 	tok, err := conf.TokenSource(ctx, l.Token).Token()
 	if err != nil {

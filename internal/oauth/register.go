@@ -17,8 +17,11 @@ const maxResponseBytes = 1 << 20
 // registration is the client metadata sent (RFC 7591 §2): a public client
 // that uses the code and refresh grants on a loopback redirect.
 type registration struct {
-	ClientName              string   `json:"client_name"`
-	RedirectURIs            []string `json:"redirect_uris"`
+	ClientName   string   `json:"client_name"`
+	RedirectURIs []string `json:"redirect_uris"`
+	// ApplicationType native: a client on the user's machine with a
+	// loopback redirect (OpenID Connect Registration; MCP 2026-07-28).
+	ApplicationType         string   `json:"application_type"`
 	GrantTypes              []string `json:"grant_types"`
 	ResponseTypes           []string `json:"response_types"`
 	TokenEndpointAuthMethod string   `json:"token_endpoint_auth_method"`
@@ -27,8 +30,9 @@ type registration struct {
 }
 
 type registered struct {
-	ClientID     string `json:"client_id"`
-	ClientSecret string `json:"client_secret"`
+	ClientID                string `json:"client_id"`
+	ClientSecret            string `json:"client_secret"`
+	TokenEndpointAuthMethod string `json:"token_endpoint_auth_method"`
 }
 
 type oauthErrorBody struct {
@@ -37,7 +41,7 @@ type oauthErrorBody struct {
 }
 
 // register registers mcpdoctor with the authorization server (RFC 7591 §3).
-func (f Flow) register(ctx context.Context, client *http.Client, redirectURI string) (id, secret string, err error) {
+func (f Flow) register(ctx context.Context, client *http.Client, redirectURI string) (id, secret, method string, err error) {
 	name := f.ServerName
 	if name == "" {
 		name = "NAME"
@@ -45,7 +49,7 @@ func (f Flow) register(ctx context.Context, client *http.Client, redirectURI str
 	preRegister := fmt.Sprintf("register a client with the authorization server by hand, with redirect URI http://127.0.0.1:PORT%s (then log in with --port PORT), and name it in the config: oauth = { client_id = \"…\" } under [mcp_servers.%s]",
 		CallbackPath, name)
 	if f.Endpoints.RegistrationURL == "" {
-		return "", "", &Error{Step: StepRegistration,
+		return "", "", "", &Error{Step: StepRegistration,
 			Message: "the authorization server offers no dynamic client registration (its metadata has no registration_endpoint) and the config names no oauth.client_id",
 			Hint:    preRegister}
 	}
@@ -56,6 +60,7 @@ func (f Flow) register(ctx context.Context, client *http.Client, redirectURI str
 	body, _ := json.Marshal(registration{
 		ClientName:              clientName,
 		RedirectURIs:            []string{redirectURI},
+		ApplicationType:         "native",
 		GrantTypes:              []string{"authorization_code", "refresh_token"},
 		ResponseTypes:           []string{"code"},
 		TokenEndpointAuthMethod: "none",
@@ -64,13 +69,13 @@ func (f Flow) register(ctx context.Context, client *http.Client, redirectURI str
 	})
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, f.Endpoints.RegistrationURL, bytes.NewReader(body))
 	if err != nil {
-		return "", "", &Error{Step: StepRegistration, Message: err.Error(), Hint: preRegister, Err: err}
+		return "", "", "", &Error{Step: StepRegistration, Message: err.Error(), Hint: preRegister, Err: err}
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Accept", "application/json")
 	resp, err := client.Do(req)
 	if err != nil {
-		return "", "", &Error{Step: StepRegistration, Message: fmt.Sprintf("POST %s failed: %v", f.Endpoints.RegistrationURL, err),
+		return "", "", "", &Error{Step: StepRegistration, Message: fmt.Sprintf("POST %s failed: %v", f.Endpoints.RegistrationURL, err),
 			Hint: "check that the authorization server is reachable, then run the login again", Err: err}
 	}
 	defer resp.Body.Close()
@@ -84,11 +89,11 @@ func (f Flow) register(ctx context.Context, client *http.Client, redirectURI str
 				msg += " (" + e.Description + ")"
 			}
 		}
-		return "", "", &Error{Step: StepRegistration, Message: msg, Hint: preRegister}
+		return "", "", "", &Error{Step: StepRegistration, Message: msg, Hint: preRegister}
 	}
 	var r registered
 	if err := json.Unmarshal(data, &r); err != nil || r.ClientID == "" {
-		return "", "", &Error{Step: StepRegistration, Message: fmt.Sprintf("POST %s answered %d without a client_id", f.Endpoints.RegistrationURL, resp.StatusCode), Hint: preRegister}
+		return "", "", "", &Error{Step: StepRegistration, Message: fmt.Sprintf("POST %s answered %d without a client_id", f.Endpoints.RegistrationURL, resp.StatusCode), Hint: preRegister}
 	}
-	return r.ClientID, r.ClientSecret, nil
+	return r.ClientID, r.ClientSecret, r.TokenEndpointAuthMethod, nil
 }

@@ -297,6 +297,25 @@ func (p *prober) rejectedCredential(v *Verdict, r *refusal) {
 		where = "$" + variable + " (" + key + ")"
 	}
 	switch {
+	case errCode == "insufficient_scope" && scope != "":
+		// Step-up (MCP 2025-11-25, "Scope Challenge Handling"): the
+		// server says which scope this needs; a new login asks for it
+		// alongside the scopes held (login keeps them).
+		login := fmt.Sprintf("mcpdoctor login %s --scopes %q", p.server.Name, scope)
+		v.Hint = fmt.Sprintf("the server wants the scope %q for this, which the credential lacks", scope)
+		if strings.HasPrefix(cred.Source, "oauth") {
+			v.Hint += ": log in again with it: `" + login + "`"
+		} else {
+			v.Hint += ": issue a token with it and put it in " + where
+		}
+		p.finding("insufficient_scope", evidence.SeverityWarning,
+			fmt.Sprintf("the server refused %s with 403 insufficient_scope: it wants the scope %q", r.stage(), scope), v.Hint)
+	case strings.HasPrefix(cred.Source, "oauth") && p.authServerMoved():
+		v.Hint = fmt.Sprintf("the stored login is from %s, which the server no longer names: log in again with `mcpdoctor login %s`, which registers with %s (a client registration never moves between authorization servers)",
+			p.token.Issuer, p.server.Name, p.oauth.AuthServer)
+		p.finding("authorization_server_changed", evidence.SeverityWarning,
+			fmt.Sprintf("the server's protected resource metadata names %s as its authorization server now, but the stored login came from %s", orNone(strings.Join(p.oauth.PRM.AuthorizationServers, ", ")), p.token.Issuer),
+			v.Hint)
 	case strings.HasPrefix(cred.Source, "oauth"):
 		v.Hint = fmt.Sprintf("the stored OAuth token was refused: log in again with `mcpdoctor login %s`", p.server.Name)
 	case errCode == "insufficient_scope" || r.Status == http.StatusForbidden:
@@ -311,6 +330,23 @@ func (p *prober) rejectedCredential(v *Verdict, r *refusal) {
 		v.Hint = "the server refused the credential: check that " + where + " holds a current token meant for this server"
 	}
 	p.authFailure(v.Hint)
+}
+
+// authServerMoved says the stored login's issuer is not among the
+// authorization servers the protected resource metadata names now: the
+// server moved to another one, whose clients and tokens are its own
+// (SEP-2352), so neither a refresh nor the old registration can help.
+func (p *prober) authServerMoved() bool {
+	t, d := p.token, p.oauth
+	if t == nil || t.Issuer == "" || d == nil || d.PRM == nil || len(d.PRM.AuthorizationServers) == 0 {
+		return false
+	}
+	for _, as := range d.PRM.AuthorizationServers {
+		if strings.TrimSuffix(as, "/") == strings.TrimSuffix(t.Issuer, "/") {
+			return false
+		}
+	}
+	return true
 }
 
 // credentialWanted: a 401 (or a 403 with a Bearer challenge) and nothing was
@@ -356,6 +392,15 @@ func (p *prober) authFailure(hint string) {
 		f.Category = evidence.CategoryAuth
 		f.Hint = hint
 	}
+}
+
+// stage names what was refused: the JSON-RPC method of the refused
+// exchange, else "the request".
+func (r *refusal) stage() string {
+	if r.Exchange != nil && r.Exchange.RPCMethod != "" {
+		return r.Exchange.RPCMethod
+	}
+	return "the request"
 }
 
 // evidence describes a refusal: its challenges, raw and parsed, and its body.

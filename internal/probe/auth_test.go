@@ -312,7 +312,7 @@ func TestAuthRejectedCredential(t *testing.T) {
 	}{
 		{"invalid_token", 0, "", "its Bearer challenge: error=invalid_token, error_description=The access token expired", "the token is invalid"},
 		{"insufficient_scope", http.StatusForbidden, `Bearer error="insufficient_scope", scope="files:read files:write", resource_metadata="{mcp}/prm"`,
-			"its Bearer challenge: error=insufficient_scope, scope=files:read files:write", `(scope "files:read files:write")`},
+			"its Bearer challenge: error=insufficient_scope, scope=files:read files:write", `wants the scope "files:read files:write" for this`},
 		{"no error code", 0, `Bearer realm="fake"`, "its Bearer challenge: realm=fake", "check that $API_TOKEN (bearer_token_env_var) holds a current token"},
 	}
 	for _, tt := range tests {
@@ -438,8 +438,9 @@ func TestAuthOddChallenges(t *testing.T) {
 	}
 }
 
-// Metadata documents that are HTML, huge or not JSON, where the server's
-// challenge points: evidence and a finding, never a crash or a long read.
+// Metadata documents that are HTML, huge, not JSON or an endless event
+// stream, where the server's challenge points: evidence and a finding,
+// never a crash or a long read.
 func TestAuthBadMetadataDocuments(t *testing.T) {
 	t.Parallel()
 	for _, tt := range []struct {
@@ -448,6 +449,7 @@ func TestAuthBadMetadataDocuments(t *testing.T) {
 		{mcptest.FakeDocHTML, "an HTML page, not JSON metadata", "it is an HTML page"},
 		{mcptest.FakeDocHuge, "larger than 1048576 bytes, not read", "larger than 1048576 bytes"},
 		{mcptest.FakeDocGarbage, "not a JSON object", "not a JSON object"},
+		{mcptest.FakeDocStream, "an event stream, not JSON metadata (not read)", "it is an event stream"},
 	} {
 		t.Run(tt.doc, func(t *testing.T) {
 			t.Parallel()

@@ -74,6 +74,10 @@ type authServerMetadata struct {
 	ResponseTypesSupported            []string `json:"response_types_supported"`
 	CodeChallengeMethodsSupported     []string `json:"code_challenge_methods_supported"`
 	ClientIDMetadataDocumentSupported bool     `json:"client_id_metadata_document_supported"`
+	TokenEndpointAuthMethodsSupported []string `json:"token_endpoint_auth_methods_supported"`
+	GrantTypesSupported               []string `json:"grant_types_supported"`
+	// RFC 9207: the authorization response carries iss.
+	AuthorizationResponseIssParameterSupported bool `json:"authorization_response_iss_parameter_supported"`
 }
 
 // oauthDiscovery is what discovery saw, in order.
@@ -96,6 +100,11 @@ type oauthDiscovery struct {
 	Fallback bool
 	// Incomplete says discovery ran out of time before it was done.
 	Incomplete bool
+	// ResourceMismatch says the PRM names another resource than the
+	// server's URL (RFC 9728 §3.3: a client must not use it);
+	// IssuerMismatch that the AS metadata's issuer is not the one it was
+	// looked up for (RFC 8414 §3.3: likewise).
+	ResourceMismatch, IssuerMismatch bool
 }
 
 // Found reports whether discovery found a way to log in: authorization
@@ -123,6 +132,10 @@ func (d *oauthDiscovery) info(challenge *Challenge) *OAuthInfo {
 		info.RegistrationEndpoint = d.AS.RegistrationEndpoint
 		info.CodeChallengeMethods = d.AS.CodeChallengeMethodsSupported
 		info.DynamicRegistration = d.AS.RegistrationEndpoint != ""
+		info.TokenAuthMethods = d.AS.TokenEndpointAuthMethodsSupported
+		info.GrantTypes = d.AS.GrantTypesSupported
+		info.ClientIDMetadataDocuments = d.AS.ClientIDMetadataDocumentSupported
+		info.IssParameter = d.AS.AuthorizationResponseIssParameterSupported
 		// The spec's scope selection: the challenge's scope, else the
 		// PRM's scopes_supported; the AS's list is the last resort.
 		if len(info.ScopesSupported) == 0 {
@@ -132,6 +145,7 @@ func (d *oauthDiscovery) info(challenge *Challenge) *OAuthInfo {
 	if challenge != nil {
 		info.ChallengeScope, _ = challenge.Param("scope")
 	}
+	info.ResourceMismatch, info.IssuerMismatch = d.ResourceMismatch, d.IssuerMismatch
 	return info
 }
 
@@ -362,6 +376,7 @@ func (d *discoverer) protectedResource(ctx context.Context, rawURL, why string, 
 	case resourceParent:
 		d.say(fmt.Sprintf("its resource %s is a parent of the server's URL %s: clients that compare strictly (RFC 9728 §3.3) refuse it, most accept it", prm.Resource, d.target))
 	case resourceMismatch:
+		d.out.ResourceMismatch = true
 		d.finding("oauth_resource_mismatch", evidence.SeverityWarning,
 			fmt.Sprintf("the protected resource metadata at %s is for the resource %s, not for this server's URL %s", rawURL, prm.Resource, d.target),
 			"RFC 9728 §3.3 tells clients to refuse such metadata, so a strict client cannot log in: the server should put its own MCP URL in resource")
@@ -408,6 +423,7 @@ func (d *discoverer) authServer(ctx context.Context, rawURL, why, issuer string,
 		if strings.TrimSuffix(as.Issuer, "/") == strings.TrimSuffix(issuer, "/") {
 			d.say(fmt.Sprintf("its issuer %s and the authorization server %s differ only by a trailing slash, which strict clients (RFC 8414 §3.3) refuse", as.Issuer, issuer))
 		} else {
+			d.out.IssuerMismatch = true
 			d.finding("oauth_issuer_mismatch", evidence.SeverityWarning,
 				fmt.Sprintf("the authorization server metadata at %s says issuer %s, but it was looked up for %s", rawURL, orNone(as.Issuer), issuer),
 				"RFC 8414 §3.3 tells clients to refuse such metadata: the issuer must be exactly the URL in authorization_servers")
@@ -459,6 +475,11 @@ func (d *discoverer) fetch(ctx context.Context, rawURL, why, what string, pointe
 		return nil, false
 	}
 	trimmed := bytes.TrimSpace(f.body)
+	if f.mediaType == "text/event-stream" {
+		d.record(ex, why+": an event stream, not JSON metadata (not read)")
+		d.invalid(rawURL, what, "it is an event stream, not JSON", pointedTo)
+		return nil, false
+	}
 	if f.mediaType == "text/html" || bytes.HasPrefix(trimmed, []byte("<")) {
 		d.record(ex, why+": an HTML page, not JSON metadata")
 		d.invalid(rawURL, what, "it is an HTML page, not JSON", pointedTo)
@@ -538,6 +559,13 @@ func (d *discoverer) load(ctx context.Context, u *url.URL) fetched {
 		if resp.StatusCode != http.StatusOK {
 			wire.DrainClose(resp.Body)
 			f.hops = append(f.hops, hop{ex: ex, kind: hopStatus})
+			return f
+		}
+		if mt := wire.MediaType(resp.Header); mt == "text/event-stream" {
+			// A stream may never end: its content type says it is not
+			// metadata, so it is not read.
+			resp.Body.Close()
+			f.last, f.mediaType = &ex, mt
 			return f
 		}
 		body, rerr := wire.ReadCapped(resp.Body, maxMetadataBytes)

@@ -199,7 +199,7 @@ func runOnce(ctx context.Context, s config.Server, opts Options, refreshToken bo
 // storedTokenRefused says the probe sent a stored OAuth token that was
 // not just refreshed, and the server answered 401.
 func (p *prober) storedTokenRefused() bool {
-	if p.token == nil || p.token.Refreshed {
+	if p.token == nil || p.token.Refreshed || p.authServerMoved() {
 		return false
 	}
 	r := p.refusal()

@@ -194,4 +194,20 @@ type OAuthInfo struct {
 	LoggedIn              bool      `json:"logged_in"`
 	ExpiresAt             time.Time `json:"expires_at,omitzero"`
 	Required              bool      `json:"required"`
+
+	// What login needs of the metadata, not part of the JSON contract:
+	// token_endpoint_auth_methods_supported, grant_types_supported,
+	// client_id_metadata_document_supported, RFC 9207's
+	// authorization_response_iss_parameter_supported; and whether the
+	// metadata names another resource or issuer than it should, which a
+	// client must refuse.
+	TokenAuthMethods                 []string `json:"-"`
+	GrantTypes                       []string `json:"-"`
+	ClientIDMetadataDocuments        bool     `json:"-"`
+	IssParameter                     bool     `json:"-"`
+	ResourceMismatch, IssuerMismatch bool     `json:"-"`
+	// DefaultEndpoints says no metadata was found and the endpoints are
+	// the 2025-03-26 defaults (/authorize, /token, /register at the MCP
+	// server's origin).
+	DefaultEndpoints bool `json:"-"`
 }

@@ -3,6 +3,7 @@ package probe
 import (
 	"context"
 	"errors"
+	"net/http"
 	"slices"
 	"strings"
 	"testing"
@@ -161,4 +162,40 @@ func TestRefusedStoredTokenIsRefreshedOnce(t *testing.T) {
 	if len(asked) != 1 {
 		t.Errorf("a just-refreshed token was refreshed again: asked %v", asked)
 	}
+}
+
+// A stored login from an authorization server the server no longer names
+// is not refreshed there: the hint sends the user to log in with the new
+// one, which means a new registration (SEP-2352).
+func TestStoredLoginFromAnotherAuthServer(t *testing.T) {
+	f := mcptest.FakeOAuth(t, mcptest.FakeOAuthOptions{Token: "the-current-token-1234", ProtectedResource: true, AuthServer: true})
+	var asked []bool
+	source := func(_ context.Context, _ config.Server, refresh bool) (*OAuthToken, error) {
+		asked = append(asked, refresh)
+		return &OAuthToken{AccessToken: "an-old-as-token-9876", Issuer: "https://old-as.example.com", Expiry: time.Now().Add(time.Hour)}, nil
+	}
+	res := tokenRun(t, httpServerConfig("docs", f.MCPURL, 0), nil, source)
+	if !slices.Equal(asked, []bool{false}) {
+		t.Errorf("OAuthToken asked with refresh %v, want [false]: the old authorization server cannot help", asked)
+	}
+	if res.Auth.Status != AuthFailed || !strings.Contains(res.Auth.Hint, "mcpdoctor login docs") || !strings.Contains(res.Auth.Hint, "https://old-as.example.com") {
+		t.Errorf("status %s hint %q", res.Auth.Status, res.Auth.Hint)
+	}
+	wantFinding(t, res, "authorization_server_changed", evidence.SeverityWarning, "https://old-as.example.com", f.URL)
+}
+
+// A stored token refused with 403 insufficient_scope gets a finding that
+// names the scopes and the exact login that asks for them.
+func TestStoredTokenLacksScope(t *testing.T) {
+	f := mcptest.FakeOAuth(t, mcptest.FakeOAuthOptions{Token: "a-broader-token-1234", ProtectedResource: true, AuthServer: true,
+		RejectStatus: http.StatusForbidden, RejectChallenge: `Bearer error="insufficient_scope", scope="files:read files:write"`})
+	source := func(context.Context, config.Server, bool) (*OAuthToken, error) {
+		return &OAuthToken{AccessToken: "a-narrow-token-9876", Issuer: f.URL, Expiry: time.Now().Add(time.Hour)}, nil
+	}
+	res := tokenRun(t, httpServerConfig("docs", f.MCPURL, 0), nil, source)
+	login := "`mcpdoctor login docs --scopes \"files:read files:write\"`"
+	if res.Auth.Status != AuthFailed || !strings.Contains(res.Auth.Hint, login) {
+		t.Errorf("status %s hint %q, want failed and %s", res.Auth.Status, res.Auth.Hint, login)
+	}
+	wantFinding(t, res, "insufficient_scope", evidence.SeverityWarning, `it wants the scope "files:read files:write"`, login)
 }

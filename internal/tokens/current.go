@@ -56,6 +56,7 @@ func (s *Store) Current(ctx context.Context, name, url string, client *http.Clie
 			TokenURL:     e.TokenEndpoint,
 			ClientID:     e.ClientID,
 			ClientSecret: e.ClientSecret,
+			AuthMethod:   e.AuthMethod,
 			Resource:     e.Resource,
 			Token:        e.OAuth2Token(),
 		}, force)

@@ -44,6 +44,9 @@ type Entry struct {
 	// server insisted on a confidential client.
 	ClientID     string `json:"client_id"`
 	ClientSecret string `json:"client_secret,omitempty"`
+	// AuthMethod is how the client authenticates at the token endpoint
+	// (none, client_secret_basic, client_secret_post).
+	AuthMethod string `json:"token_endpoint_auth_method,omitempty"`
 	// Resource is the RFC 8707 resource the token was asked for.
 	Resource string   `json:"resource,omitempty"`
 	Scopes   []string `json:"scopes,omitempty"`
