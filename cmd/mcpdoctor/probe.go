@@ -36,7 +36,8 @@ failed. Tools are never called unless you ask.
 
 probe also tries the other era, afresh (a new process or connection, as a
 client of that era would), and says which eras the server accepts: that
-decides which clients can use it.
+decides which clients can use it. With --protocol modern, legacy or a
+version it speaks only that, as a client pinned to it does.
 
 Exit status: 0 when the server is healthy, 1 when it is not or its entry
 has a config error (one its client refuses), 2 for usage or
@@ -82,7 +83,9 @@ func probeRun(a *app, name string, opts *probeOptions) error {
 	}
 	po := a.probeOptions(opts.probeFlags)
 	po.Call = call
-	po.CheckOtherEra = true
+	// A pinned --protocol asks how a client of that era or version fares,
+	// and such a client never sends the other era's handshake.
+	po.CheckOtherEra = opts.Protocol == probe.ProtocolAuto
 	if opts.Verbose {
 		// Transports record from several goroutines; one exchange's
 		// lines stay together.

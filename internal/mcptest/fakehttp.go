@@ -111,6 +111,8 @@ type Fake struct {
 	// polls keeps the responses a poll GET will deliver, by event id.
 	polls   map[string][]byte
 	counter int
+	// modernRequests counts the requests a modern fake has answered.
+	modernRequests int
 }
 
 // FakeRequest is one request a fake received.
@@ -181,7 +183,7 @@ func FakeHTTP(t testing.TB, behaviour string) *Fake {
 		h = f.ssePoll
 	case FakeEcho:
 		h = f.echo
-	case FakeModernInputRequired, FakeModernNoToolsList, FakeModernThenBroken, FakeModernBadVersionData, FakeModernHeaderMismatch:
+	case FakeModernInputRequired, FakeModernNoToolsList, FakeModernThenBroken, FakeModernBadVersionData, FakeModernHeaderMismatch, FakeModernBadHeaderTool, FakeModernRefuseFirst:
 		h = f.modern
 	case FakeSlow:
 		h = func(w http.ResponseWriter, r *http.Request) {

@@ -28,7 +28,19 @@ const (
 	// FakeModernHeaderMismatch answers every request with 400 and -32020,
 	// as a server behind a proxy that strips the MCP headers would.
 	FakeModernHeaderMismatch = "modern-header-mismatch"
+	// FakeModernBadHeaderTool lists, beside FakeModernToolName, the tool
+	// FakeModernBadHeaderToolName, whose x-mcp-header sits on an object:
+	// a tool modern clients must exclude.
+	FakeModernBadHeaderTool = "modern-bad-header-tool"
+	// FakeModernRefuseFirst answers its first request with 400 and -32022
+	// naming 2026-07-28, the version asked, as a server mid-rollout may;
+	// then it is FakeModernInputRequired.
+	FakeModernRefuseFirst = "modern-refuse-first"
 )
+
+// FakeModernBadHeaderToolName is the tool of FakeModernBadHeaderTool whose
+// x-mcp-header annotation breaks the rules.
+const FakeModernBadHeaderToolName = "filtered"
 
 // FakeModernToolName is the one tool of the modern fakes; its input schema
 // mirrors its "region" argument into the Mcp-Param-Region header.
@@ -63,7 +75,15 @@ func (f *Fake) modern(w http.ResponseWriter, r *http.Request) {
 	_ = json.Unmarshal(msg.Params, &p)
 	var version string
 	_ = json.Unmarshal(p.Meta["io.modelcontextprotocol/protocolVersion"], &version)
+	f.mu.Lock()
+	f.modernRequests++
+	first := f.modernRequests == 1
+	f.mu.Unlock()
 	switch {
+	case f.behaviour == FakeModernRefuseFirst && first:
+		modernFakeError(w, http.StatusBadRequest, msg.ID, -32022, "Unsupported protocol version",
+			map[string]any{"supported": []string{"2026-07-28"}, "requested": version})
+		return
 	case f.behaviour == FakeModernBadVersionData:
 		modernFakeError(w, http.StatusBadRequest, msg.ID, -32022, "Unsupported protocol version", map[string]any{"supported": "2026-07-28"})
 		return
@@ -101,13 +121,22 @@ func (f *Fake) modern(w http.ResponseWriter, r *http.Request) {
 			w.Write(fakeJSON(map[string]any{"jsonrpc": "2.0", "id": msg.ID, "error": map[string]any{"code": -32601, "message": "Method not found: tools/list"}}))
 			return
 		}
-		result["tools"] = []any{map[string]any{
+		tools := []any{map[string]any{
 			"name": FakeModernToolName, "description": "Looks something up in a region.",
 			"inputSchema": map[string]any{"type": "object", "properties": map[string]any{
 				"region": map[string]any{"type": "string", "x-mcp-header": "Region"},
 				"query":  map[string]any{"type": "string"},
 			}},
 		}}
+		if f.behaviour == FakeModernBadHeaderTool {
+			tools = append(tools, map[string]any{
+				"name": FakeModernBadHeaderToolName, "description": "Filters with an object mirrored into a header, which the spec forbids.",
+				"inputSchema": map[string]any{"type": "object", "properties": map[string]any{
+					"filter": map[string]any{"type": "object", "x-mcp-header": "Filter"},
+				}},
+			})
+		}
+		result["tools"] = tools
 		result["ttlMs"] = 0
 		result["cacheScope"] = "private"
 	case "tools/call":

@@ -190,12 +190,61 @@ func TestModernFakes(t *testing.T) {
 			t.Errorf("%d requests, want one: a modern error is no reason to fall back to initialize", n)
 		}
 	})
+	t.Run("-32022 naming the version asked: asked once more", func(t *testing.T) {
+		for _, protocol := range []string{ProtocolAuto, "2026-07-28"} {
+			fake := mcptest.FakeHTTP(t, mcptest.FakeModernRefuseFirst)
+			res := Run(context.Background(), httpServerConfig("fake", fake.URL+"/mcp", 5*time.Second), Options{Protocol: protocol})
+			if !res.Healthy || res.Server.ProtocolVersion != "2026-07-28" {
+				t.Fatalf("--protocol %s: not healthy:%s", protocol, dumpStages(res))
+			}
+			discovers := 0
+			for _, r := range fake.MCPRequests() {
+				if strings.Contains(r.Body, `"server/discover"`) {
+					discovers++
+				}
+				if strings.Contains(r.Body, `"initialize"`) {
+					t.Errorf("--protocol %s: initialize sent to a modern server", protocol)
+				}
+			}
+			if discovers != 2 {
+				t.Errorf("--protocol %s: %d server/discover requests, want 2", protocol, discovers)
+			}
+		}
+	})
+	t.Run("-32022 without the pinned version", func(t *testing.T) {
+		fake := mcptest.FakeHTTP(t, mcptest.FakeModernBadVersionData)
+		res := Run(context.Background(), httpServerConfig("fake", fake.URL+"/mcp", 5*time.Second), Options{Protocol: "2026-07-28"})
+		wantFailure(t, res, StageDiscover, evidence.CategoryProtocol)
+		if !strings.Contains(res.Failure.Message, "does not take 2026-07-28, the version --protocol names") || !strings.Contains(res.Failure.Hint, "without --protocol") {
+			t.Errorf("failure %+v", res.Failure)
+		}
+	})
 	t.Run("-32020 header mismatch", func(t *testing.T) {
 		fake := mcptest.FakeHTTP(t, mcptest.FakeModernHeaderMismatch)
 		res := Run(context.Background(), httpServerConfig("fake", fake.URL+"/mcp", 5*time.Second), Options{})
 		wantFailure(t, res, StageDiscover, evidence.CategoryProtocol)
 		if !strings.Contains(res.Failure.Message, "-32020") || !strings.Contains(res.Failure.Hint, "proxy") {
 			t.Errorf("failure %+v", res.Failure)
+		}
+	})
+	t.Run("a tool with a broken x-mcp-header is not called", func(t *testing.T) {
+		fake := mcptest.FakeHTTP(t, mcptest.FakeModernBadHeaderTool)
+		call := &ToolCall{Name: mcptest.FakeModernBadHeaderToolName, Arguments: []byte(`{"filter":{"a":1}}`)}
+		res := Run(context.Background(), httpServerConfig("fake", fake.URL+"/mcp", 5*time.Second), Options{Call: call})
+		wantFailure(t, res, StageToolsCall, evidence.CategoryProtocol)
+		if !strings.Contains(res.Failure.Message, "does not call "+mcptest.FakeModernBadHeaderToolName) || !strings.Contains(res.Failure.Message, "no integer, string or boolean") {
+			t.Errorf("failure %+v", res.Failure)
+		}
+		wantFinding(t, res, "invalid_x_mcp_header", evidence.SeverityWarning, mcptest.FakeModernBadHeaderToolName)
+		for _, r := range fake.MCPRequests() {
+			if strings.Contains(r.Body, `"tools/call"`) {
+				t.Errorf("tools/call was sent for a tool clients must exclude: %s", r.Body)
+			}
+		}
+		// The valid tool beside it is called as ever.
+		call = &ToolCall{Name: mcptest.FakeModernToolName, Arguments: []byte(`{"region":"eu"}`)}
+		if res := Run(context.Background(), httpServerConfig("fake", fake.URL+"/mcp", 5*time.Second), Options{Call: call}); !res.Healthy {
+			t.Errorf("the valid tool:%s", dumpStages(res))
 		}
 	})
 	t.Run("a modern-only server refuses initialize", func(t *testing.T) {

@@ -639,14 +639,27 @@ func (p *prober) readEra(ctx context.Context, start time.Time, version string, a
 			return false
 		}
 		chosen = wire.Choose(ans.Supported)
+		pinned := wire.Known(p.opts.Protocol)
+		if pinned {
+			// --protocol named the one version to speak.
+			chosen = ""
+			if slices.Contains(ans.Supported, version) {
+				chosen = version
+			}
+		}
 		switch {
+		case chosen == "" && pinned:
+			p.stage(StageDiscover, start, &evidence.Error{Category: evidence.CategoryProtocol,
+				Message: fmt.Sprintf("the server does not take %s, the version --protocol names (it names %s)", version, orNone(strings.Join(ans.Supported, ", "))),
+				Hint:    "run without --protocol to speak the newest version both sides know, or name one the server does"}, ans.Reason)
+			return false
 		case chosen == "":
 			p.stage(StageDiscover, start, &evidence.Error{Category: evidence.CategoryProtocol,
 				Message: fmt.Sprintf("the server is modern but names no protocol version mcpdoctor speaks (it names %s; mcpdoctor speaks %s)",
 					orNone(strings.Join(ans.Supported, ", ")), strings.Join(append(slices.Clone(wire.ModernVersions), wire.LegacyVersions...), ", ")),
 				Hint: "a client can only speak a version both sides know: check the server's supported versions, or upgrade mcpdoctor"}, ans.Reason)
 			return false
-		case wire.EraOf(chosen) == wire.EraModern && !retried && !wire.Known(p.opts.Protocol):
+		case wire.EraOf(chosen) == wire.EraModern && !retried:
 			p.stage(StageDiscover, start, nil, ans.Reason+"; asking again with "+chosen)
 			again, err := p.callSync(ctx, "server/discover", wire.ModernParams(chosen, p.opts.client(), nil))
 			next, rerr := wire.ReadDiscover(again, err)
@@ -910,12 +923,37 @@ func (p *prober) checkParamHeaders() {
 	}
 }
 
+// refuseBadHeaders keeps a modern call on Streamable HTTP from a tool
+// whose x-mcp-header annotations break the rules: clients MUST exclude such
+// tools (spec 2026-07-28, server/tools, "x-mcp-header"), so a call a real
+// client would never make proves nothing.
+func (p *prober) refuseBadHeaders(name string) error {
+	if p.era != wire.EraModern || p.server.Transport == config.TransportStdio {
+		return nil
+	}
+	t, ok := p.tool(name)
+	if !ok {
+		return nil
+	}
+	_, err := wire.ParamHeaders(t.InputSchema)
+	if err == nil {
+		return nil
+	}
+	return &evidence.Error{Category: evidence.CategoryProtocol,
+		Message: fmt.Sprintf("mcpdoctor does not call %s: its x-mcp-header annotations break the rules (%v), and modern clients on Streamable HTTP exclude such tools", name, err),
+		Hint:    "the server's authors must fix the annotations in the tool's inputSchema (a token name, unique, on an integer, string or boolean); clients that speak legacy MCP send no such headers and can call it (--protocol legacy, if the server speaks it)"}
+}
+
 func (p *prober) callTool(ctx context.Context) {
 	start := time.Now()
 	call := p.opts.Call
 	args := call.Arguments
 	if len(args) == 0 {
 		args = json.RawMessage(`{}`)
+	}
+	if err := p.refuseBadHeaders(call.Name); err != nil {
+		p.stage(StageToolsCall, start, err, "")
+		return
 	}
 	req, err := p.request("tools/call", map[string]any{"name": call.Name, "arguments": args})
 	if err == nil && p.era == wire.EraModern {
