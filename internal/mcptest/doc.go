@@ -11,6 +11,10 @@
 //   - The Go SDK (github.com/modelcontextprotocol/go-sdk) serving one set of
 //     tools over Streamable HTTP, legacy SSE and stdio: [GoSDKHTTP],
 //     [GoSDKSSE], [GoSDKStdioCommand].
+//   - The official conformance suite (@modelcontextprotocol/conformance,
+//     two releases), whose test servers and authorization servers judge a
+//     client: [ConformanceClient], on the Node.js 22 it needs
+//     ([ConformanceSuite]).
 //
 // The npm packages are pinned in testdata/npm and installed on first use by
 // [NodeModules] (npm ci under a file lock), so `go test ./...` is all a fresh

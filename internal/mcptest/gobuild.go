@@ -14,8 +14,7 @@ import (
 	"time"
 )
 
-// builds caches one build of each main package under internal/mcptest per
-// test process.
+// builds caches one build of each main package per test process.
 var builds struct {
 	mu sync.Mutex
 	m  map[string]*build
@@ -35,24 +34,31 @@ const buildPrefix = "mcptest-build-"
 // process, and returns the binary's path.
 func buildMain(t testing.TB, name string) string {
 	t.Helper()
+	return buildPackage(t, "internal/mcptest/"+name)
+}
+
+// buildPackage builds the main package at pkg, a path inside this module,
+// once per test process, and returns the binary's path.
+func buildPackage(t testing.TB, pkg string) string {
+	t.Helper()
 	builds.mu.Lock()
 	if builds.m == nil {
 		builds.m = map[string]*build{}
 	}
-	b := builds.m[name]
+	b := builds.m[pkg]
 	if b == nil {
 		b = &build{}
-		builds.m[name] = b
+		builds.m[pkg] = b
 	}
 	builds.mu.Unlock()
-	b.once.Do(func() { b.path, b.err = goBuild(name) })
+	b.once.Do(func() { b.path, b.err = goBuild(pkg) })
 	if b.err != nil {
 		t.Fatal(b.err)
 	}
 	return b.path
 }
 
-func goBuild(name string) (string, error) {
+func goBuild(pkg string) (string, error) {
 	root, err := moduleRoot()
 	if err != nil {
 		return "", err
@@ -62,14 +68,14 @@ func goBuild(name string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("mcptest: %w", err)
 	}
-	bin := filepath.Join(dir, name)
+	bin := filepath.Join(dir, filepath.Base(pkg))
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, "go", "build", "-o", bin, "./internal/mcptest/"+name)
+	cmd := exec.CommandContext(ctx, "go", "build", "-o", bin, "./"+pkg)
 	cmd.Dir = root
 	if out, err := cmd.CombinedOutput(); err != nil {
 		os.RemoveAll(dir)
-		return "", fmt.Errorf("mcptest: go build ./internal/mcptest/%s: %w\n%s", name, err, out)
+		return "", fmt.Errorf("mcptest: go build ./%s: %w\n%s", pkg, err, out)
 	}
 	return bin, nil
 }

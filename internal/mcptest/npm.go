@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"syscall"
@@ -32,12 +33,20 @@ const stampName = ".mcptest-installed"
 
 // requiredFiles are the entry points the helpers run, relative to
 // node_modules; a tree missing one is reinstalled even when its stamp matches.
-var requiredFiles = []string{
-	everythingScript,
-	oauthExampleScript,
-	"@modelcontextprotocol/server/package.json",
-	"@modelcontextprotocol/node/package.json",
-}
+var requiredFiles = func() []string {
+	files := []string{
+		everythingScript,
+		oauthExampleScript,
+		"@modelcontextprotocol/server/package.json",
+		"@modelcontextprotocol/node/package.json",
+		conformanceScript(ConformanceStable),
+		conformanceScript(ConformancePrerelease),
+	}
+	if runtime.GOOS == "linux" && runtime.GOARCH == "amd64" {
+		files = append(files, conformanceNode)
+	}
+	return files
+}()
 
 var npmInstall struct {
 	sync.Mutex
