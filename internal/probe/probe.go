@@ -238,6 +238,10 @@ type prober struct {
 	// trClosed and closed say the transport was ended and its evidence
 	// kept.
 	trClosed, closed bool
+	// excluded are the listed tools a modern client on Streamable HTTP
+	// leaves out, by name: why their x-mcp-header annotations break the
+	// rules.
+	excluded map[string]error
 }
 
 // onFirstConnection returns a trace that closes connected once a request
@@ -914,6 +918,10 @@ func (p *prober) checkParamHeaders() {
 	for _, t := range p.res.Tools {
 		if _, err := wire.ParamHeaders(t.InputSchema); err != nil {
 			bad = append(bad, fmt.Sprintf("%s (%v)", t.Name, err))
+			if p.excluded == nil {
+				p.excluded = map[string]error{}
+			}
+			p.excluded[t.Name] = err
 		}
 	}
 	if len(bad) > 0 {
@@ -923,20 +931,13 @@ func (p *prober) checkParamHeaders() {
 	}
 }
 
-// refuseBadHeaders keeps a modern call on Streamable HTTP from a tool
-// whose x-mcp-header annotations break the rules: clients MUST exclude such
-// tools (spec 2026-07-28, server/tools, "x-mcp-header"), so a call a real
-// client would never make proves nothing.
+// refuseBadHeaders keeps a call from a tool checkParamHeaders excluded:
+// clients MUST exclude such tools (spec 2026-07-28, server/tools,
+// "x-mcp-header"), so a call a real client would never make proves
+// nothing.
 func (p *prober) refuseBadHeaders(name string) error {
-	if p.era != wire.EraModern || p.server.Transport == config.TransportStdio {
-		return nil
-	}
-	t, ok := p.tool(name)
-	if !ok {
-		return nil
-	}
-	_, err := wire.ParamHeaders(t.InputSchema)
-	if err == nil {
+	err, excluded := p.excluded[name]
+	if !excluded {
 		return nil
 	}
 	return &evidence.Error{Category: evidence.CategoryProtocol,
