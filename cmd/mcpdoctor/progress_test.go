@@ -17,18 +17,12 @@ import (
 // On a terminal, list's progress line names the servers it still waits
 // for, and clears itself before the table; elsewhere there is none.
 func TestProgressNamesTheServersStillRunning(t *testing.T) {
-	hang := mcptest.FakeHTTP(t, mcptest.FakeHang)
-	sdk := mcptest.GoSDKHTTP(t, mcptest.GoSDKOptions{})
-	dir := t.TempDir()
-	config := filepath.Join(dir, "config.toml")
-	os.WriteFile(config, []byte(fmt.Sprintf("[mcp_servers.quick]\nurl = %q\n\n[mcp_servers.stuck]\nurl = %q\n", sdk.URL+mcptest.GoSDKPath, hang.URL+"/mcp")), 0o600)
-	env := map[string]string{"HOME": dir, "CODEX_HOME": dir}
+	config, streams := quickAndStuck(t)
 	for _, tty := range []bool{true, false} {
 		var out, errOut bytes.Buffer
-		run([]string{"list", "--config", config, "--timeout", "1s"}, &IOStreams{Out: &out, Err: &errOut, ErrTTY: tty,
-			Getenv:    func(k string) string { return env[k] },
-			LookupEnv: func(k string) (string, bool) { v, ok := env[k]; return v, ok },
-		})
+		s := streams
+		s.Out, s.Err, s.ErrTTY = &out, &errOut, tty
+		run([]string{"list", "--config", config, "--timeout", "1s"}, &s)
 		stderr := errOut.String()
 		if !tty {
 			if stderr != "" {
@@ -73,18 +67,11 @@ func (w *stampedWriter) String() string { return w.buf.String() }
 // list --json writes each entry as soon as it and the ones before it are
 // done: the fast first server is out long before the hung one ends.
 func TestListJSONStreams(t *testing.T) {
-	hang := mcptest.FakeHTTP(t, mcptest.FakeHang)
-	sdk := mcptest.GoSDKHTTP(t, mcptest.GoSDKOptions{})
-	dir := t.TempDir()
-	config := filepath.Join(dir, "config.toml")
-	os.WriteFile(config, []byte(fmt.Sprintf("[mcp_servers.quick]\nurl = %q\n\n[mcp_servers.stuck]\nurl = %q\n", sdk.URL+mcptest.GoSDKPath, hang.URL+"/mcp")), 0o600)
-	env := map[string]string{"HOME": dir, "CODEX_HOME": dir}
+	config, streams := quickAndStuck(t)
 	out := &stampedWriter{}
 	start := time.Now()
-	run([]string{"list", "--config", config, "--timeout", "2s", "--json"}, &IOStreams{Out: out, Err: io.Discard,
-		Getenv:    func(k string) string { return env[k] },
-		LookupEnv: func(k string) (string, bool) { v, ok := env[k]; return v, ok },
-	})
+	streams.Out, streams.Err = out, io.Discard
+	run([]string{"list", "--config", config, "--timeout", "2s", "--json"}, &streams)
 	end := time.Now()
 	if err := schematest.Validate("list", out.Bytes()); err != nil {
 		t.Fatalf("%v\n%s", err, out.String())
@@ -94,5 +81,23 @@ func TestListJSONStreams(t *testing.T) {
 	}
 	if first := out.at[0].Sub(start); end.Sub(out.at[0]) < time.Second {
 		t.Errorf("the first entry came %v after the start and %v before the end: not streamed", first, end.Sub(out.at[0]))
+	}
+}
+
+// quickAndStuck writes a config of two servers, quick (the Go SDK) and
+// stuck (one that never answers), and returns it with streams whose
+// environment has only the config's home.
+func quickAndStuck(t *testing.T) (config string, streams IOStreams) {
+	hang := mcptest.FakeHTTP(t, mcptest.FakeHang)
+	sdk := mcptest.GoSDKHTTP(t, mcptest.GoSDKOptions{})
+	dir := t.TempDir()
+	config = filepath.Join(dir, "config.toml")
+	if err := os.WriteFile(config, []byte(fmt.Sprintf("[mcp_servers.quick]\nurl = %q\n\n[mcp_servers.stuck]\nurl = %q\n", sdk.URL+mcptest.GoSDKPath, hang.URL+"/mcp")), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{"HOME": dir, "CODEX_HOME": dir}
+	return config, IOStreams{
+		Getenv:    func(k string) string { return env[k] },
+		LookupEnv: func(k string) (string, bool) { v, ok := env[k]; return v, ok },
 	}
 }
