@@ -6,6 +6,7 @@
 package evidence
 
 import (
+	"cmp"
 	"fmt"
 	"net/http"
 	"strings"
@@ -77,9 +78,9 @@ func (e Exchange) Summary() string {
 			b.WriteString("no response")
 		}
 	case e.Direction == Send:
-		b.WriteString("→ " + firstNonEmpty(e.RPCMethod, e.Note, "message"))
+		b.WriteString("→ " + cmp.Or(e.RPCMethod, e.Note, "message"))
 	case e.Direction == Receive:
-		b.WriteString("← " + firstNonEmpty(e.RPCMethod, e.Note, "message"))
+		b.WriteString("← " + cmp.Or(e.RPCMethod, e.Note, "message"))
 	default:
 		b.WriteString(e.Note)
 	}
@@ -91,15 +92,6 @@ func (e Exchange) Summary() string {
 		fmt.Fprintf(&b, " (%d ms)", e.Duration.Milliseconds())
 	}
 	return b.String()
-}
-
-func firstNonEmpty(s ...string) string {
-	for _, x := range s {
-		if x != "" {
-			return x
-		}
-	}
-	return ""
 }
 
 // Ellipsis marks every excerpt that was cut short, so that whoever prints

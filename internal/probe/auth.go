@@ -1,6 +1,7 @@
 package probe
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -362,7 +363,7 @@ func (p *prober) credentialWanted(v *Verdict, r *refusal) {
 		if v.OAuth.DynamicRegistration {
 			registration = "with dynamic client registration"
 		}
-		v.Evidence = append(v.Evidence, fmt.Sprintf("the server needs an OAuth login at %s (%s); no token is stored, so not logged in", firstNonEmpty(v.OAuth.Issuer, d.AuthServer), registration))
+		v.Evidence = append(v.Evidence, fmt.Sprintf("the server needs an OAuth login at %s (%s); no token is stored, so not logged in", cmp.Or(v.OAuth.Issuer, d.AuthServer), registration))
 		v.Hint = fmt.Sprintf("run `mcpdoctor login %s`", name)
 		also := ""
 		if p.server.Client() == config.ClientCodex {

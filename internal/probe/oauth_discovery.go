@@ -2,6 +2,7 @@ package probe
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -256,7 +257,7 @@ func newDiscoverer(rawURL string, opts Options, rec *evidence.Recorder, version 
 		rt = opts.HTTPClient.Transport
 	}
 	return &discoverer{rec: rec, version: version, out: &oauthDiscovery{}, tried: map[string]bool{}, target: &t, fetches: fetches,
-		userAgent: "mcpdoctor/" + firstNonEmpty(opts.ClientVersion, "dev"),
+		userAgent: "mcpdoctor/" + cmp.Or(opts.ClientVersion, "dev"),
 		// No cookie jar: cookies are credentials. Redirects are followed
 		// by hand, so that each hop is evidence and none leaves its
 		// origin.

@@ -1,6 +1,7 @@
 package probe
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -596,7 +597,7 @@ func (p *prober) negotiate(ctx context.Context, version string) bool {
 				p.rec.Add(evidence.Exchange{Note: "server/discover answered late: a modern server after all; the answer to initialize is not needed"})
 				return p.readEra(ctx, start, version, ans, nil, false)
 			}
-			lateNote = "server/discover answered late: " + firstNonEmpty(ans.Reason, errString(err))
+			lateNote = "server/discover answered late: " + cmp.Or(ans.Reason, errString(err))
 		case <-grace:
 			grace = nil
 			p.stage(StageDiscover, start, nil, fmt.Sprintf("no answer within %s: a legacy server that ignores unknown methods, or one still starting; initialize goes out too, and the first answer decides", wire.RoundDuration(time.Since(start))))
@@ -1048,7 +1049,7 @@ func (p *prober) otherEra(ctx context.Context) {
 			return
 		}
 		info.Eras = []wire.Era{wire.EraLegacy}
-		p.stage(StageOtherEra, start, nil, "it speaks no modern MCP: "+firstNonEmpty(ans.Reason, errString(err)))
+		p.stage(StageOtherEra, start, nil, "it speaks no modern MCP: "+cmp.Or(ans.Reason, errString(err)))
 		p.legacyOnly()
 	}
 }
@@ -1192,13 +1193,4 @@ func joinNote(a, b string) string {
 		return a
 	}
 	return a + "; " + b
-}
-
-func firstNonEmpty(s ...string) string {
-	for _, x := range s {
-		if x != "" {
-			return x
-		}
-	}
-	return ""
 }
