@@ -280,7 +280,10 @@ func (p *prober) toolTimeout() time.Duration {
 func (p *prober) run(ctx context.Context) {
 	s := p.server
 	if !s.Probeable() {
-		p.fail(StageConnect, unprobeable(s))
+		// A failed connect stage, so that the timeline, like the
+		// failure, says where the probe stopped.
+		p.stage(StageConnect, time.Now(), unprobeable(s), "")
+		p.skipRest(StageToolsList)
 		p.res.Auth = Verdict{Status: AuthFailed, Evidence: []string{"the config entry names nothing mcpdoctor can start or reach, so no connection was tried"}}
 		return
 	}
