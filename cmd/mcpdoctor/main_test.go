@@ -11,12 +11,15 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
+	"golang.org/x/tools/txtar"
 
 	"github.com/mcpdoctor/mcpdoctor/internal/mcptest"
 	"github.com/mcpdoctor/mcpdoctor/internal/mcptest/sdkserver"
@@ -323,4 +326,42 @@ func jsonMatch(v any, steps []string, compare bool, want any) bool {
 	}
 	e, ok := obj[step]
 	return ok && jsonMatch(e, rest, compare, want)
+}
+
+// TestEveryJSONRunIsSchemaChecked keeps the scripts honest: each command
+// that runs mcpdoctor with --json is followed, before the next command
+// runs, by a "schema NAME" check of what it printed. A JSON output nobody
+// validates is where a broken contract would hide.
+func TestEveryJSONRunIsSchemaChecked(t *testing.T) {
+	scripts, err := filepath.Glob("testdata/script/*.txt")
+	if err != nil || len(scripts) == 0 {
+		t.Fatalf("no scripts: %v", err)
+	}
+	runs := regexp.MustCompile(`^!?\s*(exec|exits\s+\d+)\s`)
+	for _, script := range scripts {
+		a, err := txtar.ParseFile(script)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines := strings.Split(string(a.Comment), "\n")
+		for i, line := range lines {
+			line = strings.TrimSpace(line)
+			if !runs.MatchString(line) || !slices.Contains(strings.Fields(line), "mcpdoctor") || !slices.Contains(strings.Fields(line), "--json") {
+				continue
+			}
+			checked := false
+			for _, next := range lines[i+1:] {
+				next = strings.TrimSpace(next)
+				if runs.MatchString(next) {
+					break
+				}
+				if strings.HasPrefix(next, "schema ") {
+					checked = true
+				}
+			}
+			if !checked {
+				t.Errorf("%s:%d: %q prints JSON that no \"schema NAME\" checks", script, i+1, line)
+			}
+		}
+	}
 }
