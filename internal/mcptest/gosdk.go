@@ -57,6 +57,11 @@ type GoSDKOptions struct {
 	// and a text/plain body. The token verified carries an expiry an hour
 	// away.
 	BearerToken string
+	// BasicAuth, when set ("user:password"), makes /mcp require HTTP
+	// Basic authentication with exactly those credentials, as servers
+	// behind a reverse proxy do; any other request gets 401 with
+	// WWW-Authenticate: Basic realm="mcp".
+	BasicAuth string
 	// AuthorizationServers are issuer URLs listed in the protected resource
 	// metadata. Setting them serves that metadata even without BearerToken:
 	// a server that advertises OAuth but does not require it.
@@ -112,6 +117,9 @@ func GoSDKHTTP(t testing.TB, opts GoSDKOptions) *httptest.Server {
 			ResourceMetadataURL: base + GoSDKResourceMetadataPath,
 		})(handler)
 	}
+	if opts.BasicAuth != "" {
+		handler = requireBasic(opts.BasicAuth, handler)
+	}
 	mux.Handle(GoSDKPath, handler)
 
 	if opts.TLS {
@@ -124,6 +132,20 @@ func GoSDKHTTP(t testing.TB, opts GoSDKOptions) *httptest.Server {
 	}
 	t.Cleanup(func() { closeServer(srv) })
 	return srv
+}
+
+// requireBasic lets through requests whose Basic credentials are
+// exactly "user:password" (want); a reverse proxy in front of a server.
+func requireBasic(want string, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		user, password, ok := r.BasicAuth()
+		if !ok || subtle.ConstantTimeCompare([]byte(user+":"+password), []byte(want)) != 1 {
+			w.Header().Set("WWW-Authenticate", `Basic realm="mcp"`)
+			http.Error(w, "unauthorized", http.StatusUnauthorized)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // tokenVerifier accepts exactly want.

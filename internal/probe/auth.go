@@ -294,8 +294,11 @@ func (p *prober) rejectedCredential(v *Verdict, r *refusal) {
 	}
 	key, variable := cred.key, cred.variable
 	where := "the value configured in " + key
-	if variable != "" {
+	switch {
+	case variable != "":
 		where = "$" + variable + " (" + key + ")"
+	case key == userInfoSource:
+		where = key
 	}
 	switch {
 	case errCode == "insufficient_scope" && scope != "":

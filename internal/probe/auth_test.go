@@ -2,8 +2,10 @@ package probe
 
 import (
 	"context"
+	"encoding/base64"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -512,5 +514,53 @@ func TestAuthUnreachable(t *testing.T) {
 	wantFinding(t, res, "codex_unsupported_unreachable", evidence.SeverityInfo, "did not answer (refused)")
 	if slices.ContainsFunc(res.Stages, func(s Stage) bool { return s.Name == StageOAuthDiscovery }) {
 		t.Errorf("discovery ran for a server that is down:%s", dumpStages(res))
+	}
+}
+
+// User info in the URL is a configured credential, sent as Basic
+// authentication: the verdict says so, and names it when it is refused.
+func TestAuthURLUserInfo(t *testing.T) {
+	t.Parallel()
+	const user, password = "alice", "s3cret-pass-9f2"
+	srv := mcptest.GoSDKHTTP(t, mcptest.GoSDKOptions{BasicAuth: user + ":" + password, JSONResponse: true})
+	withUserInfo := func(info *url.Userinfo) string {
+		u, _ := url.Parse(srv.URL + mcptest.GoSDKPath)
+		u.User = info
+		return u.String()
+	}
+	for _, tt := range []struct {
+		name     string
+		url      string
+		status   AuthStatus
+		evidence string
+	}{
+		{"the right password", withUserInfo(url.UserPassword(user, password)), AuthBearer,
+			"the server accepted the Authorization header from the URL's user info"},
+		{"a wrong password", withUserInfo(url.UserPassword(user, "not-the-password")), AuthFailed,
+			"the server refused the Authorization header from the URL's user info with 401"},
+		{"none", withUserInfo(nil), AuthFailed, `WWW-Authenticate: Basic realm="mcp"`},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			res := authRun(t, httpServerConfig("basic", tt.url, 10*time.Second), nil)
+			if res.Auth.Status != tt.status {
+				t.Errorf("auth status %q, want %q; evidence:\n  %s", res.Auth.Status, tt.status, strings.Join(res.Auth.Evidence, "\n  "))
+			}
+			wantEvidence(t, res, tt.evidence)
+			if tt.status == AuthBearer {
+				wantHealthy(t, res, config.TransportStreamableHTTP)
+			}
+			if tt.status == AuthFailed && tt.name != "none" && !strings.Contains(res.Auth.Hint, "check that the URL's user info holds") {
+				t.Errorf("hint %q does not name the URL's user info", res.Auth.Hint)
+			}
+			if cred := res.Auth.Credential; tt.name != "none" && (cred == nil || cred.Source != userInfoSource || !cred.Sent) {
+				t.Errorf("credential %+v, want the URL's user info, sent", cred)
+			}
+			for _, secret := range []string{password, base64.StdEncoding.EncodeToString([]byte(user + ":" + password))} {
+				if tt.status == AuthBearer && !slices.Contains(res.Secrets, secret) {
+					t.Errorf("the redactor is not told %q", secret)
+				}
+			}
+		})
 	}
 }

@@ -221,8 +221,17 @@ func (p *prober) codexFindings() {
 	measured, codex := res.Auth.Status, res.CodexAuthStatus
 	cred := p.creds.Auth
 	sent := cred != nil && cred.Sent
-	// staticOK: the server took a static credential Codex does not count.
-	staticOK := measured == AuthBearer && !strings.EqualFold(cred.Header, "Authorization")
+	// staticOK: the server took a static credential Codex sends but does
+	// not count: a header other than Authorization, or the URL's user info
+	// (reqwest sends it as Basic authentication, as Go does).
+	staticOK := measured == AuthBearer && (!strings.EqualFold(cred.Header, "Authorization") || cred.key == userInfoSource)
+	staticWhat := ""
+	if staticOK {
+		staticWhat = "the " + cred.Header + " header"
+		if cred.key == userInfoSource {
+			staticWhat = "the URL's user info (sent as Basic authentication)"
+		}
+	}
 	// worked: initialize and tools/list answered without an Authorization
 	// header, which is how Codex, showing not_logged_in, would connect.
 	worked := res.Server != nil && (res.Failure == nil || res.Failure.Stage == StageToolsCall) && (!sent || staticOK)
@@ -230,7 +239,7 @@ func (p *prober) codexFindings() {
 	case codex == CodexNotLoggedIn && worked && res.Transport == config.TransportStreamableHTTP:
 		what := "without any credential"
 		if staticOK {
-			what = "with the " + cred.Header + " header alone"
+			what = "with " + staticWhat + " alone"
 		}
 		why := "its origin advertises OAuth metadata"
 		if !p.oauth.Found() {
@@ -261,7 +270,7 @@ func (p *prober) codexFindings() {
 			"compare with `codex mcp list`; `codex mcp logout "+name+"` removes Codex's token")
 	case codex == CodexUnsupported && staticOK:
 		p.finding("codex_static_header", evidence.SeverityInfo,
-			fmt.Sprintf("Codex shows %s as unsupported: it counts only Authorization as a static credential, and this server authenticates with %s", name, p.creds.Auth.Header),
+			fmt.Sprintf("Codex shows %s as unsupported: it counts only a configured Authorization header as a static credential, and this server authenticates with %s", name, staticWhat),
 			"nothing to do: the label is all that differs")
 	}
 }

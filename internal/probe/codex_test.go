@@ -106,7 +106,9 @@ func TestCodexStoredTokens(t *testing.T) {
 	}
 }
 
-// A server that takes an API key in a header Codex does not count.
+// A server that takes an API key in a header Codex does not count, or the
+// user info in its URL, which Codex sends (as Basic) but does not count
+// either.
 func TestCodexStaticHeader(t *testing.T) {
 	t.Parallel()
 	for _, tt := range []struct {
@@ -118,19 +120,25 @@ func TestCodexStaticHeader(t *testing.T) {
 		{"nothing advertised", mcptest.FakeOAuthOptions{}, CodexUnsupported, "codex_static_header"},
 		{"metadata advertised", mcptest.FakeOAuthOptions{AuthServer: true}, CodexNotLoggedIn, "codex_hides_tools"},
 	} {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			fake := mcptest.FakeOAuth(t, tt.fake)
-			s := httpServerConfig("keyed", fake.MCPURL, 10*time.Second)
-			s.AddHTTPHeaders(map[string]string{"X-Api-Key": "k-123"})
-			res := authRun(t, s, nil)
-			wantAuth(t, res, AuthBearer, tt.codex)
-			wantFinding(t, res, tt.finding, map[string]evidence.Severity{"codex_static_header": evidence.SeverityInfo, "codex_hides_tools": evidence.SeverityWarning}[tt.finding], "X-Api-Key")
-			for _, r := range fake.Requests() {
-				if strings.HasPrefix(r.Path, "/.well-known/") && r.Header.Get("X-Api-Key") != "" {
-					t.Errorf("discovery sent the API key to %s", r.Path)
+		for _, how := range []struct{ name, says string }{{"header", "X-Api-Key"}, {"user info", "the URL's user info"}} {
+			t.Run(tt.name+"/"+how.name, func(t *testing.T) {
+				t.Parallel()
+				fake := mcptest.FakeOAuth(t, tt.fake)
+				s := httpServerConfig("keyed", fake.MCPURL, 10*time.Second)
+				if how.name == "header" {
+					s.AddHTTPHeaders(map[string]string{"X-Api-Key": "k-123"})
+				} else {
+					s.URL = config.Literal(strings.Replace(fake.MCPURL, "http://", "http://user:k-123@", 1))
 				}
-			}
-		})
+				res := authRun(t, s, nil)
+				wantAuth(t, res, AuthBearer, tt.codex)
+				wantFinding(t, res, tt.finding, map[string]evidence.Severity{"codex_static_header": evidence.SeverityInfo, "codex_hides_tools": evidence.SeverityWarning}[tt.finding], how.says)
+				for _, r := range fake.Requests() {
+					if strings.HasPrefix(r.Path, "/.well-known/") && (r.Header.Get("X-Api-Key") != "" || r.Header.Get("Authorization") != "") {
+						t.Errorf("discovery sent the credential to %s", r.Path)
+					}
+				}
+			})
+		}
 	}
 }

@@ -1,7 +1,9 @@
 package probe
 
 import (
+	"encoding/base64"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/mcpdoctor/mcpdoctor/internal/config"
@@ -64,6 +66,33 @@ func resolveCredentials(l config.Launch) credentials {
 	}
 	return c
 }
+
+// fromUserInfo makes the URL's user info the credential when nothing else
+// sets Authorization: HTTP clients, Go's and Codex's reqwest among them,
+// send it as Basic authentication, and a header set explicitly (a
+// configured one, a helper's, a stored OAuth token) wins over it. Set
+// here, the header is sent, recorded and redacted like any other, and,
+// like them, goes to the configured origin only. It returns the secrets
+// the header holds, for redaction.
+func (c *credentials) fromUserInfo(rawURL string) (secrets []string) {
+	if c.Auth != nil || c.Header.Get("Authorization") != "" {
+		return nil
+	}
+	u, err := url.Parse(rawURL)
+	if err != nil || u.User == nil {
+		return nil
+	}
+	password, _ := u.User.Password()
+	pair := u.User.Username() + ":" + password
+	blob := base64.StdEncoding.EncodeToString([]byte(pair))
+	c.Header.Set("Authorization", "Basic "+blob)
+	c.Auth = &Credential{Header: "Authorization", Source: userInfoSource, Sent: true, key: userInfoSource}
+	return []string{blob, pair, password}
+}
+
+// userInfoSource names the URL's user info as where a credential comes
+// from, in evidence and hints.
+const userInfoSource = "the URL's user info"
 
 // isCredentialHeader says whether a header authenticates the client.
 func isCredentialHeader(name string) bool {

@@ -300,6 +300,7 @@ func (p *prober) run(ctx context.Context) {
 			return
 		}
 		p.useStoredToken(startup)
+		p.res.Secrets = append(p.res.Secrets, p.creds.fromUserInfo(p.launch.URL)...)
 	}
 	defer p.close()
 	isCodex := s.Client() == config.ClientCodex
