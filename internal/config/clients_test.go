@@ -4,11 +4,13 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files of testdata/clients")
@@ -414,5 +416,109 @@ func TestLoadClientMergesPlacesByPrecedence(t *testing.T) {
 	}
 	if clients[ClientClaudeCode] != 5 || clients[ClientCodex] != 2 || clients[ClientVSCode] != 3 || len(clients) != 3 {
 		t.Errorf("discovered %v", clients)
+	}
+}
+
+// Codex merges its layers before it reads a server: a trusted project's
+// table is laid over the user's key by key, so a project can turn off or
+// adjust a user's server without writing it out again. Every problem of
+// the merged entry is placed in the file its key is written in.
+func TestCodexLayersMergeKeyByKey(t *testing.T) {
+	root := t.TempDir()
+	home, project := filepath.Join(root, "home"), filepath.Join(root, "src", "app")
+	userFile, projectFile := filepath.Join(home, ".codex", "config.toml"), filepath.Join(project, ".codex", "config.toml")
+	writeFiles(t, root, map[string]string{
+		"home/.codex/config.toml": `[projects."` + project + `"]
+trust_level = "trusted"
+
+[mcp_servers.docs]
+command = "docs-server"
+args = ["--port", "1"]
+colour = "blue"
+env = { A = "one", B = "two" }
+
+[mcp_servers.web]
+url = "https://web.example/mcp"
+
+[mcp_servers.tool]
+command = "no-such-command-on-path"
+`,
+		"src/app/.git/HEAD": "ref: refs/heads/main\n",
+		"src/app/.codex/config.toml": `[mcp_servers.docs]
+enabled = false
+env = { B = "three" }
+
+[mcp_servers.web]
+bearer_token_env_var = "WEB_TOKEN"
+
+[mcp_servers.tool]
+startup_timeout_sec = 5
+`,
+	})
+	m := Machine{Getenv: func(k string) string { return map[string]string{"HOME": home}[k] }, Home: home, Cwd: project, GOOS: "linux"}
+	f, err := LoadClient(ClientCodex, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	docs, _ := f.Server("docs")
+	env := map[string]string{}
+	for _, e := range docs.Env {
+		env[e.Name] = e.Value.Written
+	}
+	if docs.Source.File != projectFile || docs.Source.Line != 1 || docs.Enabled || docs.Command.Written != "docs-server" ||
+		!slices.Equal(written(docs.Args), []string{"--port", "1"}) || !maps.Equal(env, map[string]string{"A": "one", "B": "three"}) {
+		t.Errorf("docs = %s %v env %v enabled %v from %s:%d; want the user's command and args, env merged, disabled, from the project",
+			docs.Command.Written, written(docs.Args), env, docs.Enabled, docs.Source.File, docs.Source.Line)
+	}
+	// The user's unknown key is the merged entry's problem, once, where
+	// it is written; the project's table alone (no command) is no problem.
+	var unknown []Problem
+	for _, p := range f.Problems {
+		if p.Code == CodeUnknownKey {
+			unknown = append(unknown, p)
+		}
+		if p.Code == CodeNoTransport {
+			t.Errorf("a partial table read on its own: %s", p)
+		}
+	}
+	if len(unknown) != 1 || unknown[0].File != userFile || unknown[0].Line != 7 || unknown[0].Server != "docs" {
+		t.Errorf("unknown-key problems %v, want one at %s:7", unknown, userFile)
+	}
+	var shadowed []string
+	for _, s := range f.Servers {
+		if s.Shadowed {
+			shadowed = append(shadowed, s.Name)
+			if s.Source.File != userFile || len(s.Problems) != 1 || !strings.Contains(s.Problems[0].Message, "probes the merged entry") {
+				t.Errorf("the user's %s: %s, problems %v", s.Name, s.Source.File, s.Problems)
+			}
+		}
+	}
+	if !slices.Equal(shadowed, []string{"docs", "web", "tool"}) {
+		t.Errorf("shadowed %v", shadowed)
+	}
+
+	// Machine problems too: the variable is the project's, the command
+	// the user's.
+	web, _ := f.Server("web")
+	tool, _ := f.Server("tool")
+	if web.URL.Written != "https://web.example/mcp" || tool.StartupTimeout != 5*time.Second {
+		t.Errorf("web %s, tool startup %v", web.URL.Written, tool.StartupTimeout)
+	}
+	machine := Env{LookupEnv: func(string) (string, bool) { return "", false }, LookPath: func(string) (string, error) { return "", os.ErrNotExist },
+		Stat: os.Stat, ReadFile: os.ReadFile}
+	at := func(s Server, code string) string {
+		for _, p := range CheckEnvironment(s, machine) {
+			if p.Code == code {
+				return fmt.Sprintf("%s:%d", p.File, p.Line)
+			}
+		}
+		return "none"
+	}
+	if got, want := at(web, CodeEnvUnset), projectFile+":6"; got != want {
+		t.Errorf("unset WEB_TOKEN placed at %s, want %s", got, want)
+	}
+	if got, want := at(tool, CodeCommandNotFound), userFile+":14"; got != want {
+		t.Errorf("missing command placed at %s, want %s", got, want)
 	}
 }

@@ -87,6 +87,7 @@ func parseCodex(path string, data []byte, scope string) *File {
 		p.problem(SeverityError, CodeType, "", "", "mcp_servers must be a table of servers ([mcp_servers.NAME]), not %s", tomlType(raw))
 		return f
 	}
+	f.codex = &codexLayer{tables: tables, pos: pos}
 	names := make([]string, 0, len(tables))
 	for name := range tables {
 		names = append(names, name)
@@ -143,8 +144,34 @@ type parser struct {
 	file  *File
 	pos   keyPositions
 	scope string
+	// lower are the layers below this file whose table of the server being
+	// read was merged into it (codexLayers), highest first: a key written
+	// only there is placed there.
+	lower []placedLayer
 	// current server's problems, copied onto the Server too.
 	current *Server
+}
+
+// placedLayer is a file and where its keys are written.
+type placedLayer struct {
+	path string
+	pos  keyPositions
+}
+
+// at returns the file and position where a key path is written: in this
+// file, else in the highest lower layer that writes it, else at the
+// nearest enclosing table written in this file; false when nothing is.
+func (p *parser) at(parts ...string) (string, position, bool) {
+	if at, ok := p.pos[joinPath(parts...)]; ok {
+		return p.file.Path, at, true
+	}
+	for _, l := range p.lower {
+		if at, ok := l.pos[joinPath(parts...)]; ok {
+			return l.path, at, true
+		}
+	}
+	at, ok := p.pos.lookup(parts...)
+	return p.file.Path, at, ok
 }
 
 func (p *parser) problem(sev Severity, code, server, key, format string, args ...any) {
@@ -159,9 +186,9 @@ func (p *parser) problem(sev Severity, code, server, key, format string, args ..
 			path = append(path, strings.Split(key, ".")...)
 		}
 	}
-	at, _ := p.pos.lookup(path...)
+	file, at, _ := p.at(path...)
 	pr := Problem{
-		Severity: sev, Code: code, File: p.file.Path,
+		Severity: sev, Code: code, File: file,
 		Line: at.line, Column: at.col,
 		Server: server, Key: key, Table: table,
 		Message: fmt.Sprintf(format, args...),
@@ -202,10 +229,15 @@ func (p *parser) server(name string, raw any) Server {
 		return s
 	}
 	get := fieldReader{p: p, server: name, table: t}
-	s.keyPos = map[string]position{}
+	s.keyPos, s.keyFile = map[string]position{}, map[string]string{}
 	for k := range t {
-		if at, ok := p.pos.lookup("mcp_servers", name, k); ok {
-			s.keyPos[k] = at
+		file, at, ok := p.at("mcp_servers", name, k)
+		if !ok {
+			continue
+		}
+		s.keyPos[k] = at
+		if file != p.file.Path {
+			s.keyFile[k] = file
 		}
 	}
 

@@ -65,10 +65,10 @@ func TestLoadFullConfig(t *testing.T) {
 	if want := (Source{Client: ClientCodex, File: filepath.Join("testdata", "full.toml"), Scope: "user", Line: 3, Column: 1}); docs.Source != want {
 		t.Errorf("source = %+v, want %+v", docs.Source, want)
 	}
-	if line, col := docs.Position("cwd"); line != 6 || col != 1 {
-		t.Errorf("cwd at %d:%d, want 6:1", line, col)
+	if file, line, col := docs.Position("cwd"); file != docs.Source.File || line != 6 || col != 1 {
+		t.Errorf("cwd at %s:%d:%d, want %s:6:1", file, line, col, docs.Source.File)
 	}
-	if line, _ := docs.Position("url"); line != 3 {
+	if _, line, _ := docs.Position("url"); line != 3 {
 		t.Errorf("an absent key falls back to the table: line %d", line)
 	}
 

@@ -99,7 +99,7 @@ func (e *entry) problem(sev Severity, code, key string, at *node, format string,
 	case at != nil:
 		p.Line, p.Column = at.line, at.col
 	default:
-		p.Line, p.Column = e.s.Position(strings.SplitN(key, ".", 2)[0])
+		_, p.Line, p.Column = e.s.Position(strings.SplitN(key, ".", 2)[0])
 	}
 	e.s.Problems = append(e.s.Problems, p)
 }

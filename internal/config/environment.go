@@ -36,9 +36,9 @@ func CheckEnvironment(s Server, env Env) []Problem {
 	}
 	var out []Problem
 	add := func(sev Severity, code, key, msg string) {
-		line, col := s.Position(strings.SplitN(key, ".", 2)[0])
+		file, line, col := s.Position(strings.SplitN(key, ".", 2)[0])
 		out = append(out, Problem{
-			Severity: sev, Code: code, File: s.Source.File,
+			Severity: sev, Code: code, File: file,
 			Line: line, Column: col, Table: s.table,
 			Server: s.Name, Key: key, Message: msg,
 		})

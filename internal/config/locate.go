@@ -278,6 +278,7 @@ func LoadClient(c Client, m Machine) (*File, error) {
 	}
 	if c == ClientCodex {
 		codexTrust(files)
+		codexLayers(files)
 	}
 	if c == ClientClaudeCode {
 		files = claudeManaged(files)
@@ -362,7 +363,7 @@ func markShadowed(c Client, servers []Server) []Problem {
 		s.Shadowed = true
 		how := "uses that entry instead of this one"
 		if c == ClientCodex {
-			how = "merges that table over this one key by key; mcpdoctor probes each as written"
+			how = "merges that table over this one key by key: mcpdoctor probes the merged entry there, as Codex starts it"
 		}
 		p := Problem{Severity: SeverityWarning, Code: CodeShadowed, File: s.Source.File, Line: s.Line, Column: s.Column,
 			Server: s.Name, Table: s.table,
@@ -405,6 +406,9 @@ func codexTrust(files []*File) {
 		dir := filepath.Dir(filepath.Dir(f.Path))
 		if trusted[filepath.Clean(dir)] {
 			continue
+		}
+		if f.codex != nil {
+			f.codex.ignored = true
 		}
 		msg := fmt.Sprintf("Codex does not load this file, because %s is not a trusted project: add [projects.%q] trust_level = \"trusted\" to %s", dir, dir, cmp.Or(userFile, "~/.codex/config.toml"))
 		f.Problems = append(f.Problems, Problem{Severity: SeverityWarning, Code: CodeNotLoaded, File: f.Path, Line: 1, Column: 1, Message: msg})

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"cmp"
 	"time"
 
 	"github.com/mcpdoctor/mcpdoctor/internal/redact"
@@ -108,6 +109,9 @@ type Server struct {
 	// keyPos records where each key of the entry is written, so that
 	// problems found later (CheckEnvironment) point at the right line.
 	keyPos map[string]position
+	// keyFile names the file a key is written in when it is not the
+	// entry's own: a Codex entry merged from several layers (codexLayers).
+	keyFile map[string]string
 }
 
 // EnvVar is one variable set for a stdio server.
@@ -212,13 +216,13 @@ func NotReferences(secrets []string, refs []Ref) []string {
 	return out
 }
 
-// Position returns the line and column of a key in the server's entry, or
-// of the entry itself when the key is not written there.
-func (s Server) Position(key string) (line, col int) {
+// Position returns the file, line and column of a key in the server's
+// entry, or of the entry itself when the key is not written there.
+func (s Server) Position(key string) (file string, line, col int) {
 	if p, ok := s.keyPos[key]; ok {
-		return p.line, p.col
+		return cmp.Or(s.keyFile[key], s.Source.File), p.line, p.col
 	}
-	return s.Line, s.Column
+	return s.Source.File, s.Line, s.Column
 }
 
 // Valid reports whether the server has no error-level problem, so its

@@ -54,6 +54,10 @@ type File struct {
 	// problems are separate (see CheckEnvironment) because they depend on the
 	// machine, not the file.
 	Problems []Problem
+
+	// codex is what a Codex file's servers were read from, for merging
+	// its layers (codexLayers).
+	codex *codexLayer
 }
 
 // Server returns the server with that name, or false: the entry its client
