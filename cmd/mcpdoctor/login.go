@@ -94,7 +94,7 @@ config errors.`,
   mcpdoctor login notion --no-browser --port 8765
   mcpdoctor login notion --scopes "mcp:read mcp:write"
   MCPDOCTOR_CLIENT_SECRET=… mcpdoctor login ci-server --client-credentials`,
-		Args:              cobra.ExactArgs(1),
+		Args:              oneServer,
 		ValidArgsFunction: a.completeServerNames,
 		RunE:              runE(func(args []string) error { return loginRun(a, args[0], opts) }),
 	}

@@ -25,7 +25,7 @@ be logged out of.
 Exit status: 0 when a token was removed, 1 when none was stored for NAME,
 2 for usage errors.`,
 		Example:           `  mcpdoctor logout notion`,
-		Args:              cobra.ExactArgs(1),
+		Args:              oneServer,
 		ValidArgsFunction: a.completeServerNames,
 		RunE: runE(func(args []string) error {
 			name := args[0]

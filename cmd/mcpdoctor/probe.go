@@ -47,7 +47,7 @@ config errors (such as an unknown NAME).`,
   mcpdoctor probe docs --call search --args '{"query": "mcp"}'
   mcpdoctor probe docs --verbose --timeout 10s
   mcpdoctor probe docs --protocol legacy`,
-		Args:              cobra.ExactArgs(1),
+		Args:              oneServer,
 		ValidArgsFunction: a.completeServerNames,
 		RunE:              runE(func(args []string) error { return probeRun(a, args[0], opts) }),
 	}

@@ -138,10 +138,33 @@ func (a *app) fail(cmd *cobra.Command, args []string, err error) int {
 		}
 	}
 	report.ErrorText(a.io.Err, msg, a.red)
-	if category == report.ErrorUsage && isCobraUsage(msg) {
-		fmt.Fprintln(a.io.Err, "Run 'mcpdoctor --help' for usage.")
+	var arity *arityError
+	if category == report.ErrorUsage && (isCobraUsage(msg) || errors.As(err, &arity)) {
+		path := "mcpdoctor"
+		if cmd != nil {
+			path = cmd.CommandPath()
+		}
+		fmt.Fprintf(a.io.Err, "Run '%s --help' for usage.\n", path)
 	}
 	return code
+}
+
+// arityError: a command was given the wrong number of arguments.
+type arityError struct{ msg string }
+
+func (e *arityError) Error() string { return e.msg }
+
+// oneServer is the argument rule of the commands that work on one server:
+// it says what is missing in words, and where the names are.
+func oneServer(cmd *cobra.Command, args []string) error {
+	switch len(args) {
+	case 1:
+		return nil
+	case 0:
+		return &arityError{fmt.Sprintf("%s needs the NAME of a configured server (`mcpdoctor list` shows them)", cmd.Name())}
+	}
+	return &arityError{fmt.Sprintf("%s takes one server NAME, not %d (%s): run it once per server, or `mcpdoctor list` for all of them",
+		cmd.Name(), len(args), strings.Join(args, ", "))}
 }
 
 // jsonRequested says whether the user asked for JSON: the command's --json
@@ -197,8 +220,9 @@ func newRootCmd(a *app) *cobra.Command {
 		Use:   "mcpdoctor",
 		Short: "Inspect and diagnose the MCP servers your client is configured with",
 		Long: `mcpdoctor reads the MCP servers a client is configured with, talks to each
-one as a real client would — initialize, tools/list, and tools/call when
-asked — over stdio, Streamable HTTP or legacy SSE, and reports what happened:
+one as a real client would — the handshake of its protocol era
+(server/discover, or initialize), tools/list, and tools/call when asked —
+over stdio, Streamable HTTP or legacy SSE, and reports what happened:
 health, auth status (none, bearer, oauth or failed), and the exchanges that
 prove it. Secrets are never printed.
 
@@ -220,8 +244,9 @@ read at all (missing, unparsable: validate says where, and exits 1); 3 when
 mcpdoctor itself failed (a bug: please report it); 130 (128+n) when
 interrupted by SIGINT (signal n: SIGTERM, SIGHUP): servers still running
 are closed as on a timeout, what finished is printed and the rest marked
-cancelled; a second interrupt stops at once. With --json, every outcome prints one
-JSON document; a failure that is no server's is {"error": {...}}.`,
+cancelled; a second interrupt stops at once. With --json, every outcome
+prints one JSON document; a failure that is no server's is
+{"error": {...}}.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Version:       version(),
