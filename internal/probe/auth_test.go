@@ -512,6 +512,9 @@ func TestAuthUnreachable(t *testing.T) {
 	wantAuth(t, res, AuthFailed, CodexUnsupported)
 	wantEvidence(t, res, "server/discover failed (refused)")
 	wantFinding(t, res, "codex_unsupported_unreachable", evidence.SeverityInfo, "did not answer (refused)")
+	if f := findingOf(res, "codex_unsupported_unreachable"); f != nil && f.Hint != "" {
+		t.Errorf("the finding repeats the failure's hint: %q", f.Hint)
+	}
 	if slices.ContainsFunc(res.Stages, func(s Stage) bool { return s.Name == StageOAuthDiscovery }) {
 		t.Errorf("discovery ran for a server that is down:%s", dumpStages(res))
 	}

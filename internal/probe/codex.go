@@ -260,10 +260,11 @@ func (p *prober) codexFindings() {
 		p.finding("codex_bearer_token_unset", evidence.SeverityWarning,
 			fmt.Sprintf("Codex shows %s as bearer_token, but $%s is not set, so Codex will not start it (\"Environment variable %s for MCP server '%s' is not set\")", name, variable, variable, name),
 			hint)
-	case codex == CodexUnsupported && res.Failure != nil && res.Failure.Category.Unreachable():
+	case codex == CodexUnsupported && res.Failure != nil && res.Failure.Category.Unreachable() && res.Transport != config.TransportStdio:
+		// Codex shows every stdio server as unsupported: no auth to tell.
+		// The failure's own hint says what to do; no second copy here.
 		p.finding("codex_unsupported_unreachable", evidence.SeverityInfo,
-			fmt.Sprintf("Codex shows %s as unsupported, which says only that it found no OAuth metadata: the server did not answer (%s)", name, res.Failure.Category),
-			res.Failure.Hint)
+			fmt.Sprintf("Codex shows %s as unsupported, which says only that it found no OAuth metadata: the server did not answer (%s)", name, res.Failure.Category), "")
 	case codex == CodexOAuth && measured != AuthOAuth:
 		p.finding("codex_has_tokens", evidence.SeverityInfo,
 			fmt.Sprintf("Codex holds an OAuth token for %s and sends it; mcpdoctor does not use Codex's tokens, so its verdict (%s) is what a client without them gets", name, measured),

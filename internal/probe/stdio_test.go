@@ -237,6 +237,16 @@ func TestStdioCommandNotFound(t *testing.T) {
 	r := probe.Run(context.Background(), stdioServer("definitely-not-a-real-mcp-server", nil, 5*time.Second), probe.Options{})
 	wantFailure(t, r, "connect", evidence.CategoryConfig, "not on the PATH")
 	wantStages(t, r, map[string]probe.StageStatus{"server/discover": "skipped", "tools/list": "skipped"})
+	// Codex shows every stdio server as unsupported: that is no sign of
+	// the failure, so no finding explains it as one.
+	if r.CodexAuthStatus != probe.CodexUnsupported {
+		t.Errorf("codex_auth_status %q", r.CodexAuthStatus)
+	}
+	for _, f := range r.Findings {
+		if f.Code == "codex_unsupported_unreachable" {
+			t.Errorf("finding for a stdio server: %s", f.Message)
+		}
+	}
 }
 
 func TestStdioLeavesNoGoroutines(t *testing.T) {
