@@ -114,6 +114,8 @@ func TestClientFiles(t *testing.T) {
 		"cline":            "cline/cline_mcp_settings.json",
 		"continue":         "continue/.continue/config.yaml",
 		"continue-block":   "continue/.continue/mcpServers/block.yaml",
+		"continue-json":    "continue/.continue/mcpServers/cursor-copy.json",
+		"continue-skipped": "continue/.continue/mcpServers/cline-copy.json",
 		"goose":            "goose/goose/config.yaml",
 	}
 	for name, rel := range files {
@@ -520,5 +522,44 @@ startup_timeout_sec = 5
 	}
 	if got, want := at(tool, CodeCommandNotFound), userFile+":14"; got != want {
 		t.Errorf("missing command placed at %s, want %s", got, want)
+	}
+}
+
+// Continue reads any client's JSON file dropped into .continue/mcpServers,
+// the workspace's (folders too) and the global one, each by Continue's
+// rules and not by the client the file came from.
+func TestContinueReadsJSONFiles(t *testing.T) {
+	root := t.TempDir()
+	home, project := filepath.Join(root, "home"), filepath.Join(root, "src", "app")
+	writeFiles(t, root, map[string]string{
+		"src/app/.continue/mcpServers/team/claude_desktop_config.json": `{"mcpServers": {"team-docs": {"url": "https://docs.example/mcp"}}}`,
+		"src/app/.continue/mcpServers/node_modules/pkg/x.json":         `{"mcpServers": {"vendored": {"command": "v"}}}`,
+		"src/app/.continue/mcpServers/one.json":                        `{"command": "one-server", "args": ["--stdio"]}`,
+		"home/.continue/mcpServers/claude.json": `{"mcpServers": {"mine": {"command": "m"}},
+ "projects": {"/elsewhere": {"mcpServers": {"theirs": {"type": "sse", "url": "https://theirs.example/sse"}}}}}`,
+	})
+	if c, how, ok := Recognise(filepath.Join(project, ".continue", "mcpServers", "team", "claude_desktop_config.json"), nil); !ok || c != ClientContinue {
+		t.Errorf("a Claude Desktop file in .continue/mcpServers is recognised as %q (%s), want continue", c, how)
+	}
+	m := Machine{Getenv: func(k string) string { return map[string]string{"HOME": home}[k] }, Home: home, Cwd: project, GOOS: "linux"}
+	f, err := LoadClient(ClientContinue, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, s := range f.Servers {
+		got[s.Name] = s.Source.Scope + " " + s.Transport + " " + filepath.Base(s.Source.File)
+	}
+	want := map[string]string{
+		"team-docs": "workspace streamable_http claude_desktop_config.json",
+		"one":       "workspace stdio one.json",
+		"mine":      "user stdio claude.json",
+		"theirs":    "user sse claude.json",
+	}
+	if !maps.Equal(got, want) {
+		t.Errorf("servers %v, want %v", got, want)
+	}
+	for _, p := range f.Problems {
+		t.Errorf("problem: %s", p)
 	}
 }

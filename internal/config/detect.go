@@ -109,13 +109,18 @@ func Recognise(path string, data []byte) (c Client, how string, ok bool) {
 }
 
 func recogniseName(path string) (Client, bool) {
-	slash := filepath.ToSlash(path)
+	// A leading slash, so that a relative path's first folder counts:
+	// ".continue/config.yaml" is in "/.continue/".
+	slash := "/" + filepath.ToSlash(path)
 	base := filepath.Base(path)
 	dir := filepath.Base(filepath.Dir(path))
 	in := func(s string) bool { return strings.Contains(slash, s) }
 	switch {
 	case strings.HasSuffix(base, ".toml"):
 		return ClientCodex, true
+	case strings.HasSuffix(base, ".json") && in("/.continue/mcpServers/"):
+		// Before the names below: any client's file may be copied there.
+		return ClientContinue, true
 	case base == ".claude.json" || base == "managed-mcp.json" || base == ".mcp.json":
 		return ClientClaudeCode, true
 	case base == "claude_desktop_config.json":
@@ -226,7 +231,7 @@ func Read(path string, data []byte, opts ReadOptions) (*File, error) {
 	if len(data) > MaxConfigBytes {
 		return &File{Path: path, Paths: []string{path}, Client: opts.Client, Recognised: how, Problems: []Problem{tooLarge(path, len(data))}}, nil
 	}
-	if p := checkNesting(path, data, formatOf(opts.Client)); p != nil {
+	if p := checkNesting(path, data, formatOf(opts.Client, path)); p != nil {
 		return &File{Path: path, Paths: []string{path}, Client: opts.Client, Recognised: how, Problems: []Problem{*p}}, nil
 	}
 	f := read(path, data, opts)

@@ -48,8 +48,10 @@ func FuzzReadJSONClients(f *testing.F) {
 	seedClientFiles(f, "clients/*/.*/*.json")
 	seedClientFiles(f, "clients/*/*/.*.json")
 	seedClientFiles(f, "clients/*/*.jsonc")
+	seedClientFiles(f, "clients/*/*/*/*.json")
 	f.Fuzz(func(t *testing.T, data []byte) {
-		for _, c := range []Client{ClientClaudeCode, ClientVSCode, ClientGemini, ClientZed, ClientOpencode, ClientCline, ClientWindsurf, ClientCursor, ClientCopilotCLI, ClientClaudeDesktop} {
+		// Continue reads a .json file as any client's, by its own rules.
+		for _, c := range []Client{ClientClaudeCode, ClientVSCode, ClientGemini, ClientZed, ClientOpencode, ClientCline, ClientWindsurf, ClientCursor, ClientCopilotCLI, ClientClaudeDesktop, ClientContinue} {
 			checkRead(t, "mcp.json", data, c)
 		}
 		Recognise("mcp.json", data)

@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"path/filepath"
 	"strings"
 )
 
@@ -26,11 +27,13 @@ const (
 )
 
 // formatOf tells a client's file format.
-func formatOf(c Client) format {
-	switch c {
-	case ClientCodex:
+func formatOf(c Client, path string) format {
+	switch {
+	case c == ClientCodex:
 		return formatTOML
-	case ClientContinue, ClientGoose:
+	case c == ClientContinue && strings.EqualFold(filepath.Ext(path), ".json"):
+		return formatJSON
+	case c == ClientContinue, c == ClientGoose:
 		return formatYAML
 	}
 	return formatJSON

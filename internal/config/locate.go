@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -200,8 +201,10 @@ func Places(c Client, m Machine) []Place {
 	case ClientContinue:
 		global := cmp.Or(env("CONTINUE_GLOBAL_DIR"), filepath.Join(home, ".continue"))
 		add("workspace", globYAML(filepath.Join(cwd, ".continue", "mcpServers"))...)
+		add("workspace", jsonFilesUnder(filepath.Join(cwd, ".continue", "mcpServers"))...)
 		add("user", filepath.Join(global, "config.yaml"))
 		add("user", globYAML(filepath.Join(global, "mcpServers"))...)
+		add("user", jsonFilesUnder(filepath.Join(global, "mcpServers"))...)
 	case ClientGoose:
 		path := filepath.Join(xdg, "goose", "config.yaml")
 		switch {
@@ -248,6 +251,24 @@ func globYAML(dir string) []string {
 		out = append(out, m...)
 	}
 	sort.Strings(out)
+	return out
+}
+
+// jsonFilesUnder lists the .json files in dir and its folders, as
+// Continue walks .continue/mcpServers (node_modules and .git skipped).
+func jsonFilesUnder(dir string) []string {
+	var out []string
+	filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		switch {
+		case err != nil:
+			return nil
+		case d.IsDir() && path != dir && (d.Name() == "node_modules" || d.Name() == ".git"):
+			return filepath.SkipDir
+		case !d.IsDir() && strings.EqualFold(filepath.Ext(path), ".json"):
+			out = append(out, path)
+		}
+		return nil
+	})
 	return out
 }
 

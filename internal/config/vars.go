@@ -26,6 +26,10 @@ type varSyntax struct {
 	// looked up in dotEnv files, then the environment.
 	secrets bool
 	dotEnv  []string
+	// jsonSecrets: ${NAME} is a Continue secret too, as in the env of a
+	// JSON file in .continue/mcpServers, which Continue rewrites to
+	// ${{ secrets.NAME }} (config-yaml: convertJsonEnvToYamlEnv).
+	jsonSecrets bool
 
 	// unset is what an unset variable becomes.
 	unset Unset
@@ -42,6 +46,8 @@ var (
 	colonRef   = regexp.MustCompile(`\$\{([A-Za-z]+)(?::([^}]*))?\}|\$\{/\}`)
 	curlyRef   = regexp.MustCompile(`\{(env|file):([^}]+)\}`)
 	secretsRef = regexp.MustCompile(`\$\{\{\s*(secrets|inputs)\.([^}\s]+)\s*\}\}`)
+	// jsonSecretRef is Continue's own pattern for the rewrite.
+	jsonSecretRef = regexp.MustCompile(`\$\{([^}]+)\}`)
 )
 
 // parseVars splits s into literal text and references.
@@ -51,6 +57,9 @@ func parseVars(s string, syn varSyntax) Value {
 	switch {
 	case syn.secrets:
 		pats = append(pats, secretsRef)
+		if syn.jsonSecrets {
+			pats = append(pats, jsonSecretRef)
+		}
 	case syn.curly:
 		pats = append(pats, curlyRef)
 	case syn.colon:
@@ -117,8 +126,11 @@ func (syn varSyntax) part(p *regexp.Regexp, written string, group func(int) (str
 	case bareRef:
 		name, _ := group(1)
 		return env(name, nil)
-	case secretsRef:
-		name, _ := group(2)
+	case secretsRef, jsonSecretRef:
+		name, _ := group(1)
+		if p == secretsRef {
+			name, _ = group(2)
+		}
 		return Part{Ref: &Ref{Kind: RefSecret, Name: name, Written: written, Unset: syn.unset, DotEnv: syn.dotEnv}}
 	case curlyRef:
 		kind, _ := group(1)

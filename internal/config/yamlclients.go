@@ -17,6 +17,9 @@ import (
 // environment; one that is not found stays as written.
 // connectionTimeout is in milliseconds, 20 s by default.
 func readContinue(path string, data []byte, opts ReadOptions) *File {
+	if strings.EqualFold(filepath.Ext(path), ".json") {
+		return readContinueJSON(path, data, opts)
+	}
 	r := newReader(path, ClientContinue, cmp.Or(opts.Scope, continueScope(path, opts)), "mcpServers")
 	root, perr := parseYAML(path, data)
 	if perr != nil {
@@ -31,10 +34,7 @@ func readContinue(path string, data []byte, opts ReadOptions) *File {
 		r.fileProblem(SeverityError, CodeType, list.val, "mcpServers must be a list of servers (- name: ...), not %s", list.val.typeName())
 		return r.file
 	}
-	ws := opts.Cwd
-	syn := varSyntax{secrets: true, unset: UnsetLiteral, dotEnv: []string{
-		filepath.Join(opts.Home, ".continue", ".env"), filepath.Join(ws, ".continue", ".env"), filepath.Join(ws, ".env"),
-	}}
+	syn := continueSyntax(opts)
 	for i, item := range list.val.items {
 		name := ""
 		if n := item.get("name"); n != nil {
@@ -84,6 +84,16 @@ func readContinue(path string, data []byte, opts ReadOptions) *File {
 		})
 	}
 	return r.file
+}
+
+// continueSyntax: ${{ secrets.NAME }} and ${{ inputs.NAME }}, looked up in
+// ~/.continue/.env, the workspace's .continue/.env and .env, then the
+// environment; one that is not found stays as written.
+func continueSyntax(opts ReadOptions) varSyntax {
+	ws := opts.Cwd
+	return varSyntax{secrets: true, unset: UnsetLiteral, dotEnv: []string{
+		filepath.Join(opts.Home, ".continue", ".env"), filepath.Join(ws, ".continue", ".env"), filepath.Join(ws, ".env"),
+	}}
 }
 
 func continueScope(path string, opts ReadOptions) string {
