@@ -108,6 +108,7 @@ func TestClientFiles(t *testing.T) {
 		"vscode":           "vscode/.vscode/mcp.json",
 		"windsurf":         "windsurf/mcp_config.json",
 		"gemini":           "gemini/.gemini/settings.json",
+		"gemini-extension": "gemini/extensions/figma/gemini-extension.json",
 		"zed":              "zed/.zed/settings.json",
 		"opencode":         "opencode/opencode.jsonc",
 		"copilot":          "copilot/mcp-config.json",
@@ -561,5 +562,50 @@ func TestContinueReadsJSONFiles(t *testing.T) {
 	}
 	for _, p := range f.Problems {
 		t.Errorf("problem: %s", p)
+	}
+}
+
+// Gemini CLI adds the servers of its installed extensions (a linked one's
+// from where it was linked), below every settings file: a name both
+// configure is the settings file's.
+func TestGeminiExtensions(t *testing.T) {
+	root := t.TempDir()
+	home, project := filepath.Join(root, "home"), filepath.Join(root, "src", "app")
+	linked := filepath.Join(root, "dev", "linked-ext")
+	writeFiles(t, root, map[string]string{
+		"home/.gemini/settings.json": `{"mcpServers": {"shared": {"httpUrl": "https://settings.example/mcp"}}}`,
+		"home/.gemini/extensions/tools/gemini-extension.json": `{"name": "tools", "version": "1.0.0",
+ "mcpServers": {"shared": {"command": "ext-shared"}, "tool": {"command": "${extensionPath}/bin/tool"}}}`,
+		"home/.gemini/extensions/linked-ext/.gemini-extension-install.json": `{"source": "` + linked + `", "type": "link"}`,
+		"dev/linked-ext/gemini-extension.json":                              `{"name": "linked-ext", "mcpServers": {"dev": {"command": "d"}}}`,
+	})
+	m := Machine{Getenv: func(k string) string { return map[string]string{"HOME": home}[k] }, Home: home, Cwd: project, GOOS: "linux"}
+	f, err := LoadClient(ClientGemini, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	shared, _ := f.Server("shared")
+	if shared.Source.Scope != "user" || shared.Transport != TransportStreamableHTTP {
+		t.Errorf("shared is the %s entry (%s), want the settings file's", shared.Source.Scope, shared.Transport)
+	}
+	for _, s := range f.Servers {
+		if s.Name == "shared" && s.Source.Scope == "extension" && !s.Shadowed {
+			t.Error("the extension's shared is not marked shadowed by the settings file's")
+		}
+	}
+	tool, _ := f.Server("tool")
+	if l := tool.Launch(Lookup{}); tool.Source.Scope != "extension" || l.Command != filepath.Join(home, ".gemini", "extensions", "tools")+"/bin/tool" {
+		t.Errorf("tool: scope %s, command %q", tool.Source.Scope, l.Command)
+	}
+	dev, ok := f.Server("dev")
+	if !ok || dev.Source.File != filepath.Join(linked, "gemini-extension.json") {
+		t.Errorf("the linked extension's server: %v %s", ok, dev.Source.File)
+	}
+	var missingVersion bool
+	for _, p := range f.Problems {
+		missingVersion = missingVersion || p.File == dev.Source.File && strings.Contains(p.Message, "has no version")
+	}
+	if !missingVersion {
+		t.Errorf("no problem says the linked extension has no version: %v", f.Problems)
 	}
 }

@@ -141,7 +141,7 @@ func recogniseName(path string) (Client, bool) {
 		return ClientCopilotCLI, true
 	case base == "mcp.json" && (dir == ".vscode" || in("/Code/User/") || in("/Code - Insiders/User/") || in("/VSCodium/User/")):
 		return ClientVSCode, true
-	case base == "settings.json" && (dir == ".gemini" || dir == "gemini-cli" || dir == "GeminiCli"):
+	case base == "settings.json" && (dir == ".gemini" || dir == "gemini-cli" || dir == "GeminiCli"), base == geminiExtensionFile:
 		return ClientGemini, true
 	case base == "settings.json" && (dir == "zed" || dir == ".zed" || dir == "Zed"):
 		return ClientZed, true
@@ -268,7 +268,7 @@ func scopeRank(c Client, scope string) int {
 	order := []string{"managed", "local", "project", "workspace", "user", "system", "legacy"}
 	if c == ClientGemini {
 		// Gemini CLI's system settings override the others.
-		order = []string{"system", "project", "workspace", "user"}
+		order = []string{"system", "project", "workspace", "user", "extension"}
 	}
 	if i := slices.Index(order, scope); i >= 0 {
 		return i

@@ -2,6 +2,7 @@ package config
 
 import (
 	"cmp"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -170,6 +171,7 @@ func Places(c Client, m Machine) []Place {
 			add("project", filepath.Join(cwd, ".gemini", "settings.json"))
 		}
 		add("user", filepath.Join(geminiHome, ".gemini", "settings.json"))
+		add("extension", geminiExtensions(filepath.Join(geminiHome, ".gemini", "extensions"))...)
 	case ClientZed:
 		add("project", filepath.Join(cwd, ".zed", "settings.json"))
 		zed := filepath.Join(xdg, "zed")
@@ -251,6 +253,30 @@ func globYAML(dir string) []string {
 		out = append(out, m...)
 	}
 	sort.Strings(out)
+	return out
+}
+
+// geminiExtensionFile is a Gemini CLI extension's manifest.
+const geminiExtensionFile = "gemini-extension.json"
+
+// geminiExtensions lists the manifests of the extensions installed in
+// dir, each in its folder, or for one installed with `gemini extensions
+// link`, in the folder its .gemini-extension-install.json names.
+func geminiExtensions(dir string) []string {
+	entries, _ := os.ReadDir(dir)
+	var out []string
+	for _, e := range entries {
+		if !e.IsDir() {
+			continue
+		}
+		ext := filepath.Join(dir, e.Name())
+		var install struct{ Source, Type string }
+		if data, err := os.ReadFile(filepath.Join(ext, ".gemini-extension-install.json")); err == nil &&
+			json.Unmarshal(data, &install) == nil && install.Type == "link" && install.Source != "" {
+			ext = install.Source
+		}
+		out = append(out, filepath.Join(ext, geminiExtensionFile))
+	}
 	return out
 }
 

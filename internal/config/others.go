@@ -17,8 +17,20 @@ import (
 // ${VAR:-default}, an unset one staying as written; env and headers are
 // filled again at connect, where an unset one becomes empty. timeout is in
 // milliseconds, 10 minutes by default.
+//
+// An extension's gemini-extension.json (~/.gemini/extensions/NAME, or
+// where a linked one's .gemini-extension-install.json points) adds its
+// mcpServers below every settings file's, which win a name
+// (geminicli.com/docs/extensions): the same keys but trust, with
+// ${extensionPath}, ${workspacePath} and ${/} filled first, and no
+// extension loaded without a name and a version.
 func readGemini(path string, data []byte, opts ReadOptions) *File {
-	root, r := readJSONRoot(path, data, ClientGemini, scopeByDir(path, opts, ".gemini"), "mcpServers", false)
+	extension := filepath.Base(path) == geminiExtensionFile
+	scope := scopeByDir(path, opts, ".gemini")
+	if extension {
+		scope = cmp.Or(opts.Scope, "extension")
+	}
+	root, r := readJSONRoot(path, data, ClientGemini, scope, "mcpServers", false)
 	if root == nil {
 		return r.file
 	}
@@ -27,6 +39,15 @@ func readGemini(path string, data []byte, opts ReadOptions) *File {
 	}
 	load := varSyntax{dollar: true, bare: true, unset: UnsetLiteral}
 	connect := varSyntax{dollar: true, bare: true, unset: UnsetEmpty}
+	if extension {
+		load.extension, load.workspace = filepath.Dir(path), opts.Cwd
+		connect.extension, connect.workspace = load.extension, load.workspace
+		for _, key := range []string{"name", "version"} {
+			if m := root.get(key); m == nil || m.val.kind != nodeString || m.val.text == "" {
+				r.fileProblem(SeverityError, CodeType, root, "the extension has no %s: Gemini CLI loads none of its servers (\"Invalid extension config … missing name or version\")", key)
+			}
+		}
+	}
 	r.servers(root.get("mcpServers"), func(e *entry) {
 		typ, _ := e.str("type")
 		e.s.StartupTimeout, e.s.ToolTimeout = 10*time.Minute, 10*time.Minute
@@ -70,7 +91,9 @@ func readGemini(path string, data []byte, opts ReadOptions) *File {
 		}
 		e.s.EnabledTools, _ = e.strs("includeTools")
 		e.s.DisabledTools, _ = e.strs("excludeTools")
-		e.boolean("trust")
+		if trust, ok := e.boolean("trust"); ok && trust && extension {
+			e.problem(SeverityWarning, CodeIgnoredKey, "trust", nil, "Gemini CLI ignores trust for an extension's server: it asks before each tool call all the same")
+		}
 		e.str("description")
 		e.unknown("oauth", "authProviderType", "targetAudience", "targetServiceAccount", "extension")
 	})

@@ -38,6 +38,11 @@ type varSyntax struct {
 	// home and workspace fill ${userHome} and ${workspaceFolder}; dir is
 	// the config file's directory, for relative {file:} paths.
 	home, workspace, dir string
+	// extension is a Gemini CLI extension's folder: ${extensionPath}
+	// (and ${CLAUDE_PLUGIN_ROOT}) is it, ${workspacePath} the workspace,
+	// ${/} and ${pathSeparator} the separator, filled before any variable
+	// (gemini-cli: recursivelyHydrateStrings).
+	extension string
 }
 
 var (
@@ -48,6 +53,7 @@ var (
 	secretsRef = regexp.MustCompile(`\$\{\{\s*(secrets|inputs)\.([^}\s]+)\s*\}\}`)
 	// jsonSecretRef is Continue's own pattern for the rewrite.
 	jsonSecretRef = regexp.MustCompile(`\$\{([^}]+)\}`)
+	slashRef      = regexp.MustCompile(`\$\{/\}`)
 )
 
 // parseVars splits s into literal text and references.
@@ -64,6 +70,9 @@ func parseVars(s string, syn varSyntax) Value {
 		pats = append(pats, curlyRef)
 	case syn.colon:
 		pats = append(pats, colonRef)
+	}
+	if syn.extension != "" {
+		pats = append(pats, slashRef)
 	}
 	if syn.dollar {
 		pats = append(pats, dollarRef)
@@ -113,8 +122,13 @@ func (syn varSyntax) part(p *regexp.Regexp, written string, group func(int) (str
 		return Part{Ref: r}
 	}
 	switch p {
+	case slashRef:
+		return Part{Text: string(filepath.Separator)}
 	case dollarRef:
 		name, _ := group(1)
+		if text, ok := syn.extensionVar(name); ok {
+			return Part{Text: text}
+		}
 		if def, ok := group(2); ok {
 			// ${VAR:-default}: the default stands in for an unset or an
 			// empty variable, as in the shell.
@@ -182,4 +196,20 @@ func (v Value) merged() Value {
 	}
 	v.Parts = parts
 	return v
+}
+
+// extensionVar is what a Gemini CLI extension's own ${name} stands for.
+func (syn varSyntax) extensionVar(name string) (string, bool) {
+	if syn.extension == "" {
+		return "", false
+	}
+	switch name {
+	case "extensionPath", "CLAUDE_PLUGIN_ROOT":
+		return syn.extension, true
+	case "workspacePath":
+		return syn.workspace, syn.workspace != ""
+	case "pathSeparator":
+		return string(filepath.Separator), true
+	}
+	return "", false
 }
