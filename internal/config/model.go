@@ -225,6 +225,13 @@ func (s Server) Position(key string) (file string, line, col int) {
 	return s.Source.File, s.Line, s.Column
 }
 
+// Written reports whether the entry writes a key itself, rather than
+// leaving it to the client's default.
+func (s Server) Written(key string) bool {
+	_, ok := s.keyPos[key]
+	return ok
+}
+
 // Valid reports whether the server has no error-level problem, so its
 // client would start it.
 func (s Server) Valid() bool {

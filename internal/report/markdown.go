@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/mcpdoctor/mcpdoctor/internal/config"
 	"github.com/mcpdoctor/mcpdoctor/internal/redact"
@@ -465,8 +466,17 @@ func codexEntry(s config.Server, red *redact.Redactor) string {
 	if h := s.HeadersHelper; h != nil {
 		str("http_headers_helper", redact.Mask)
 	}
-	fmt.Fprintf(&b, "startup_timeout_sec = %s\n", strconv.FormatFloat(s.StartupTimeout.Seconds(), 'f', -1, 64))
-	fmt.Fprintf(&b, "tool_timeout_sec = %s\n", strconv.FormatFloat(s.ToolTimeout.Seconds(), 'f', -1, 64))
+	// A timeout the entry leaves to Codex is shown as a comment, so that
+	// the report does not claim the user wrote it.
+	timeout := func(key string, d time.Duration, written bool) {
+		line := key + " = " + strconv.FormatFloat(d.Seconds(), 'f', -1, 64)
+		if !written {
+			line = "# " + line + " (Codex's default)"
+		}
+		b.WriteString(line + "\n")
+	}
+	timeout("startup_timeout_sec", s.StartupTimeout, s.Written("startup_timeout_sec") || s.Written("startup_timeout_ms"))
+	timeout("tool_timeout_sec", s.ToolTimeout, s.Written("tool_timeout_sec"))
 	if !s.Enabled {
 		b.WriteString("enabled = false\n")
 	}

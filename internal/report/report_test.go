@@ -60,6 +60,8 @@ http_headers = { "X-Api-Key" = "`+headerValue+`", "X-Tenant" = "acme" }
 command = "node"
 args = ["server.js"]
 env = { API_KEY = "`+envValue+`" }
+startup_timeout_ms = 45000
+tool_timeout_sec = 60
 
 [mcp_servers.off]
 url = "http://127.0.0.1:9/mcp"
