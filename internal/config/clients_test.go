@@ -563,6 +563,16 @@ func TestContinueReadsJSONFiles(t *testing.T) {
 	for _, p := range f.Problems {
 		t.Errorf("problem: %s", p)
 	}
+
+	// The schema is a union tried in order: url first, unless the type
+	// says stdio.
+	both, err := Read(".continue/mcpServers/both.json", []byte(`{"mcpServers": {"a": {"type": "stdio", "url": "https://a.example/mcp", "command": "a"}}}`), ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := both.Servers[0]; s.Transport != TransportStdio || len(both.Problems) != 1 || both.Problems[0].Code != CodeUnknownKey || both.Problems[0].Key != "url" {
+		t.Errorf("type stdio with url and command: %s, problems %v; want stdio, url ignored", s.Transport, both.Problems)
+	}
 }
 
 // Gemini CLI adds the servers of its installed extensions (a linked one's

@@ -85,7 +85,10 @@ func continueSkipsInvalid(f *File) {
 func readContinueJSONEntry(e *entry, syn varSyntax) {
 	typ, _ := e.str("type")
 	e.s.StartupTimeout = 20 * time.Second
-	url, command := e.has("url"), e.has("command")
+	// The schema is a union tried in order: url with type http, sse or
+	// none; then command with type stdio or none.
+	url := e.has("url") && (typ == "" || typ == "http" || typ == "sse")
+	command := !url && e.has("command") && (typ == "" || typ == "stdio")
 	switch {
 	case url && typ == "http":
 		e.transport(TransportStreamableHTTP, false)
@@ -95,16 +98,19 @@ func readContinueJSONEntry(e *entry, syn varSyntax) {
 		e.transport(TransportStreamableHTTP, true)
 	case command:
 		e.transport(TransportStdio, false)
-	default:
-		e.problem(SeverityError, CodeNoTransport, "", nil, "has neither command nor url: Continue loads no server of this file (\"doesn't match a supported MCP JSON configuration format\")")
-	}
-	switch {
-	case url && typ != "" && typ != "http" && typ != "sse", !url && command && typ != "" && typ != "stdio":
+	case e.has("url") || e.has("command"):
+		// What the entry would be with a type Continue takes, so that it
+		// can be probed all the same.
+		url, command = e.has("url"), !e.has("url")
 		want := `"http" or "sse" with url`
-		if !url {
+		e.transport(TransportStreamableHTTP, true)
+		if command {
 			want = `"stdio" with command`
+			e.transport(TransportStdio, false)
 		}
 		e.problem(SeverityError, CodeInvalidValue, "type", e.field("type"), "Continue takes type %s, not %q, and loads no server of this file when one does not match (\"doesn't match a supported MCP JSON configuration format\")", want, typ)
+	default:
+		e.problem(SeverityError, CodeNoTransport, "", nil, "has neither command nor url: Continue loads no server of this file (\"doesn't match a supported MCP JSON configuration format\")")
 	}
 	if url {
 		e.url("url", syn)
