@@ -42,6 +42,14 @@ const (
 	// nothing before initialize: a request of any other method, such as
 	// server/discover, gets no answer at all.
 	FakeStdioSilentLegacy = "silent-legacy"
+	// FakeStdioSlowModern is a modern server (2026-07-28 only) that takes
+	// 1.5 s to answer server/discover and refuses initialize at once with
+	// -32022, as a modern server still starting up does.
+	FakeStdioSlowModern = "slow-modern"
+	// FakeStdioSilentRefuse answers nothing but initialize, which it
+	// refuses (-32603 "database unavailable"): a broken legacy server that
+	// ignores unknown methods.
+	FakeStdioSilentRefuse = "silent-refuse"
 	// FakeStdioStubborn ignores SIGTERM, SIGINT and SIGHUP, starts a child
 	// that ignores them too, writes both pids (its own, then the child's)
 	// to $FAKE_CHILD_PID_FILE, and never answers: only SIGKILL to its

@@ -283,6 +283,38 @@ func TestSilentLegacyStdio(t *testing.T) {
 	}
 }
 
+// TestSlowModernStdio: a modern server still starting gets initialize
+// after the grace too, and refuses it; that refusal is no verdict, and its
+// late answer to server/discover decides.
+func TestSlowModernStdio(t *testing.T) {
+	cmd, args := mcptest.FakeStdio(t, mcptest.FakeStdioSlowModern)
+	res := Run(context.Background(), stdioConfig("slow", cmd, args), Options{})
+	if !res.Healthy || res.Server == nil || res.Server.Era != wire.EraModern || res.Server.ProtocolVersion != wire.LatestModern {
+		t.Fatalf("not healthy at %s:%s", wire.LatestModern, dumpStages(res))
+	}
+	if !slices.ContainsFunc(res.Stages, func(st Stage) bool {
+		return slices.ContainsFunc(st.Exchanges, func(e evidence.Exchange) bool { return strings.Contains(e.Note, "a modern server after all") })
+	}) {
+		t.Errorf("the evidence does not say the late answer decided:%s", dumpStages(res))
+	}
+}
+
+// TestSilentRefusingStdio: a legacy server silent on server/discover that
+// refuses initialize is not waited on for its whole startup timeout: one
+// more grace, and the refusal is the verdict.
+func TestSilentRefusingStdio(t *testing.T) {
+	cmd, args := mcptest.FakeStdio(t, mcptest.FakeStdioSilentRefuse)
+	start := time.Now()
+	res := Run(context.Background(), stdioConfig("refuse", cmd, args), Options{})
+	if took := time.Since(start); took > 2*StdioDiscoverGrace+3*time.Second {
+		t.Errorf("took %s, want about two graces (%s)", took, 2*StdioDiscoverGrace)
+	}
+	wantFailure(t, res, StageInitialize, evidence.CategoryProtocol)
+	if !strings.Contains(res.Failure.Message, "database unavailable") {
+		t.Errorf("failure %q does not quote the refusal", res.Failure.Message)
+	}
+}
+
 // TestProtocolOption: --protocol picks the era or the version.
 func TestProtocolOption(t *testing.T) {
 	srv := mcptest.GoSDKHTTP(t, mcptest.GoSDKOptions{Stateless: true})

@@ -588,13 +588,17 @@ func (p *prober) negotiate(ctx context.Context, version string) bool {
 	}
 	var initCh <-chan callResult
 	var initStart time.Time
+	// initRefused holds initialize's answer when it was an error and
+	// server/discover had not answered yet.
+	var initRefused *callResult
+	var refusedWait <-chan time.Time
 	lateNote := ""
 	for {
 		select {
 		case r := <-discoverCh:
 			discoverCh = nil
 			ans, err := wire.ReadDiscover(r.msg, r.err)
-			if initCh == nil {
+			if initCh == nil && initRefused == nil {
 				return p.readEra(ctx, start, version, ans, err, false)
 			}
 			if err == nil && ans.Era == wire.EraModern {
@@ -602,6 +606,9 @@ func (p *prober) negotiate(ctx context.Context, version string) bool {
 				return p.readEra(ctx, start, version, ans, nil, false)
 			}
 			lateNote = "server/discover answered late: " + cmp.Or(ans.Reason, errString(err))
+			if initRefused != nil {
+				return p.legacyHandshake(ctx, wire.LatestLegacy, initRefused, joinNote("the server refused initialize, and its late answer to server/discover was no modern one either", lateNote), initStart)
+			}
 		case <-grace:
 			grace = nil
 			p.stage(StageDiscover, start, nil, fmt.Sprintf("no answer within %s: a legacy server that ignores unknown methods, or one still starting; initialize goes out too, and the first answer decides", wire.RoundDuration(time.Since(start))))
@@ -614,7 +621,21 @@ func (p *prober) negotiate(ctx context.Context, version string) bool {
 		case r := <-initCh:
 			// Every Call ends by ctx at the latest, so one of the two answers
 			// always comes.
+			initCh = nil
+			if discoverCh != nil && r.err == nil && r.msg != nil && r.msg.Error != nil {
+				// A refused initialize proves no era: a modern server that
+				// was slow to start refuses it (-32022) and still owes its
+				// answer to server/discover, which decides if it comes
+				// within another grace.
+				initRefused = &r
+				timer := time.NewTimer(min(StdioDiscoverGrace, p.startupTimeout()/3))
+				defer timer.Stop()
+				refusedWait = timer.C
+				continue
+			}
 			return p.legacyHandshake(ctx, wire.LatestLegacy, &r, joinNote("the server stayed silent on server/discover and answered initialize: a legacy server", lateNote), initStart)
+		case <-refusedWait:
+			return p.legacyHandshake(ctx, wire.LatestLegacy, initRefused, "the server refused initialize and stayed silent on server/discover", initStart)
 		}
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"os/signal"
 	"sort"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 )
@@ -25,10 +26,17 @@ type message struct {
 	Error   json.RawMessage `json:"error,omitempty"`
 }
 
-var out = bufio.NewWriter(os.Stdout)
+var (
+	out = bufio.NewWriter(os.Stdout)
+	// sending keeps the lines of answers sent from two goroutines apart
+	// (slow-modern).
+	sending sync.Mutex
+)
 
 func send(v any) {
 	b, _ := json.Marshal(v)
+	sending.Lock()
+	defer sending.Unlock()
 	out.Write(b)
 	out.WriteByte('\n')
 	out.Flush()
@@ -109,6 +117,14 @@ func main() {
 				continue
 			}
 			initialized = true
+		case "slow-modern":
+			slowModern(m)
+			continue
+		case "silent-refuse":
+			if m.Method == "initialize" {
+				send(map[string]any{"jsonrpc": "2.0", "id": m.ID, "error": map[string]any{"code": -32603, "message": "database unavailable"}})
+			}
+			continue
 		case "garbage":
 			out.WriteString("{\"jsonrpc\": \"2.0\", \"id\": 1, \"result\": {oops\n")
 			out.Flush()
@@ -167,6 +183,28 @@ func echoEnv() {
 	}
 	fmt.Fprintln(out, "starting with "+strings.Join(secrets(), " | ")+hostile)
 	out.Flush()
+}
+
+// slowModern is a modern-only server (2026-07-28) slow to answer
+// server/discover, as one still starting would be: it refuses initialize
+// at once with -32022 and answers server/discover after 1.5 s.
+func slowModern(m message) {
+	switch m.Method {
+	case "server/discover":
+		go func() {
+			time.Sleep(1500 * time.Millisecond)
+			answer(m.ID, map[string]any{
+				"resultType": "complete", "supportedVersions": []string{"2026-07-28"},
+				"capabilities": map[string]any{"tools": map[string]any{}},
+				"_meta":        map[string]any{"io.modelcontextprotocol/serverInfo": map[string]any{"name": "mcptest-fake-stdio", "version": "0.0.1"}},
+			})
+		}()
+	case "initialize":
+		send(map[string]any{"jsonrpc": "2.0", "id": m.ID, "error": map[string]any{"code": -32022, "message": "Unsupported protocol version: 2025-11-25",
+			"data": map[string]any{"supported": []string{"2026-07-28"}}}})
+	default:
+		handle(m)
+	}
 }
 
 func handleEcho(m message) {
