@@ -618,4 +618,30 @@ func TestGeminiExtensions(t *testing.T) {
 	if !missingVersion {
 		t.Errorf("no problem says the linked extension has no version: %v", f.Problems)
 	}
+
+	// `gemini extensions disable tools` at user scope, then enabled again
+	// for this project alone: the last rule that matches wins.
+	for _, tt := range []struct {
+		rules   string
+		enabled bool
+	}{
+		{`["!` + home + `/*"]`, true}, // the project is not under home
+		{`["!` + root + `/*"]`, false},
+		{`["!` + root + `/*", "` + project + `"]`, true},
+		{`["!` + root + `/*", "` + project + `/*", "!` + project + `"]`, false},
+		{`["!` + filepath.Join(root, "src") + `"]`, true}, // no "*": that folder only
+	} {
+		writeFiles(t, root, map[string]string{"home/.gemini/extensions/extension-enablement.json": `{"tools": {"overrides": ` + tt.rules + `}}`})
+		f, err := LoadClient(ClientGemini, m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tool, _ := f.Server("tool")
+		if tool.Enabled != tt.enabled {
+			t.Errorf("rules %s: tool enabled %v, want %v", tt.rules, tool.Enabled, tt.enabled)
+		}
+		if dev, _ := f.Server("dev"); !dev.Enabled {
+			t.Errorf("rules %s turned off another extension's server", tt.rules)
+		}
+	}
 }

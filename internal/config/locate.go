@@ -330,7 +330,66 @@ func LoadClient(c Client, m Machine) (*File, error) {
 	if c == ClientClaudeCode {
 		files = claudeManaged(files)
 	}
+	if c == ClientGemini {
+		geminiEnablement(files, geminiExtensionsDir(m), m.Cwd)
+	}
 	return merge(c, files), nil
+}
+
+// geminiExtensionsDir is where Gemini CLI installs extensions.
+func geminiExtensionsDir(m Machine) string {
+	home := m.Home
+	if m.Getenv != nil {
+		home = cmp.Or(m.Getenv("GEMINI_CLI_HOME"), home)
+	}
+	return filepath.Join(home, ".gemini", "extensions")
+}
+
+// geminiEnablement turns off the servers of the extensions Gemini CLI has
+// disabled in cwd (`gemini extensions disable`, written to
+// extension-enablement.json; gemini-cli: ExtensionEnablementManager). An
+// extension is enabled unless a rule says otherwise: each rule is a
+// folder, "!" in front to disable, "*" at the end for its subfolders too,
+// and the last one that matches wins.
+func geminiEnablement(files []*File, extDir, cwd string) {
+	data, err := os.ReadFile(filepath.Join(extDir, "extension-enablement.json"))
+	if err != nil || cwd == "" {
+		return
+	}
+	var rules map[string]struct {
+		Overrides []string `json:"overrides"`
+	}
+	if json.Unmarshal(data, &rules) != nil {
+		return
+	}
+	here := strings.TrimSuffix(filepath.ToSlash(cwd), "/") + "/"
+	for _, f := range files {
+		if f.Scope != "extension" {
+			continue
+		}
+		var manifest struct{ Name string }
+		if raw, err := os.ReadFile(f.Path); err != nil || json.Unmarshal(raw, &manifest) != nil || manifest.Name == "" {
+			continue
+		}
+		decided := ""
+		for _, rule := range rules[manifest.Name].Overrides {
+			folder, subfolders := strings.TrimPrefix(rule, "!"), strings.HasSuffix(rule, "*")
+			folder = strings.TrimSuffix(strings.TrimSuffix(filepath.ToSlash(folder), "*"), "/") + "/"
+			if here == folder || subfolders && strings.HasPrefix(here, folder) {
+				decided = rule
+			}
+		}
+		if !strings.HasPrefix(decided, "!") {
+			continue
+		}
+		for i := range f.Servers {
+			s := &f.Servers[i]
+			s.Enabled = false
+			s.Problems = append(s.Problems, Problem{Severity: SeverityWarning, Code: CodeNotLoaded, File: f.Path, Line: s.Line, Column: s.Column,
+				Server: s.Name, Table: s.table,
+				Message: fmt.Sprintf("Gemini CLI has the extension %s disabled here (%q in %s), so it does not start this server; `gemini extensions enable %s` turns it on", manifest.Name, decided, filepath.Join(extDir, "extension-enablement.json"), manifest.Name)})
+		}
+	}
 }
 
 // Discover reads every client's files that exist on this machine: each
