@@ -364,15 +364,12 @@ func geminiEnablement(files []*File, extDir, cwd string) {
 	}
 	here := strings.TrimSuffix(filepath.ToSlash(cwd), "/") + "/"
 	for _, f := range files {
-		if f.Scope != "extension" {
-			continue
-		}
-		var manifest struct{ Name string }
-		if raw, err := os.ReadFile(f.Path); err != nil || json.Unmarshal(raw, &manifest) != nil || manifest.Name == "" {
+		name := f.extension
+		if f.Scope != "extension" || name == "" {
 			continue
 		}
 		decided := ""
-		for _, rule := range rules[manifest.Name].Overrides {
+		for _, rule := range rules[name].Overrides {
 			folder, subfolders := strings.TrimPrefix(rule, "!"), strings.HasSuffix(rule, "*")
 			folder = strings.TrimSuffix(strings.TrimSuffix(filepath.ToSlash(folder), "*"), "/") + "/"
 			if here == folder || subfolders && strings.HasPrefix(here, folder) {
@@ -387,7 +384,7 @@ func geminiEnablement(files []*File, extDir, cwd string) {
 			s.Enabled = false
 			s.Problems = append(s.Problems, Problem{Severity: SeverityWarning, Code: CodeNotLoaded, File: f.Path, Line: s.Line, Column: s.Column,
 				Server: s.Name, Table: s.table,
-				Message: fmt.Sprintf("Gemini CLI has the extension %s disabled here (%q in %s), so it does not start this server; `gemini extensions enable %s` turns it on", manifest.Name, decided, filepath.Join(extDir, "extension-enablement.json"), manifest.Name)})
+				Message: fmt.Sprintf("Gemini CLI has the extension %s disabled here (%q in %s), so it does not start this server; `gemini extensions enable %s` turns it on", name, decided, filepath.Join(extDir, "extension-enablement.json"), name)})
 		}
 	}
 }

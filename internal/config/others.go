@@ -42,6 +42,9 @@ func readGemini(path string, data []byte, opts ReadOptions) *File {
 	if extension {
 		load.extension, load.workspace = filepath.Dir(path), opts.Cwd
 		connect.extension, connect.workspace = load.extension, load.workspace
+		if m := root.get("name"); m != nil && m.val.kind == nodeString {
+			r.file.extension = m.val.text
+		}
 		for _, key := range []string{"name", "version"} {
 			if m := root.get(key); m == nil || m.val.kind != nodeString || m.val.text == "" {
 				r.fileProblem(SeverityError, CodeType, root, "the extension has no %s: Gemini CLI loads none of its servers (\"Invalid extension config … missing name or version\")", key)

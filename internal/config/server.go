@@ -58,6 +58,9 @@ type File struct {
 	// codex is what a Codex file's servers were read from, for merging
 	// its layers (codexLayers).
 	codex *codexLayer
+	// extension is the name a Gemini CLI extension's manifest gives it,
+	// for its enablement (geminiEnablement).
+	extension string
 }
 
 // Server returns the server with that name, or false: the entry its client
