@@ -573,6 +573,25 @@ func TestContinueReadsJSONFiles(t *testing.T) {
 	if s := both.Servers[0]; s.Transport != TransportStdio || len(both.Problems) != 1 || both.Problems[0].Code != CodeUnknownKey || both.Problems[0].Key != "url" {
 		t.Errorf("type stdio with url and command: %s, problems %v; want stdio, url ignored", s.Transport, both.Problems)
 	}
+
+	// A url the schema takes (any string) but no client can reach fails
+	// that entry alone; args that are no list fail the whole file.
+	for _, tt := range []struct {
+		text    string
+		skipped bool
+	}{
+		{`{"mcpServers": {"a": {"url": "not a url"}, "b": {"command": "b"}}}`, false},
+		{`{"mcpServers": {"a": {"command": "a", "args": "--x"}, "b": {"command": "b"}}}`, true},
+	} {
+		f, err := Read(".continue/mcpServers/x.json", []byte(tt.text), ReadOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := f.Server("b")
+		if skipped := slices.ContainsFunc(b.Problems, func(p Problem) bool { return p.Code == CodeNotLoaded }); skipped != tt.skipped {
+			t.Errorf("%s: b skipped %v, want %v (%v)", tt.text, skipped, tt.skipped, f.Problems)
+		}
+	}
 }
 
 // Gemini CLI adds the servers of its installed extensions (a linked one's

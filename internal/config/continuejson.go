@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 )
@@ -62,7 +63,11 @@ func readContinueJSON(path string, data []byte, opts ReadOptions) *File {
 func continueSkipsInvalid(f *File) {
 	var bad *Server
 	for i := range f.Servers {
-		if !f.Servers[i].Valid() {
+		// Only what the schema checks: types and shapes, not whether a
+		// url can be reached.
+		if slices.ContainsFunc(f.Servers[i].Problems, func(p Problem) bool {
+			return p.Severity == SeverityError && (p.Code == CodeType || p.Code == CodeInvalidValue || p.Code == CodeNoTransport)
+		}) {
 			bad = &f.Servers[i]
 			break
 		}
