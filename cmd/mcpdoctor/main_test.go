@@ -19,7 +19,7 @@ import (
 	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
-	"golang.org/x/tools/txtar"
+	"github.com/rogpeppe/go-internal/txtar"
 
 	"github.com/mcpdoctor/mcpdoctor/internal/mcptest"
 	"github.com/mcpdoctor/mcpdoctor/internal/mcptest/sdkserver"
