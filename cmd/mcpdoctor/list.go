@@ -44,6 +44,16 @@ its own slot, never the others.
 With --no-probe nothing is started or contacted: the table shows the config
 as read, its timeouts and its problems.
 
+A project's own config (.mcp.json, .vscode/mcp.json, .cursor/mcp.json,
+.gemini/settings.json, a project's .codex/config.toml, …) comes with the
+repository, and no client starts its servers before the user approves them
+or trusts the project. Neither does mcpdoctor: such a server is listed as
+pending approval, untrusted, denied or not approved, with why (the client's
+own file and key) and how to approve it, and nothing of it is started,
+contacted or read; it does not count against the exit status.
+--trust-project starts them all the same, once you have read them; so does
+naming their file with --config.
+
 With --all-clients, list finds the config files of every client it knows on
 this machine (Codex, Claude Code, Claude Desktop, Cursor, VS Code, Windsurf,
 Gemini CLI, Zed, opencode, Copilot CLI, Cline, Continue, Goose: their user
@@ -58,7 +68,8 @@ each client may read it differently.
   mcpdoctor list --no-probe --config ./config.toml
   mcpdoctor list --config .vscode/mcp.json
   mcpdoctor list --client claude-code
-  mcpdoctor list --all-clients --no-probe`,
+  mcpdoctor list --all-clients --no-probe
+  mcpdoctor list --client claude-code --trust-project`,
 		Args: cobra.NoArgs,
 		RunE: runE(func([]string) error { return listRun(a, cmd, opts) }),
 	}
@@ -67,6 +78,7 @@ each client may read it differently.
 	cmd.Flags().IntVarP(&opts.Jobs, "jobs", "j", 0, jobsHelp)
 	cmd.Flags().BoolVar(&opts.AllClients, "all-clients", false, "list the servers of every client's config files on this machine")
 	opts.probeFlags.register(cmd)
+	a.trustProjectFlag(cmd)
 	return cmd
 }
 
@@ -87,7 +99,10 @@ func listRun(a *app, cmd *cobra.Command, opts *listOptions) error {
 	if err != nil {
 		return err
 	}
-	pick := func(s config.Server) bool { return s.Enabled && !opts.NoProbe }
+	// A server its client would not start yet (a project's own, pending
+	// the user's approval) is not started or contacted either, unless the
+	// user opted in (--trust-project, or --config naming its file).
+	pick := func(s config.Server) bool { return s.Enabled && s.MayStart() && !opts.NoProbe }
 	if opts.JSON {
 		// One entry at a time, in the config's order, as soon as it is
 		// ready: a script sees the first servers before the slowest ends.
@@ -128,8 +143,9 @@ func (a *app) probeEntries(f *config.File, servers []config.Server, pick func(co
 	healthy := true
 	for i, s := range servers {
 		entries[i] = report.Entry{Server: s, Problems: a.problems(f, s)}
-		// A config error fails the run as a failed server does.
-		healthy = healthy && !config.HasErrors(entries[i].Problems)
+		// A config error fails the run as a failed server does; an entry
+		// its client would not start is no failure of the run.
+		healthy = healthy && (!s.MayStart() || !config.HasErrors(entries[i].Problems))
 		if pick(s) {
 			chosen = append(chosen, s)
 			at = append(at, i)

@@ -106,6 +106,7 @@ config errors.`,
 	cmd.Flags().StringVar(&opts.ClientSecretEnv, "client-secret-env", "MCPDOCTOR_CLIENT_SECRET", "the environment `VARIABLE` that holds the configured client's secret, when it has one")
 	cmd.Flags().StringVar(&opts.ClientMetadataURL, "client-metadata-url", "", "use the client ID metadata document at `URL` as the client_id, where the authorization server accepts them")
 	cmd.Flags().BoolVar(&opts.ClientCredentials, "client-credentials", false, "get a token with the client credentials grant (no browser): for headless use")
+	a.trustProjectFlag(cmd)
 	cmd.Flags().StringVar(&opts.PrivateKeyFile, "private-key-file", "", "with --client-credentials: sign the client's assertion with the PEM private key in `FILE` (private_key_jwt)")
 	return cmd
 }
@@ -121,6 +122,10 @@ func loginRun(a *app, name string, opts *loginOptions) error {
 	s, err := a.server(f, name)
 	if err != nil {
 		return err
+	}
+	if !s.MayStart() {
+		return loginError(fmt.Errorf("mcpdoctor does not contact %s: %s would not start it (%s): %s; approve it: %s; or, once you have read the entry, log in anyway with --trust-project",
+			name, s.Client().Title(), s.Approval.Label(), s.Approval.Reason, s.Approval.Approve))
 	}
 	if s.Transport == config.TransportStdio {
 		return usageError("%s is a stdio server: OAuth is for HTTP servers; a stdio server takes its credentials from env in %s", name, s.Entry())

@@ -62,6 +62,7 @@ func TestScripts(t *testing.T) {
 		t.Fatal(err)
 	}
 	proxy := mcptest.ForwardProxy(t)
+	hits := mcptest.Hits(t)
 	proxied := mcptest.GoSDKHTTP(t, mcptest.GoSDKOptions{})
 	_, proxiedPort, _ := net.SplitHostPort(proxied.Listener.Addr().String())
 	servers := map[string]string{
@@ -113,12 +114,16 @@ func TestScripts(t *testing.T) {
 		"WRONGISSUER_URL":   mcptest.FakeOAuth(t, mcptest.FakeOAuthOptions{ProtectedResource: true, AuthServer: true, Authorize: true, Issuer: "https://impostor.example.com"}).MCPURL,
 		// One that offers only the plain PKCE method.
 		"PLAINPKCE_URL": mcptest.FakeOAuth(t, mcptest.FakeOAuthOptions{ProtectedResource: true, AuthServer: true, Authorize: true, CodeChallengeMethods: []string{"plain"}}).MCPURL,
+		// Counts the requests it gets, by path ("contacted PATH"): each
+		// script gives the URLs it must never see contacted paths of its
+		// own.
+		"HITS_URL": hits.URL,
 	}
 	testscript.Run(t, testscript.Params{
 		Dir:           "testdata/script",
 		UpdateScripts: *update,
 		Cmds: map[string]func(*testscript.TestScript, bool, []string){"exits": cmdExits, "expand": cmdExpand, "notokens": cmdNoTokens,
-			"jsonvalid": cmdJSONValid, "schema": cmdSchema, "json": cmdJSON},
+			"jsonvalid": cmdJSONValid, "schema": cmdSchema, "json": cmdJSON, "contacted": cmdContacted(hits)},
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("HOME", env.WorkDir+"/home")
 			env.Setenv("CODEX_HOME", "")
@@ -200,6 +205,23 @@ func cmdNoTokens(ts *testscript.TestScript, neg bool, args []string) {
 			if strings.Contains(text, s) {
 				ts.Fatalf("a stored token appears in %s", stream)
 			}
+		}
+	}
+}
+
+// cmdContacted checks that $HITS_URL got a request for a path:
+// "contacted /approvals/x"; "! contacted /approvals/x" that it got none.
+func cmdContacted(hits *mcptest.HitCounter) func(*testscript.TestScript, bool, []string) {
+	return func(ts *testscript.TestScript, neg bool, args []string) {
+		if len(args) != 1 {
+			ts.Fatalf("usage: contacted PATH")
+		}
+		n := hits.Count(args[0])
+		switch {
+		case neg && n > 0:
+			ts.Fatalf("%s was contacted %d times", args[0], n)
+		case !neg && n == 0:
+			ts.Fatalf("%s was never contacted", args[0])
 		}
 	}
 }

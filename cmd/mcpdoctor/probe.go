@@ -39,9 +39,14 @@ client of that era would), and says which eras the server accepts: that
 decides which clients can use it. With --protocol modern, legacy or a
 version it speaks only that, as a client pinned to it does.
 
-Exit status: 0 when the server is healthy, 1 when it is not or its entry
-has a config error (one its client refuses), 2 for usage or
-config errors (such as an unknown NAME).`,
+A server its client would not start yet (a project's own, pending the
+user's approval, or in an untrusted project) is not started or contacted:
+probe says why and how to approve it, and exits 0. --trust-project probes
+it all the same, once you have read its entry.
+
+Exit status: 0 when the server is healthy (or not started, as above), 1
+when it is not or its entry has a config error (one its client refuses),
+2 for usage or config errors (such as an unknown NAME).`,
 		Example: `  mcpdoctor probe docs
   mcpdoctor probe docs --json
   mcpdoctor probe docs --call search --args '{"query": "mcp"}'
@@ -55,6 +60,7 @@ config errors (such as an unknown NAME).`,
 	cmd.Flags().StringVar(&opts.Call, "call", "", "also call the `TOOL` named here (tools/call)")
 	cmd.Flags().StringVar(&opts.Args, "args", "", "the tool's arguments as a JSON object (with --call)")
 	opts.probeFlags.register(cmd)
+	a.trustProjectFlag(cmd)
 	cmd.Flags().BoolVarP(&opts.Verbose, "verbose", "v", false, "trace every exchange on stderr as it happens (redacted)")
 	return cmd
 }
@@ -76,6 +82,16 @@ func probeRun(a *app, name string, opts *probeOptions) error {
 		return err
 	}
 	entry := report.Entry{Server: s, Problems: a.problems(f, s)}
+	if !s.MayStart() {
+		// Its client would not start it yet: neither does mcpdoctor. That
+		// is no failure of the run; the output says why and how to
+		// approve it.
+		if opts.JSON {
+			return report.WriteJSON(a.io.Out, report.View(entry, a.red, report.Full))
+		}
+		report.ProbeText(a.io.Out, entry, a.red, report.Style{Color: a.io.colorOut()})
+		return nil
+	}
 	if !s.Enabled {
 		// Asked by name, a disabled server is still probed: the user wants to
 		// know whether enabling it would work.

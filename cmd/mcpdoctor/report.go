@@ -53,6 +53,7 @@ server accepts.
 	cmd.Flags().StringVarP(&opts.Out, "out", "o", "", "write the report to `FILE` instead of stdout")
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "write the same content as one JSON document")
 	opts.probeFlags.register(cmd)
+	a.trustProjectFlag(cmd)
 	cmd.Flags().IntVarP(&opts.Jobs, "jobs", "j", 0, jobsHelp)
 	return cmd
 }
@@ -83,7 +84,8 @@ func reportRun(a *app, cmd *cobra.Command, name string, opts *reportOptions) err
 	// A report on one server is a probe in depth: it says which eras the
 	// server accepts too.
 	po.CheckOtherEra = name != ""
-	entries, healthy := a.probeEntries(f, servers, func(s config.Server) bool { return s.Enabled || name != "" }, po, lim, nil)
+	pick := func(s config.Server) bool { return (s.Enabled || name != "") && s.MayStart() }
+	entries, healthy := a.probeEntries(f, servers, pick, po, lim, nil)
 	about := report.About{Version: version(), GoVersion: runtime.Version(), OS: runtime.GOOS, Arch: runtime.GOARCH, ConfigPath: f.Path}
 	br := report.NewBugReport(about, entries, a.red)
 

@@ -72,6 +72,9 @@ type app struct {
 	// clientName is --client: whose rules read --config, or whose files
 	// are read without it.
 	clientName string
+	// trustProject is --trust-project: start and contact the entries of a
+	// project's own config that their client would not start yet.
+	trustProject bool
 	// tokens is the OAuth token store, opened on first use.
 	tokens *tokens.Store
 	// stream is list --json's array while it is being written: a failure
@@ -302,8 +305,29 @@ func (a *app) loadConfig() (*config.File, error) {
 	if err != nil {
 		return nil, configError(err)
 	}
+	a.optIn(f)
 	a.learnSecrets(f)
 	return f, nil
+}
+
+// optIn marks the entries their client would not start (a project's own
+// servers, pending the user's approval) that the user chose to start all
+// the same: every one with --trust-project, and those of the file named
+// with --config, which the user chose to read.
+func (a *app) optIn(f *config.File) {
+	switch {
+	case a.trustProject:
+		f.OptIn("--trust-project")
+	case a.configPath != "":
+		f.OptIn("--config")
+	}
+}
+
+// trustProjectFlag adds --trust-project to a command that starts or
+// contacts servers.
+func (a *app) trustProjectFlag(cmd *cobra.Command) {
+	cmd.Flags().BoolVar(&a.trustProject, "trust-project", false,
+		"also start and contact the servers of a project's own config that their client would not start yet (pending approval, an untrusted project): only after you have read them")
 }
 
 // discover reads every client's files on this machine. --config and
@@ -321,6 +345,7 @@ func (a *app) discover() (*config.File, error) {
 	if len(f.Paths) == 0 {
 		return nil, configError(fmt.Errorf("%w: no client's MCP config was found on this machine (run `mcpdoctor list --help` for where mcpdoctor looks)", config.ErrNoConfig))
 	}
+	a.optIn(f)
 	a.learnSecrets(f)
 	for _, p := range f.Problems {
 		if p.Code == config.CodeSyntax {
@@ -345,11 +370,18 @@ func (a *app) lookup() config.Lookup {
 }
 
 // learnSecrets teaches the redactor every secret the config holds or
-// points to, before anything about the config is printed.
+// points to, before anything about the config is printed. The files an
+// entry mcpdoctor does not start points to are not read.
 func (a *app) learnSecrets(f *config.File) {
 	look := a.lookup()
+	unread := look
+	unread.ReadFile = nil
 	for _, s := range f.Servers {
-		a.red.Add(s.Secrets(look)...)
+		if s.MayStart() {
+			a.red.Add(s.Secrets(look)...)
+		} else {
+			a.red.Add(s.Secrets(unread)...)
+		}
 	}
 }
 

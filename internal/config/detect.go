@@ -21,6 +21,11 @@ type ReadOptions struct {
 	// AllProjects reads the local servers of every project in
 	// ~/.claude.json, not only the one Cwd is in.
 	AllProjects bool
+	// Getenv and GOOS say where the clients keep the files their approvals
+	// of a project's servers are in (CLAUDE_CONFIG_DIR, GEMINI_CLI_HOME,
+	// …); GOOS is runtime.GOOS when empty.
+	Getenv func(string) string
+	GOOS   string
 }
 
 type readerFunc func(path string, data []byte, opts ReadOptions) *File
@@ -237,6 +242,7 @@ func Read(path string, data []byte, opts ReadOptions) (*File, error) {
 	f := read(path, data, opts)
 	f.Recognised = how
 	f.Scope = opts.Scope
+	initialApprovals(f)
 	markShadowed(f.Client, f.Servers)
 	f.gatherProblems()
 	f.sortProblems()

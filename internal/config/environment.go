@@ -29,9 +29,10 @@ func (e Env) Lookup() Lookup { return Lookup{Env: e.LookupEnv, ReadFile: e.ReadF
 // unset (with what its client does about it), an input mcpdoctor cannot
 // fill in, a command that is not on PATH, a cwd that does not exist.
 // Disabled servers are not started, so nothing about this machine can
-// break them.
+// break them; nor are those mcpdoctor may not start (a project's own entry
+// pending its client's approval), whose files it does not read either.
 func CheckEnvironment(s Server, env Env) []Problem {
-	if !s.Enabled {
+	if !s.Enabled || !s.MayStart() {
 		return nil
 	}
 	var out []Problem

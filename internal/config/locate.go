@@ -11,8 +11,6 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-
-	"github.com/BurntSushi/toml"
 )
 
 // ErrNoConfig is returned (wrapped) when no config file exists where a
@@ -74,7 +72,12 @@ func Load(path string, opts ReadOptions) (*File, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cannot read %s: %w", path, err)
 	}
-	return Read(path, data, opts)
+	f, err := Read(path, data, opts)
+	if err != nil {
+		return nil, err
+	}
+	decideApprovals(f, opts)
+	return f, nil
 }
 
 // Machine is what finding a client's files depends on.
@@ -310,7 +313,7 @@ func LoadClient(c Client, m Machine) (*File, error) {
 	}
 	var files []*File
 	for _, p := range existing(places) {
-		f, err := Load(p.Path, ReadOptions{Client: c, Scope: p.Scope, Home: m.Home, Cwd: m.Cwd})
+		f, err := Load(p.Path, ReadOptions{Client: c, Scope: p.Scope, Home: m.Home, Cwd: m.Cwd, Getenv: m.Getenv, GOOS: m.GOOS})
 		if err != nil {
 			return nil, err
 		}
@@ -480,26 +483,13 @@ func markShadowed(c Client, servers []Server) []Problem {
 // codexTrust marks the servers of an untrusted project's
 // .codex/config.toml: Codex loads such a layer disabled
 // (config/src/loader: "To load project-local config, hooks, and exec
-// policies, add … as a trusted project").
+// policies, add … as a trusted project"). Whether the project is trusted
+// was read with the file (Approval).
 func codexTrust(files []*File) {
-	trusted := map[string]bool{}
 	userFile := ""
 	for _, f := range files {
-		if f.Scope != "user" {
-			continue
-		}
-		userFile = f.Path
-		var doc struct {
-			Projects map[string]struct {
-				TrustLevel string `toml:"trust_level"`
-			} `toml:"projects"`
-		}
-		if data, err := os.ReadFile(f.Path); err == nil {
-			if _, err := toml.Decode(string(data), &doc); err == nil {
-				for p, v := range doc.Projects {
-					trusted[filepath.Clean(p)] = v.TrustLevel == "trusted"
-				}
-			}
+		if f.Scope == "user" {
+			userFile = f.Path
 		}
 	}
 	for _, f := range files {
@@ -507,7 +497,7 @@ func codexTrust(files []*File) {
 			continue
 		}
 		dir := filepath.Dir(filepath.Dir(f.Path))
-		if trusted[filepath.Clean(dir)] {
+		if codexTrusted(userFile, dir) {
 			continue
 		}
 		if f.codex != nil {

@@ -96,6 +96,10 @@ type Server struct {
 	// Problems are the entry's problems as its client sees them.
 	Problems []Problem
 
+	// Approval is what the client decided about starting the entry: a
+	// project's own entry waits for the user's approval (approval.go).
+	Approval Approval
+
 	// Shadowed says another place of the same client configures a server
 	// of this name and wins (File.merge).
 	Shadowed bool

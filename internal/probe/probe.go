@@ -279,6 +279,18 @@ func (p *prober) toolTimeout() time.Duration {
 
 func (p *prober) run(ctx context.Context) {
 	s := p.server
+	if !s.MayStart() {
+		// Its client would not start it (a project's own entry, pending
+		// the user's approval), and the user did not opt in: nothing of it
+		// is started, run, read or contacted. Commands say so before they
+		// get here; this holds for every caller.
+		p.stage(StageConnect, time.Now(), &evidence.Error{Category: evidence.CategoryConfig,
+			Message: s.Client().Title() + " would not start this entry (" + s.Approval.Label() + "): " + s.Approval.Reason,
+			Hint:    cmp.Or(s.Approval.Approve, "approve it in its client")}, "")
+		p.skipRest(StageToolsList)
+		p.res.Auth = Verdict{Status: AuthFailed, Evidence: []string{"the entry was not started or contacted: its client would not start it"}}
+		return
+	}
 	if !s.Probeable() {
 		// A failed connect stage, so that the timeline, like the
 		// failure, says where the probe stopped.

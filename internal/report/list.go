@@ -170,7 +170,10 @@ func probedTable(w io.Writer, entries []Entry, red *redact.Redactor, st Style, l
 		v := forDisplay(View(e, red, Summary))
 		if e.Result == nil {
 			health := cell{text: "disabled", paint: st.Faint}
-			if e.Server.Enabled {
+			switch {
+			case !v.Approval.started():
+				health = cell{text: v.Approval.label(), paint: st.Warn}
+			case e.Server.Enabled:
 				health = cell{text: "invalid", paint: st.Bad}
 			}
 			t.add(l.row(plain(v.Name), plain(source(e.Server)), plain(v.Transport.Type), []cell{plain("-"), plain("-")}, plain(dash(v.CodexAuthStatus)), health, plain("-"), plain(target(v)))...)
@@ -210,8 +213,12 @@ func staticTable(w io.Writer, entries []Entry, red *redact.Redactor, st Style, l
 	for _, e := range entries {
 		v := forDisplay(View(e, red, Summary))
 		enabled := cell{text: "yes"}
-		if !v.Enabled {
+		switch {
+		case !v.Enabled:
 			enabled = cell{text: "no", paint: st.Faint}
+		case !v.Approval.started():
+			// Enabled, but its client waits for the user first.
+			enabled = cell{text: v.Approval.label(), paint: st.Warn}
 		}
 		problems := plain("-")
 		if errs, warns := countProblems(e.Problems); errs+warns > 0 {
@@ -231,8 +238,8 @@ func staticTable(w io.Writer, entries []Entry, red *redact.Redactor, st Style, l
 func notes(w io.Writer, entries []Entry, red *redact.Redactor, st Style, l layout) {
 	for _, e := range entries {
 		v := forDisplay(View(e, red, Summary))
-		var lines []string
-		for _, p := range v.ConfigProblems {
+		lines := approvalLines(v.Approval, st)
+		for _, p := range shownProblems(v.Approval, v.ConfigProblems) {
 			lines = append(lines, severityMark(string(p.Severity), st)+" "+problemText(p, l.sources))
 		}
 		if v.Failure != nil {

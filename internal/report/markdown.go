@@ -167,7 +167,17 @@ func (m *mdWriter) server(s ServerReport) {
 	m.row("transport", esc(transport))
 	m.row("target", code(target(s.Server)))
 	m.row("enabled", strconv.FormatBool(s.Enabled))
+	if !s.Approval.clientStarts() {
+		approval := code(string(s.Approval.State)) + " — " + esc(s.Approval.Reason)
+		if s.Approval.OptIn != "" {
+			approval += esc(" (started all the same: " + s.Approval.OptIn + ")")
+		}
+		m.row("approval", approval)
+	}
 	health := "not probed"
+	if !s.Approval.started() {
+		health = "not probed: " + esc(s.Approval.label())
+	}
 	if s.Healthy != nil {
 		health = "ok"
 		if !*s.Healthy {
@@ -356,6 +366,12 @@ func whatToTry(v Server) []string {
 			}
 		}
 		out = append(out, s)
+	}
+	if !v.Approval.started() {
+		if v.Approval.Approve != "" {
+			add("approve it: " + v.Approval.Approve)
+		}
+		add("or, once you have read the entry, probe it anyway: mcpdoctor report " + v.Name + " --trust-project")
 	}
 	if v.Failure != nil {
 		add(v.Failure.Hint)

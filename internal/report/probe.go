@@ -54,6 +54,19 @@ func ProbeText(w io.Writer, e Entry, red *redact.Redactor, st Style) {
 		}
 		field("codex", codex)
 	}
+	if v.Healthy == nil {
+		// Not started: its client would not start it either.
+		field("health", st.Warn("not probed: "+v.Approval.label()))
+		lines := approvalLines(v.Approval, st)
+		for _, p := range shownProblems(v.Approval, v.ConfigProblems) {
+			lines = append(lines, severityMark(string(p.Severity), st)+" "+problemText(p, false))
+		}
+		fmt.Fprintln(w)
+		for _, l := range lines {
+			fmt.Fprintln(w, "  "+l)
+		}
+		return
+	}
 	health := st.Good("ok")
 	if !*v.Healthy {
 		health = st.Bad("failed")
@@ -107,8 +120,8 @@ func ProbeText(w io.Writer, e Entry, red *redact.Redactor, st Style) {
 		fmt.Fprintf(w, "%s %s: %s\n", st.Bold("Call"), tc.Name, status)
 		fmt.Fprintln(w, "  "+clip(string(tc.Content), 2000))
 	}
-	var findings []string
-	for _, p := range v.ConfigProblems {
+	findings := approvalLines(v.Approval, st)
+	for _, p := range shownProblems(v.Approval, v.ConfigProblems) {
 		findings = append(findings, severityMark(string(p.Severity), st)+" "+problemText(p, false))
 	}
 	for _, f := range v.Findings {

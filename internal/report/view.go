@@ -11,6 +11,7 @@
 package report
 
 import (
+	"cmp"
 	"encoding/json"
 	"net/http"
 	"slices"
@@ -37,6 +38,9 @@ type Server struct {
 	// Source says where the server is configured: client, file, scope,
 	// line and column.
 	Source config.Source `json:"source"`
+	// Approval is what the server's client decided about starting it, and
+	// whether mcpdoctor started it all the same (schema_version 3).
+	Approval Approval `json:"approval"`
 	// AuthStatus is none, bearer, oauth or failed; absent when not probed.
 	AuthStatus probe.AuthStatus `json:"auth_status,omitempty"`
 	// CodexAuthStatus is what `codex mcp list` would show.
@@ -148,6 +152,17 @@ type Tool struct {
 	InputSchema json.RawMessage `json:"input_schema,omitempty"`
 }
 
+// Approval is whether the server's client would start it without asking
+// first: not_needed (the user's own file), approved, pending, denied,
+// untrusted or unvetted; reason and approve name the client's files and
+// keys. opt_in says what made mcpdoctor start it all the same.
+type Approval struct {
+	State   config.ApprovalState `json:"state"`
+	Reason  string               `json:"reason,omitempty"`
+	Approve string               `json:"approve,omitempty"`
+	OptIn   string               `json:"opt_in,omitempty"`
+}
+
 // Detail chooses how much of a probe a view carries.
 type Detail int
 
@@ -168,7 +183,7 @@ type Entry struct {
 }
 
 // SchemaVersion is the version of the JSON contract's schemas (schema/).
-const SchemaVersion = 2
+const SchemaVersion = 3
 
 // View builds the contract object for one entry, redacted by kind.
 func View(e Entry, red *redact.Redactor, detail Detail) Server {
@@ -179,6 +194,7 @@ func View(e Entry, red *redact.Redactor, detail Detail) Server {
 		Enabled:        s.Enabled,
 		Transport:      transportView(s, red),
 		Source:         sourceView(s.Source, red),
+		Approval:       approvalView(s.Approval, red),
 		Timeouts:       Timeouts{StartupSec: s.StartupTimeout.Seconds(), ToolSec: s.ToolTimeout.Seconds()},
 		ConfigProblems: redactProblems(e.Problems, red),
 	}
@@ -307,6 +323,10 @@ func written(vs []config.Value) []string {
 		out[i] = v.Written
 	}
 	return out
+}
+
+func approvalView(a config.Approval, red *redact.Redactor) Approval {
+	return Approval{State: cmp.Or(a.State, config.ApprovalNotNeeded), Reason: red.Text(a.Reason), Approve: red.Text(a.Approve), OptIn: a.OptIn}
 }
 
 func sourceView(s config.Source, red *redact.Redactor) config.Source {
