@@ -54,3 +54,45 @@ func BenchmarkListMixed500(b *testing.B) {
 	}
 	b.ReportMetric(float64(peak)/1024, "peak-rss-MiB")
 }
+
+// BenchmarkListHugeToolList: `mcpdoctor list --timeout 5s` of one server
+// sending 6,000 tools of 8 KB (48 MB) in pages, as the real binary, in
+// text and JSON: the list is cut at the cap, so the run ends well within
+// --timeout and its peak resident memory (peak-rss-MiB) stays under
+// 100 MiB.
+func BenchmarkListHugeToolList(b *testing.B) {
+	dir := b.TempDir()
+	bin := filepath.Join(dir, "mcpdoctor")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		b.Fatalf("go build: %v\n%s", err, out)
+	}
+	srv := mcptest.FakeTools(b, mcptest.ToolsOptions{Generated: 6000, DescriptionBytes: 8000, PageSize: 1000})
+	path := filepath.Join(dir, "config.toml")
+	if err := os.WriteFile(path, []byte(fmt.Sprintf("[mcp_servers.big]\nurl = %q\n", srv.URL)), 0o600); err != nil {
+		b.Fatal(err)
+	}
+	for _, format := range []string{"text", "json"} {
+		b.Run(format, func(b *testing.B) {
+			var peak int64
+			for b.Loop() {
+				args := []string{"list", "--config", path, "--timeout", "5s"}
+				if format == "json" {
+					args = append(args, "--json")
+				}
+				cmd := exec.Command(bin, args...)
+				cmd.Env = append(os.Environ(), "HOME="+dir, "CODEX_HOME="+dir)
+				out, err := cmd.Output()
+				if err != nil {
+					b.Fatalf("%v: %s", err, out[:min(len(out), 2000)])
+				}
+				if !strings.Contains(string(out), "tools/list sent") {
+					b.Fatalf("no finding says the list was cut: %s", out[:min(len(out), 2000)])
+				}
+				if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+					peak = max(peak, ru.Maxrss)
+				}
+			}
+			b.ReportMetric(float64(peak)/1024, "peak-rss-MiB")
+		})
+	}
+}

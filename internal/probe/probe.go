@@ -24,6 +24,13 @@ import (
 // must not keep the probe forever.
 const maxToolPages = 100
 
+// MaxToolListBytes bounds what tools/list may send over all its pages: the
+// largest real tool lists are a few hundred kilobytes; the page that
+// crosses this is dropped with the rest, and a finding says how big the
+// list was by then. One page is bounded by the message cap
+// (Options.MaxMessageBytes), so a probe holds at most this much of tools.
+const MaxToolListBytes = 4 << 20
+
 // StdioDiscoverGrace is how long a stdio server gets to answer
 // server/discover before the probe also sends initialize. A modern server
 // answers at once, and most legacy ones answer an unknown method with an
@@ -73,6 +80,9 @@ type Options struct {
 	ClientVersion string
 	// MaxMessageBytes caps one message or HTTP body; 0 means 8 MiB.
 	MaxMessageBytes int64
+	// MaxToolListBytes caps what tools/list sends over all its pages; 0
+	// means MaxToolListBytes.
+	MaxToolListBytes int64
 	// Trace, when set, sees every exchange as it is recorded (for
 	// --verbose). It is called from transport goroutines.
 	Trace func(evidence.Exchange)
@@ -877,6 +887,10 @@ func (p *prober) readInitialize(resp *wire.Message, err error) (*ServerInfo, err
 }
 
 // tool returns the listed tool of that name.
+func (p *prober) maxToolListBytes() int64 {
+	return cmp.Or(p.opts.MaxToolListBytes, MaxToolListBytes)
+}
+
 func (p *prober) tool(name string) (Tool, bool) {
 	for _, t := range p.res.Tools {
 		if t.Name == name {
@@ -897,6 +911,9 @@ func (p *prober) listTools(ctx context.Context) {
 	var tools []Tool
 	cursor := ""
 	seen := map[string]bool{}
+	// listBytes counts the tools kept, sentBefore the pages read whole.
+	var listBytes, sentBefore int64
+	cut := false
 	for page := 0; ; page++ {
 		if page == maxToolPages {
 			p.stage(StageToolsList, start, &evidence.Error{Category: evidence.CategoryProtocol,
@@ -909,21 +926,45 @@ func (p *prober) listTools(ctx context.Context) {
 			params["cursor"] = cursor
 		}
 		var out struct {
-			Tools []struct {
+			Tools      []json.RawMessage `json:"tools"`
+			NextCursor string            `json:"nextCursor"`
+		}
+		resp, err := p.callSync(ctx, "tools/list", params)
+		if err := p.decode("tools/list", resp, err, &out); err != nil {
+			p.stage(StageToolsList, start, err, "")
+			return
+		}
+		pageBytes := int64(len(resp.Raw))
+		for _, raw := range out.Tools {
+			if listBytes+int64(len(raw)) > p.maxToolListBytes() {
+				cut = true
+				break
+			}
+			listBytes += int64(len(raw))
+			var t struct {
 				Name        string          `json:"name"`
 				Title       string          `json:"title"`
 				Description string          `json:"description"`
 				InputSchema json.RawMessage `json:"inputSchema"`
-			} `json:"tools"`
-			NextCursor string `json:"nextCursor"`
-		}
-		if err := p.call(ctx, "tools/list", params, &out); err != nil {
-			p.stage(StageToolsList, start, err, "")
-			return
-		}
-		for _, t := range out.Tools {
+			}
+			if err := json.Unmarshal(raw, &t); err != nil {
+				p.stage(StageToolsList, start, &evidence.Error{Category: evidence.CategoryProtocol, Err: err,
+					Message: "tools/list returned a tool of the wrong shape: " + err.Error() + " (" + evidence.OneLine(raw, 80) + ")",
+					Hint:    "the server does not follow the MCP schema for tools/list; report this to its authors"}, "")
+				return
+			}
 			tools = append(tools, Tool{Name: t.Name, Title: t.Title, Description: t.Description, InputSchema: t.InputSchema})
 		}
+		if cut {
+			// A list this big is no list a client can use; keeping it
+			// whole, or reading on, would only cost memory and time.
+			p.finding("tools_list_too_large", evidence.SeverityWarning,
+				fmt.Sprintf("tools/list sent %d bytes of tools by page %d, over mcpdoctor's cap of %d: it kept the first %d tools and read no further",
+					sentBefore+pageBytes, page+1, p.maxToolListBytes(), len(tools)),
+				"a client loads every tool's definition into the model's context, and a list this big will not fit: have the server expose fewer tools")
+			break
+		}
+		sentBefore += pageBytes
 		if out.NextCursor == "" {
 			break
 		}
@@ -940,6 +981,9 @@ func (p *prober) listTools(ctx context.Context) {
 	note := ""
 	if len(seen) > 0 {
 		note = fmt.Sprintf("%d pages", len(seen)+1)
+	}
+	if cut {
+		note = joinNote(note, "cut at the size cap")
 	}
 	p.checkParamHeaders()
 	p.stage(StageToolsList, start, nil, note)

@@ -181,7 +181,7 @@ func TestStdioGarbageAndHuge(t *testing.T) {
 	var before runtime.MemStats
 	runtime.ReadMemStats(&before)
 	r = probe.Run(context.Background(), fakeStdio(t, mcptest.FakeStdioHuge, 10*time.Second), probe.Options{MaxMessageBytes: 1 << 20})
-	wantFailure(t, r, "server/discover", evidence.CategoryProtocol, "more than 1048576 bytes")
+	wantFailure(t, r, "server/discover", evidence.CategoryProtocol, "a line of 20971565 bytes on stdout, over mcpdoctor's cap of 1048576 bytes")
 	var after runtime.MemStats
 	runtime.ReadMemStats(&after)
 	if grew := after.TotalAlloc - before.TotalAlloc; grew > 16<<20 {

@@ -89,23 +89,57 @@ var urlStart = regexp.MustCompile(`(?i)\b[a-z][a-z0-9+.\-]*://`)
 // segments are replaced, so the text around a URL — quotes, punctuation,
 // whatever it is — is never touched.
 func textURLs(s string) string {
-	locs := urlStart.FindAllStringIndex(s, -1)
-	if locs == nil {
-		return s
-	}
 	var b strings.Builder
 	last := 0
-	for _, loc := range locs {
-		if loc[0] < last {
+	for from := 0; ; {
+		start, schemeEnd := nextURL(s, from)
+		if start < 0 {
+			break
+		}
+		from = schemeEnd
+		if start < last {
 			continue // inside the previous URL
 		}
-		end := urlEnd(s, loc[1])
-		b.WriteString(s[last:loc[0]])
-		b.WriteString(maskURLText(s[loc[0]:loc[1]], s[loc[1]:end]))
+		end := urlEnd(s, schemeEnd)
+		b.WriteString(s[last:start])
+		b.WriteString(maskURLText(s[start:schemeEnd], s[schemeEnd:end]))
 		last = end
+	}
+	if last == 0 {
+		return s
 	}
 	b.WriteString(s[last:])
 	return b.String()
+}
+
+// nextURL finds the next match of urlStart at or after from, as
+// urlStart.FindStringIndex would, without running the regexp over text
+// that holds no "://": a text of megabytes (a tool list) is scanned once.
+func nextURL(s string, from int) (start, end int) {
+	for from < len(s) {
+		i := strings.Index(s[from:], "://")
+		if i < 0 {
+			return -1, -1
+		}
+		i += from
+		// The scheme is the run of scheme characters before "://"; the
+		// regexp takes the first of them where a word begins.
+		run := i
+		for run > from && isSchemeChar(s[run-1]) {
+			run--
+		}
+		// One character more, so that \b sees what stands before.
+		lo := max(run-1, 0)
+		if loc := urlStart.FindStringIndex(s[lo : i+3]); loc != nil {
+			return lo + loc[0], lo + loc[1]
+		}
+		from = i + 1
+	}
+	return -1, -1
+}
+
+func isSchemeChar(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '+' || c == '.' || c == '-'
 }
 
 // urlEnd finds where a URL that starts its authority at i ends: at white

@@ -73,7 +73,11 @@ func (s *ListStream) Put(i int, e Entry) error {
 			sep = "[\n  "
 		}
 		s.next++
-		if _, err := io.WriteString(s.w, sep+strings.TrimSuffix(b.String(), "\n")); err != nil {
+		// Written as it is, not copied: one entry may be megabytes.
+		if _, err := io.WriteString(s.w, sep); err != nil {
+			return err
+		}
+		if _, err := s.w.Write(bytes.TrimSuffix(b.Bytes(), []byte("\n"))); err != nil {
 			return err
 		}
 	}
@@ -106,12 +110,17 @@ func ListTable(w io.Writer, entries []Entry, red *redact.Redactor, st Style) {
 		probed = probed || e.Result != nil
 	}
 	l := layoutOf(entries)
-	if probed {
-		probedTable(w, entries, red, st, l)
-	} else {
-		staticTable(w, entries, red, st, l)
+	// Each entry is redacted once: a server's tool list may be megabytes.
+	views := make([]Server, len(entries))
+	for i, e := range entries {
+		views[i] = forDisplay(View(e, red, Summary))
 	}
-	notes(w, entries, red, st, l)
+	if probed {
+		probedTable(w, entries, views, st, l)
+	} else {
+		staticTable(w, entries, views, st, l)
+	}
+	notes(w, entries, views, st, l)
 }
 
 // layout says what the table needs to show: where each server is
@@ -163,11 +172,11 @@ func (l layout) row(name, src, transport cell, middle []cell, codex cell, rest .
 	return append(r, rest...)
 }
 
-func probedTable(w io.Writer, entries []Entry, red *redact.Redactor, st Style, l layout) {
+func probedTable(w io.Writer, entries []Entry, views []Server, st Style, l layout) {
 	t := table{header: header(l.row(plain("NAME"), plain("SOURCE"), plain("TRANSPORT"), []cell{plain("PROTOCOL"), plain("AUTH")}, plain("CODEX SAYS"), plain("HEALTH"), plain("TOOLS"), plain("TARGET")))}
 	disagree := false
-	for _, e := range entries {
-		v := forDisplay(View(e, red, Summary))
+	for i, e := range entries {
+		v := views[i]
 		if e.Result == nil {
 			health := cell{text: "disabled", paint: st.Faint}
 			switch {
@@ -207,11 +216,11 @@ func probedTable(w io.Writer, entries []Entry, red *redact.Redactor, st Style, l
 	}
 }
 
-func staticTable(w io.Writer, entries []Entry, red *redact.Redactor, st Style, l layout) {
+func staticTable(w io.Writer, entries []Entry, views []Server, st Style, l layout) {
 	l.codex = false // no probe, nothing Codex would say
 	t := table{header: header(l.row(plain("NAME"), plain("SOURCE"), plain("TRANSPORT"), []cell{plain("ENABLED"), plain("STARTUP"), plain("TOOL CALL"), plain("PROBLEMS")}, cell{}, plain("TARGET")))}
-	for _, e := range entries {
-		v := forDisplay(View(e, red, Summary))
+	for i, e := range entries {
+		v := views[i]
 		enabled := cell{text: "yes"}
 		switch {
 		case !v.Enabled:
@@ -235,9 +244,9 @@ func staticTable(w io.Writer, entries []Entry, red *redact.Redactor, st Style, l
 
 // notes lists, under the table, what each server's row cannot say: config
 // problems, the failure and what to try, findings.
-func notes(w io.Writer, entries []Entry, red *redact.Redactor, st Style, l layout) {
-	for _, e := range entries {
-		v := forDisplay(View(e, red, Summary))
+func notes(w io.Writer, entries []Entry, views []Server, st Style, l layout) {
+	for i, e := range entries {
+		v := views[i]
 		lines := approvalLines(v.Approval, st)
 		for _, p := range shownProblems(v.Approval, v.ConfigProblems) {
 			lines = append(lines, severityMark(string(p.Severity), st)+" "+problemText(p, l.sources))

@@ -397,12 +397,37 @@ func isSuccess(status int) bool { return status >= 200 && status < 300 }
 // ErrTooLarge marks a body over the cap (Options.MaxMessageBytes).
 var ErrTooLarge = errors.New("response over the size cap")
 
+// tooLargeHint says what to do about a message over the cap.
+const tooLargeHint = "no client can use a message this big (it goes into the model's context): check what the server returns, and report it to its authors"
+
 // tooLargeError is the answer to a body over the cap.
 func tooLargeError(limit int64) *evidence.Error {
 	return &evidence.Error{Category: evidence.CategoryProtocol, Err: ErrTooLarge,
-		Message: fmt.Sprintf("the response is larger than %d bytes", limit),
-		Hint:    "the server sent more than mcpdoctor reads for one message: check what it returns, or raise the limit if the answer is legitimately this big"}
+		Message: fmt.Sprintf("the response is larger than %d bytes, mcpdoctor's cap for one message", limit),
+		Hint:    tooLargeHint}
 }
+
+// measureTooLarge reads the rest of a body over the cap, to say how big it
+// was: without keeping it, for as long as the request's context allows,
+// and at most maxMeasured bytes.
+func measureTooLarge(ctx context.Context, err error, body io.Reader, ex *liveExchange, limit int64) error {
+	if !errors.Is(err, ErrTooLarge) || ctx.Err() != nil {
+		return err
+	}
+	n, _ := io.Copy(io.Discard, io.LimitReader(body, maxMeasured))
+	total := ex.body.total
+	what := fmt.Sprintf("%d bytes", total)
+	if n == maxMeasured || ctx.Err() != nil {
+		what = fmt.Sprintf("more than %d bytes", total)
+	}
+	return &evidence.Error{Category: evidence.CategoryProtocol, Err: ErrTooLarge,
+		Message: fmt.Sprintf("the response is %s, over mcpdoctor's cap of %d bytes for one message", what, limit),
+		Hint:    tooLargeHint}
+}
+
+// maxMeasured bounds what is read of a body over the cap only to tell its
+// size.
+const maxMeasured = 1 << 30
 
 // ReadCapped reads a whole body, failing once it is longer than limit. Its
 // buffer doubles (io.ReadAll grows large buffers by a quarter, which costs

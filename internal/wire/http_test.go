@@ -88,7 +88,7 @@ func TestSSEReaderCap(t *testing.T) {
 			if !errors.Is(err, ErrTooLarge) {
 				t.Fatalf("next: %v, want the size cap", err)
 			}
-			if e := Classify(err); e.Category != evidence.CategoryProtocol || e.Message != "the response is larger than 1000 bytes" {
+			if e := Classify(err); e.Category != evidence.CategoryProtocol || e.Message != "the response is larger than 1000 bytes, mcpdoctor's cap for one message" {
 				t.Errorf("classified as %s %q", e.Category, e.Message)
 			}
 		})

@@ -185,11 +185,11 @@ func (t *stdioTransport) readStdout() {
 	max := int(t.opts.maxMessageBytes())
 	r := bufio.NewReaderSize(t.stdout, 64<<10)
 	for {
-		line, tooLong, err := readLine(r, max)
-		if tooLong {
-			t.fail(&evidence.Error{Category: evidence.CategoryProtocol,
-				Message: fmt.Sprintf("the server wrote a line of more than %d bytes on stdout", max),
-				Hint:    "the answer is too large to be a sane MCP message; report it to the server's authors"})
+		line, size, err := readLine(r, max)
+		if size > max {
+			t.fail(&evidence.Error{Category: evidence.CategoryProtocol, Err: ErrTooLarge,
+				Message: fmt.Sprintf("the server wrote a line of %d bytes on stdout, over mcpdoctor's cap of %d bytes for one message", size, max),
+				Hint:    tooLargeHint})
 			t.rec.Add(evidence.Exchange{Direction: "receive", ResponseBody: evidence.Excerpt(line, evidence.MaxExcerpt), Truncated: true, Note: "line over the size cap"})
 			// Keep reading: the next line may be the answer.
 		} else if len(bytes.TrimSpace(line)) > 0 {
@@ -204,21 +204,19 @@ func (t *stdioTransport) readStdout() {
 	}
 }
 
-// readLine reads up to a newline, keeping at most max bytes; tooLong
-// reports that more was discarded.
-func readLine(r *bufio.Reader, max int) (line []byte, tooLong bool, err error) {
+// readLine reads up to a newline, keeping at most max bytes; size is the
+// whole line's length, so size > max reports that the rest was discarded.
+func readLine(r *bufio.Reader, max int) (line []byte, size int, err error) {
 	for {
 		chunk, err := r.ReadSlice('\n')
-		if len(line)+len(chunk) > max {
-			line = append(line, chunk[:max-len(line)]...)
-			tooLong = true
-		} else if !tooLong {
-			line = append(line, chunk...)
+		size += len(chunk)
+		if room := max - len(line); room > 0 {
+			line = append(line, chunk[:min(room, len(chunk))]...)
 		}
 		if errors.Is(err, bufio.ErrBufferFull) {
 			continue
 		}
-		return line, tooLong, err
+		return line, size, err
 	}
 }
 
@@ -290,9 +288,9 @@ func (t *stdioTransport) readStderr() {
 	defer close(t.stderrDone)
 	r := bufio.NewReaderSize(t.stderr, 4<<10)
 	for {
-		line, tooLong, err := readLine(r, stderrLineMax)
+		line, size, err := readLine(r, stderrLineMax)
 		if s := strings.TrimRight(string(line), "\r\n"); s != "" {
-			if tooLong {
+			if size > stderrLineMax {
 				// Marked, so that the start of a secret the cut leaves is
 				// masked too (redact.Ellipsis).
 				s += "…"

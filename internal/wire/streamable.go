@@ -168,6 +168,7 @@ func answers(msg, req *Message) bool {
 func (t *streamableTransport) readJSON(ctx context.Context, resp *http.Response, ex *liveExchange, req *Message, record func(evidence.Exchange)) (*Message, error) {
 	body, err := ReadCapped(resp.Body, t.w.opts.maxMessageBytes())
 	if err != nil {
+		err = measureTooLarge(ctx, err, resp.Body, ex, t.w.opts.maxMessageBytes())
 		if ctx.Err() != nil {
 			err = TimeoutError(ctx, err, fmt.Sprintf("the response to %s did not finish arriving in time", req.Method))
 		}
