@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mcpdoctor/mcpdoctor/internal/config"
+	"github.com/mcpdoctor/mcpdoctor/internal/netguard"
 	"github.com/mcpdoctor/mcpdoctor/internal/probe"
 	"github.com/mcpdoctor/mcpdoctor/internal/report"
 	"github.com/mcpdoctor/mcpdoctor/internal/tokens"
@@ -195,16 +196,20 @@ var jobsHelp = fmt.Sprintf("probe at most `N` servers at once (default: %d HTTP 
 // probeOptions are the probe settings every command shares.
 func (a *app) probeOptions(flags probeFlags) probe.Options {
 	opts := probe.Options{
-		Timeout:          flags.Timeout,
-		Protocol:         flags.Protocol,
-		LookupEnv:        a.io.LookupEnv,
-		Environ:          a.io.Environ,
-		ClientVersion:    version(),
-		RunHeadersHelper: flags.RunHeadersHelper,
+		Timeout:               flags.Timeout,
+		Protocol:              flags.Protocol,
+		LookupEnv:             a.io.LookupEnv,
+		Environ:               a.io.Environ,
+		ClientVersion:         version(),
+		RunHeadersHelper:      flags.RunHeadersHelper,
+		AllowPrivateDiscovery: flags.AllowPrivateDiscovery,
 	}
 	if store, err := a.tokenStore(); err == nil {
 		opts.OAuthToken = func(ctx context.Context, s config.Server, refresh bool) (*probe.OAuthToken, error) {
 			url, _, _ := s.URL.Resolve(a.lookup())
+			// A refresh goes to the token endpoint the server's
+			// authorization server named: no more private than the server.
+			ctx = netguard.With(ctx, opts.Guard(url))
 			e, refreshed, err := store.Current(ctx, s.Name, url, nil, a.red.Add, refresh)
 			if e == nil {
 				return nil, err

@@ -14,6 +14,7 @@ import (
 
 	"github.com/mcpdoctor/mcpdoctor/internal/config"
 	"github.com/mcpdoctor/mcpdoctor/internal/evidence"
+	"github.com/mcpdoctor/mcpdoctor/internal/netguard"
 	"github.com/mcpdoctor/mcpdoctor/internal/oauth"
 	"github.com/mcpdoctor/mcpdoctor/internal/probe"
 	"github.com/mcpdoctor/mcpdoctor/internal/report"
@@ -34,6 +35,9 @@ type loginOptions struct {
 	// PrivateKeyFile signs its assertion instead of a secret.
 	ClientCredentials bool
 	PrivateKeyFile    string
+	// AllowPrivateDiscovery lets the URLs the server names reach private,
+	// loopback and link-local addresses.
+	AllowPrivateDiscovery bool
 }
 
 func newLoginCmd(a *app) *cobra.Command {
@@ -107,6 +111,7 @@ config errors.`,
 	cmd.Flags().StringVar(&opts.ClientMetadataURL, "client-metadata-url", "", "use the client ID metadata document at `URL` as the client_id, where the authorization server accepts them")
 	cmd.Flags().BoolVar(&opts.ClientCredentials, "client-credentials", false, "get a token with the client credentials grant (no browser): for headless use")
 	a.trustProjectFlag(cmd)
+	cmd.Flags().BoolVar(&opts.AllowPrivateDiscovery, "allow-private-discovery", false, allowPrivateHelp)
 	cmd.Flags().StringVar(&opts.PrivateKeyFile, "private-key-file", "", "with --client-credentials: sign the client's assertion with the PEM private key in `FILE` (private_key_jwt)")
 	return cmd
 }
@@ -146,7 +151,7 @@ func loginRun(a *app, name string, opts *loginOptions) error {
 	serverURL, _, _ := s.URL.Resolve(a.lookup())
 	// Discovery is the probe's: run it as a client with no login would.
 	a.say("Probing %s to find its authorization server…", name)
-	po := a.probeOptions(probeFlags{})
+	po := a.probeOptions(probeFlags{AllowPrivateDiscovery: opts.AllowPrivateDiscovery})
 	po.OAuthToken = nil
 	res := probe.Run(a.ctx, s, po)
 	a.red.Add(res.Secrets...)
@@ -196,6 +201,9 @@ func loginRun(a *app, name string, opts *loginOptions) error {
 		GrantTypes: info.GrantTypes,
 	}
 	resource := oauth.ChooseResource(s.OAuth.Resource, info.Resource, serverURL)
+	// Registration and the token requests go to endpoints the server's
+	// authorization server named: no more private than the server.
+	ctx := netguard.With(a.ctx, po.Guard(serverURL))
 	var result *oauth.Result
 	if opts.ClientCredentials {
 		cc := oauth.ClientCredentials{Endpoints: endpoints, ClientID: s.OAuth.ClientID, ClientSecret: secret, Resource: resource, Scopes: scopes,
@@ -209,7 +217,7 @@ func loginRun(a *app, name string, opts *loginOptions) error {
 				return usageError("--private-key-file %s: %v", opts.PrivateKeyFile, err)
 			}
 		}
-		result, err = cc.Run(a.ctx)
+		result, err = cc.Run(ctx)
 	} else {
 		flow := oauth.Flow{
 			ServerName:        name,
@@ -225,7 +233,7 @@ func loginRun(a *app, name string, opts *loginOptions) error {
 			Open:              func(u string) error { a.showAuthorizationURL(name, u, !opts.NoBrowser, opts.Timeout); return nil },
 			Progress:          func(line string) { a.say("%s", line) },
 		}
-		result, err = flow.Run(a.ctx)
+		result, err = flow.Run(ctx)
 	}
 	if err != nil {
 		var oe *oauth.Error

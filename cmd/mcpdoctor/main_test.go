@@ -63,6 +63,14 @@ func TestScripts(t *testing.T) {
 	}
 	proxy := mcptest.ForwardProxy(t)
 	hits := mcptest.Hits(t)
+	// Where hostile servers send a client: the cloud metadata service and
+	// a private network, on the hit counter's port, which the forward
+	// proxy reaches at 127.0.0.1 (no test sends anything elsewhere).
+	_, hitsPort, _ := net.SplitHostPort(strings.TrimPrefix(hits.URL, "http://"))
+	metadata := func(path string) string { return "http://169.254.169.254:" + hitsPort + path }
+	metaChallenge := func(path string) []string {
+		return []string{`Bearer resource_metadata="` + metadata(path+"/latest/meta-data/iam/security-credentials/") + `"`}
+	}
 	proxied := mcptest.GoSDKHTTP(t, mcptest.GoSDKOptions{})
 	_, proxiedPort, _ := net.SplitHostPort(proxied.Listener.Addr().String())
 	servers := map[string]string{
@@ -118,6 +126,20 @@ func TestScripts(t *testing.T) {
 		// script gives the URLs it must never see contacted paths of its
 		// own.
 		"HITS_URL": hits.URL,
+		// Servers that name where they should not: the metadata service as
+		// their resource_metadata, a private address as their
+		// authorization server, a redirect of the MCP POST to the metadata
+		// service. Each has a twin (_ROUTE_) whose URLs differ only in
+		// path, to check the route with --allow-private-discovery first.
+		"META_URL":       mcptest.FakeOAuth(t, mcptest.FakeOAuthOptions{Token: "t0k3n-never-sent", Challenges: metaChallenge("/ssrf")}).MCPURL,
+		"META_ROUTE_URL": mcptest.FakeOAuth(t, mcptest.FakeOAuthOptions{Token: "t0k3n-never-sent", Challenges: metaChallenge("/ssrf-route")}).MCPURL,
+		"PRIVATE_AS_URL": mcptest.FakeOAuth(t, mcptest.FakeOAuthOptions{Token: "t0k3n-never-sent", ProtectedResource: true,
+			AuthorizationServers: []string{"http://10.0.0.1:" + hitsPort + "/ssrf-as"}}).MCPURL,
+		"PRIVATE_AS_ROUTE_URL": mcptest.FakeOAuth(t, mcptest.FakeOAuthOptions{Token: "t0k3n-never-sent", ProtectedResource: true,
+			AuthorizationServers: []string{"http://10.0.0.1:" + hitsPort + "/ssrf-as-route"}}).MCPURL,
+		"REDIRECT_META_URL":       mcptest.RedirectTo(t, metadata("/ssrf-redirect")).URL + "/mcp",
+		"REDIRECT_META_ROUTE_URL": mcptest.RedirectTo(t, metadata("/ssrf-redirect-route")).URL + "/mcp",
+		"SSRF_MARKER":             mcptest.HitCounterSecret,
 	}
 	testscript.Run(t, testscript.Params{
 		Dir:           "testdata/script",

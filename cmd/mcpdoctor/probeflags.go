@@ -15,6 +15,9 @@ type probeFlags struct {
 	Protocol string
 	// RunHeadersHelper lets the probe run a config's headers helper.
 	RunHeadersHelper bool
+	// AllowPrivateDiscovery lets the URLs a server names reach private,
+	// loopback and link-local addresses.
+	AllowPrivateDiscovery bool
 
 	timeoutSet bool
 }
@@ -28,10 +31,14 @@ first and speaks legacy MCP when the answer says so, as the spec's
 dual-era client does; a stdio server that answers nothing to it costs up
 to one second before initialize goes out too.`
 
+// allowPrivateHelp says what --allow-private-discovery lifts.
+const allowPrivateHelp = "let the URLs a server names (its OAuth metadata, authorization servers, redirects, SSE endpoint) reach link-local, loopback and private addresses, which they may not beyond the server's own network: only for a server you trust"
+
 func (f *probeFlags) register(cmd *cobra.Command) {
 	cmd.Flags().DurationVar(&f.Timeout, "timeout", 0, "replace every server's startup_timeout_sec and tool_timeout_sec (e.g. 10s)")
 	cmd.Flags().StringVar(&f.Protocol, "protocol", probe.ProtocolAuto, "the protocol to speak: auto, modern, legacy, or a version such as 2025-06-18")
 	cmd.Flags().BoolVar(&f.RunHeadersHelper, "run-headers-helper", false, "run a server's http_headers_helper or headersHelper (a shell command from the config) to get its headers, as the client does; without it the probe goes without them")
+	cmd.Flags().BoolVar(&f.AllowPrivateDiscovery, "allow-private-discovery", false, allowPrivateHelp)
 	cmd.PreRun = func(cmd *cobra.Command, _ []string) { f.timeoutSet = cmd.Flags().Changed("timeout") }
 }
 

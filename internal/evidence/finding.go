@@ -37,6 +37,11 @@ const (
 	CategoryAuth        Category = "auth"
 	CategoryToolError   Category = "tool_error"
 	CategoryNetwork     Category = "network"
+	// CategoryBlocked: the server pointed mcpdoctor at an address it does
+	// not connect to for a server's say-so: link-local, a cloud metadata
+	// service, or a more private network than the server's own
+	// (internal/netguard).
+	CategoryBlocked Category = "blocked"
 	// CategoryCancelled: the run was interrupted before the server's
 	// probe finished.
 	CategoryCancelled Category = "cancelled"

@@ -67,6 +67,9 @@ type FakeOAuthOptions struct {
 	// Resource and Issuer replace the resource of the protected resource
 	// metadata and the issuer of the authorization server metadata.
 	Resource, Issuer string
+	// AuthorizationServers replaces the protected resource metadata's
+	// authorization_servers.
+	AuthorizationServers []string
 	// Document replaces the body of every metadata document: FakeDocHTML,
 	// FakeDocHuge or FakeDocGarbage.
 	Document string
@@ -240,6 +243,14 @@ func (f *FakeOAuthServer) serveOther(w http.ResponseWriter, r *http.Request) {
 	http.NotFound(w, r)
 }
 
+// authorizationServers are the protected resource metadata's.
+func (f *FakeOAuthServer) authorizationServers(origin string) []string {
+	if f.opts.AuthorizationServers != nil {
+		return f.opts.AuthorizationServers
+	}
+	return []string{origin}
+}
+
 // serveMetadata serves the documents the options ask for, on whichever
 // origin is asked.
 func (f *FakeOAuthServer) serveMetadata(w http.ResponseWriter, r *http.Request) {
@@ -256,7 +267,7 @@ func (f *FakeOAuthServer) serveMetadata(w http.ResponseWriter, r *http.Request) 
 		}
 		doc = map[string]any{
 			"resource":                 f.expand(resource),
-			"authorization_servers":    []string{origin},
+			"authorization_servers":    f.authorizationServers(origin),
 			"scopes_supported":         []string{"mcp:read", "mcp:write"},
 			"bearer_methods_supported": []string{"header"},
 			"resource_name":            "mcptest fake OAuth server",

@@ -18,6 +18,8 @@ import (
 	"time"
 
 	"golang.org/x/oauth2"
+
+	"github.com/mcpdoctor/mcpdoctor/internal/netguard"
 )
 
 // DefaultTimeout is how long a login waits for the browser to come back.
@@ -331,10 +333,14 @@ func noRedirectClient(base *http.Client) *http.Client {
 	}
 }
 
-// freshConnections is the default transport without keep-alives.
+// freshConnections is the default transport without keep-alives. The
+// endpoints a login uses are the authorization server's, which the MCP
+// server named: a caller's context may carry the policy that bounds where
+// they lead (internal/netguard), and this transport heeds it.
 var freshConnections = func() http.RoundTripper {
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.DisableKeepAlives = true
+	netguard.Install(t)
 	return t
 }()
 

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/mcpdoctor/mcpdoctor/internal/evidence"
+	"github.com/mcpdoctor/mcpdoctor/internal/netguard"
 	"github.com/mcpdoctor/mcpdoctor/internal/wire"
 )
 
@@ -153,7 +154,9 @@ func (d *oauthDiscovery) info(challenge *Challenge) *OAuthInfo {
 // discoverer runs one discovery.
 type discoverer struct {
 	client *http.Client
-	rec    *evidence.Recorder
+	// guard bounds where the URLs the server names may lead.
+	guard *netguard.Policy
+	rec   *evidence.Recorder
 	// target is the MCP URL without its query and fragment.
 	target    *url.URL
 	version   string
@@ -257,6 +260,7 @@ func newDiscoverer(rawURL string, opts Options, rec *evidence.Recorder, version 
 		rt = opts.HTTPClient.Transport
 	}
 	return &discoverer{rec: rec, version: version, out: &oauthDiscovery{}, tried: map[string]bool{}, target: &t, fetches: fetches,
+		guard:     opts.Guard(rawURL),
 		userAgent: "mcpdoctor/" + cmp.Or(opts.ClientVersion, "dev"),
 		// No cookie jar: cookies are credentials. Redirects are followed
 		// by hand, so that each hop is evidence and none leaves its
@@ -443,12 +447,12 @@ func (d *discoverer) fetch(ctx context.Context, rawURL, why, what string, pointe
 		d.invalid(rawURL, what, "the URL is not http(s)", pointedTo)
 		return nil, false
 	}
-	if !wire.SameOrigin(u, d.target) && pointedTo {
-		d.say(fmt.Sprintf("%s is on another origin than the MCP server (%s); discovery sends nothing secret, so it is asked", rawURL, wire.OriginOf(d.target)))
-	}
 	f := d.fetches.get(ctx, rawURL, func() fetched { return d.load(ctx, u) })
 	if f == nil {
 		return nil, false // out of time while another run was asking it
+	}
+	if !wire.SameOrigin(u, d.target) && pointedTo && f.blocked == nil {
+		d.say(fmt.Sprintf("%s is on another origin than the MCP server (%s); discovery sends nothing secret, so it is asked", rawURL, wire.OriginOf(d.target)))
 	}
 	for _, h := range f.hops {
 		note := h.note
@@ -459,6 +463,12 @@ func (d *discoverer) fetch(ctx context.Context, rawURL, why, what string, pointe
 			note = why + ": no " + what + " here"
 		}
 		d.record(h.ex, note)
+	}
+	if f.blocked != nil {
+		d.say(fmt.Sprintf("%s was not asked, as it leads to a %s address (%s): the OAuth metadata there could not be checked", rawURL, f.blocked.Zone, netguard.AllowFlag+" allows it"))
+		d.finding("discovery_blocked", evidence.SeverityWarning,
+			fmt.Sprintf("the server's OAuth discovery points at %s, which leads to a %s address (%s): mcpdoctor did not ask it, so what it serves could not be checked", rawURL, f.blocked.Zone, f.blocked.Host),
+			"a server may name only addresses as public as its own; if you trust this one, probe again with "+netguard.AllowFlag)
 	}
 	if f.last == nil {
 		return nil, false
@@ -509,6 +519,9 @@ type fetched struct {
 	// mid-request: the answer is not the server's, and another run asks
 	// again.
 	cutShort bool
+	// blocked is why the URL was not asked: it leads somewhere the
+	// server may not send mcpdoctor (internal/netguard).
+	blocked *netguard.Refused
 }
 
 type hopKind int
@@ -533,6 +546,11 @@ func (d *discoverer) load(ctx context.Context, u *url.URL) fetched {
 		resp, ex, err := d.get(ctx, u)
 		if err != nil {
 			ex.Err = err.Error()
+			var refused *netguard.Refused
+			if errors.As(err, &refused) {
+				ex.Err = refused.Error()
+				f.blocked = refused
+			}
 			f.hops = append(f.hops, hop{ex: ex, kind: hopError})
 			f.cutShort = ctx.Err() != nil
 			return f
@@ -628,6 +646,11 @@ func (c *fetchCache) get(ctx context.Context, url string, load func() fetched) *
 func (d *discoverer) get(ctx context.Context, u *url.URL) (*http.Response, evidence.Exchange, error) {
 	ex := evidence.Exchange{Method: http.MethodGet, URL: u.String()}
 	ctx, cancel := context.WithTimeout(ctx, discoveryRequestTimeout)
+	if !wire.SameOrigin(u, d.target) {
+		// The server named this URL: it may not lead anywhere more
+		// private than the server itself.
+		ctx = netguard.With(ctx, d.guard)
+	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
 		cancel()

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptrace"
+	"net/url"
 	"os"
 	"slices"
 	"strconv"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/mcpdoctor/mcpdoctor/internal/config"
 	"github.com/mcpdoctor/mcpdoctor/internal/evidence"
+	"github.com/mcpdoctor/mcpdoctor/internal/netguard"
 	"github.com/mcpdoctor/mcpdoctor/internal/wire"
 )
 
@@ -90,6 +92,16 @@ type Options struct {
 	// (.credentials.json), read to tell what Codex would show; empty means
 	// $CODEX_HOME, else ~/.codex. The file is only read.
 	CodexHome string
+	// AllowPrivateDiscovery lets the URLs the server names (its OAuth
+	// metadata and authorization servers, a redirect's Location, a legacy
+	// SSE endpoint) reach private, loopback and link-local addresses,
+	// which they may not by default (internal/netguard).
+	AllowPrivateDiscovery bool
+	// Resolver looks up the host names the server names; nil means the
+	// system's. Tests give one of their own.
+	Resolver netguard.Resolver
+	// guard is the probe's policy for them, made for its URL (run).
+	guard *netguard.Policy
 	// OAuthToken, when set, is asked for the token a stored OAuth login
 	// holds for an HTTP server that configures no credential of its own
 	// (a configured one wins, as in Codex). It returns nil when there is
@@ -144,7 +156,20 @@ func (o Options) lookup() config.Lookup {
 }
 
 func (o Options) wire() wire.Options {
-	return wire.Options{MaxMessageBytes: o.MaxMessageBytes, HTTPClient: o.HTTPClient, UserAgent: "mcpdoctor/" + o.clientVersion()}
+	return wire.Options{MaxMessageBytes: o.MaxMessageBytes, HTTPClient: o.HTTPClient, UserAgent: "mcpdoctor/" + o.clientVersion(), Guard: o.guard}
+}
+
+// Guard is the policy for the URLs a server at rawURL names: no more
+// private than rawURL's own host (internal/netguard).
+func (o Options) Guard(rawURL string) *netguard.Policy {
+	if o.guard != nil {
+		return o.guard
+	}
+	host := ""
+	if u, err := url.Parse(rawURL); err == nil {
+		host = u.Hostname()
+	}
+	return &netguard.Policy{Home: host, AllowPrivate: o.AllowPrivateDiscovery, Resolver: o.Resolver}
 }
 
 func (o Options) clientVersion() string {
@@ -313,6 +338,7 @@ func (p *prober) run(ctx context.Context) {
 	defer cancel()
 	look := p.opts.lookup()
 	p.launch = s.Launch(look)
+	p.opts.guard = p.opts.Guard(p.launch.URL)
 	p.res.Secrets = append(p.res.Secrets, s.Secrets(look)...)
 	if s.Transport != config.TransportStdio {
 		p.creds = resolveCredentials(p.launch)

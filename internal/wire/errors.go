@@ -13,6 +13,7 @@ import (
 	"syscall"
 
 	"github.com/mcpdoctor/mcpdoctor/internal/evidence"
+	"github.com/mcpdoctor/mcpdoctor/internal/netguard"
 )
 
 // HTTPStatusError is an HTTP answer that is not a success. The auth decision
@@ -64,6 +65,10 @@ func Classify(err error) *evidence.Error {
 			return &evidence.Error{Category: evidence.CategoryProtocol, Message: se.Error(), Hint: rpcHint(se.RPC.Error), Err: err}
 		}
 		return &evidence.Error{Category: evidence.CategoryHTTPStatus, Message: se.Error(), Hint: statusHint(se.Status), Err: err}
+	}
+	if netguard.IsRefused(err) {
+		return &evidence.Error{Category: evidence.CategoryBlocked, Message: err.Error(), Err: err,
+			Hint: "the server named an address a server may not send mcpdoctor to; if you trust it, pass " + netguard.AllowFlag + ", else put the URL you mean in the config"}
 	}
 	var dnsErr *net.DNSError
 	var certErr *tls.CertificateVerificationError

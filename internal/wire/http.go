@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/mcpdoctor/mcpdoctor/internal/evidence"
+	"github.com/mcpdoctor/mcpdoctor/internal/netguard"
 )
 
 // This file holds what the two HTTP transports share: the client and its
@@ -72,6 +73,9 @@ func newHTTPWire(rawURL string, header http.Header, opts Options, rec *evidence.
 			Hint: "set url to the MCP endpoint, such as https://example.com/mcp"}
 	}
 	w.target = u
+	if w.opts.Guard == nil && u != nil {
+		w.opts.Guard = &netguard.Policy{Home: u.Hostname()}
+	}
 
 	var rt http.RoundTripper
 	var jar http.CookieJar
@@ -93,13 +97,27 @@ func newHTTPWire(rawURL string, header http.Header, opts Options, rec *evidence.
 // bound. It sets no ResponseHeaderTimeout: a server that answers in
 // application/json sends its headers only when a tool finishes, which may
 // take tool_timeout_sec; the request's context bounds that wait.
+//
+// Its connections are checked by internal/netguard for every request whose
+// context carries a policy: the URLs a server names.
 func NewHTTPTransport() *http.Transport {
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.DialContext = (&net.Dialer{Timeout: 15 * time.Second, KeepAlive: 30 * time.Second}).DialContext
 	t.TLSHandshakeTimeout = 15 * time.Second
 	t.ExpectContinueTimeout = time.Second
 	t.IdleConnTimeout = 30 * time.Second
+	netguard.Install(t)
 	return t
+}
+
+// guarded returns ctx for a request to u: carrying the wire's policy when
+// u is on another origin than the configured URL, which the server, not
+// the user, named.
+func (w *httpWire) guarded(ctx context.Context, u *url.URL) context.Context {
+	if SameOrigin(u, w.target) {
+		return ctx
+	}
+	return netguard.With(ctx, w.opts.Guard)
 }
 
 // close releases the connections this wire opened.
@@ -140,6 +158,11 @@ func (w *httpWire) checkRedirect(req *http.Request, via []*http.Request) error {
 		hop.ResponseHeader = w.keepHeaders(r.Header)
 	}
 	hop.Note = "redirect to " + req.URL.String()
+	// The Location is the server's choice: where it leads is checked when
+	// the hop connects (internal/netguard).
+	if g := w.guarded(req.Context(), req.URL); g != req.Context() {
+		*req = *req.WithContext(g)
+	}
 	if len(via) > MaxRedirects {
 		hop.Err = fmt.Sprintf("stopped after %d redirects", MaxRedirects)
 		w.rec.Add(hop)
@@ -271,6 +294,7 @@ func (w *httpWire) do(ctx context.Context, r wireRequest) (*http.Response, *live
 	if r.rpcMethod != "" {
 		ctx = context.WithValue(ctx, rpcMethodKey{}, r.rpcMethod)
 	}
+	ctx = w.guarded(ctx, r.url)
 	req, err := http.NewRequestWithContext(ctx, r.method, r.url.String(), body)
 	if err != nil {
 		ex.Err = err.Error()

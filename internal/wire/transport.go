@@ -10,6 +10,8 @@ package wire
 import (
 	"context"
 	"net/http"
+
+	"github.com/mcpdoctor/mcpdoctor/internal/netguard"
 )
 
 // Transport is one MCP wire: stdio, Streamable HTTP or legacy HTTP+SSE. The
@@ -45,6 +47,12 @@ type Options struct {
 	HTTPClient *http.Client
 	// UserAgent is sent on every HTTP request; empty means "mcpdoctor/dev".
 	UserAgent string
+	// Guard bounds where the URLs the server names may lead: a redirect's
+	// Location, the legacy SSE endpoint, on another origin than the
+	// configured URL (internal/netguard). nil means a policy for the
+	// configured URL's host with its defaults. It takes effect on a
+	// transport that netguard.Install prepared, as NewHTTPTransport's are.
+	Guard *netguard.Policy
 }
 
 func (o Options) maxMessageBytes() int64 {
