@@ -1,6 +1,7 @@
 package config
 
 import (
+	"bytes"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -85,7 +86,7 @@ func checkNesting(path string, data []byte, f format) *Problem {
 func skipString(data []byte, i int, f format) int {
 	q := data[i]
 	if f == formatTOML && i+2 < len(data) && data[i+1] == q && data[i+2] == q {
-		end := strings.Index(string(data[i+3:]), strings.Repeat(string(q), 3))
+		end := bytes.Index(data[i+3:], []byte{q, q, q}) // no copy of the rest of the file
 		if end < 0 {
 			return len(data) - 1
 		}
