@@ -341,7 +341,7 @@ func (a *app) machineInfo() config.Machine {
 
 // lookup is what the config's references are filled in from.
 func (a *app) lookup() config.Lookup {
-	return config.Lookup{Env: a.io.LookupEnv, ReadFile: os.ReadFile, Environ: a.io.Environ}
+	return config.Lookup{Env: a.io.LookupEnv, ReadFile: config.ReadReferenced, Environ: a.io.Environ}
 }
 
 // learnSecrets teaches the redactor every secret the config holds or

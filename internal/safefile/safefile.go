@@ -35,7 +35,11 @@ func (e *Error) Error() string {
 	if e.Size < 0 {
 		return fmt.Sprintf("%s is larger than %s, the most mcpdoctor reads of such a file", e.Path, Size(e.Limit))
 	}
-	return fmt.Sprintf("%s is %s, more than the %s mcpdoctor reads of such a file", e.Path, Size(e.Size), Size(e.Limit))
+	size := Size(e.Size)
+	if size == Size(e.Limit) {
+		size = fmt.Sprintf("%d bytes", e.Size) // not "1 MiB, more than the 1 MiB"
+	}
+	return fmt.Sprintf("%s is %s, more than the %s mcpdoctor reads of such a file", e.Path, size, Size(e.Limit))
 }
 
 // TooLarge reports whether the file was refused for its size.

@@ -80,3 +80,12 @@ func TestSize(t *testing.T) {
 		}
 	}
 }
+
+// TestTooLargeSaysBytesWhereSizesRound: one byte over a MiB is not "1
+// MiB, more than the 1 MiB".
+func TestTooLargeSaysBytesWhereSizesRound(t *testing.T) {
+	err := &Error{Path: "p", Size: 1<<20 + 1, Limit: 1 << 20}
+	if want := "p is 1048577 bytes, more than the 1 MiB mcpdoctor reads of such a file"; err.Error() != want {
+		t.Errorf("%q, want %q", err, want)
+	}
+}
