@@ -118,7 +118,7 @@ func TestScripts(t *testing.T) {
 		Dir:           "testdata/script",
 		UpdateScripts: *update,
 		Cmds: map[string]func(*testscript.TestScript, bool, []string){"exits": cmdExits, "expand": cmdExpand, "notokens": cmdNoTokens,
-			"jsonvalid": cmdJSONValid, "schema": cmdSchema, "json": cmdJSON, "within": cmdWithin},
+			"jsonvalid": cmdJSONValid, "schema": cmdSchema, "json": cmdJSON, "within": cmdWithin, "noinvisible": cmdNoInvisible},
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("HOME", env.WorkDir+"/home")
 			env.Setenv("CODEX_HOME", "")
