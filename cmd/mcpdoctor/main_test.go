@@ -113,6 +113,11 @@ func TestScripts(t *testing.T) {
 		"WRONGISSUER_URL":   mcptest.FakeOAuth(t, mcptest.FakeOAuthOptions{ProtectedResource: true, AuthServer: true, Authorize: true, Issuer: "https://impostor.example.com"}).MCPURL,
 		// One that offers only the plain PKCE method.
 		"PLAINPKCE_URL": mcptest.FakeOAuth(t, mcptest.FakeOAuthOptions{ProtectedResource: true, AuthServer: true, Authorize: true, CodeChallengeMethods: []string{"plain"}}).MCPURL,
+		// Hostile authorization servers: one registers a client_id, and
+		// one refuses the token with an error_description, that hold
+		// lines of their own (mcptest.FakeForgedLines).
+		"FORGEDID_URL":  mcptest.FakeOAuth(t, mcptest.FakeOAuthOptions{ProtectedResource: true, AuthServer: true, Authorize: true, RegisteredClientID: mcptest.FakeForgedLines}).MCPURL,
+		"FORGEDERR_URL": mcptest.FakeOAuth(t, mcptest.FakeOAuthOptions{ProtectedResource: true, AuthServer: true, Authorize: true, TokenErrorDescription: mcptest.FakeForgedLines}).MCPURL,
 	}
 	testscript.Run(t, testscript.Params{
 		Dir:           "testdata/script",

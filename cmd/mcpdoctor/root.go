@@ -33,6 +33,11 @@ type exitError struct {
 	code     int
 	category string
 	err      error
+	// shown is the message for a person when err's holds text from
+	// outside (a server's error_description, a registered client_id):
+	// each such value on one line, so that it cannot print lines of its
+	// own. JSON carries err's message, exact.
+	shown string
 }
 
 func (e *exitError) Error() string {
@@ -56,6 +61,17 @@ func configError(err error) error {
 // unhealthy server.
 func loginError(err error) error {
 	return &exitError{code: exitUnhealthy, category: report.ErrorLogin, err: err}
+}
+
+// loginFailure is loginError for a message whose arguments hold text
+// from outside (a server's answer, a config's value); format takes %s and
+// %v only. A person sees each argument redacted and on one line.
+func (a *app) loginFailure(format string, args ...any) error {
+	shown := make([]any, len(args))
+	for i, arg := range args {
+		shown[i] = report.Printable(a.red.Text(fmt.Sprint(arg)), false)
+	}
+	return &exitError{code: exitUnhealthy, category: report.ErrorLogin, err: fmt.Errorf(format, args...), shown: fmt.Sprintf(format, shown...)}
 }
 
 // silentFailure ends the command with status 1 after it printed its result.
@@ -137,7 +153,11 @@ func (a *app) fail(cmd *cobra.Command, args []string, err error) int {
 			code = exitInternal
 		}
 	}
-	report.ErrorText(a.io.Err, msg, a.red)
+	shown := msg
+	if ee != nil && ee.shown != "" {
+		shown = ee.shown
+	}
+	report.ErrorText(a.io.Err, shown, a.red)
 	var arity *arityError
 	if category == report.ErrorUsage && (isCobraUsage(msg) || errors.As(err, &arity)) {
 		path := "mcpdoctor"
@@ -188,9 +208,10 @@ func jsonRequested(cmd *cobra.Command, args []string) bool {
 }
 
 // say prints a line for the person at the terminal, on stderr, redacted as
-// text and with its control characters shown as escapes.
+// text and printed as one line: what it says of a server (a client_id a
+// registration returned) cannot start a line of its own.
 func (a *app) say(format string, args ...any) {
-	fmt.Fprintln(a.io.Err, report.Printable(a.red.Text(fmt.Sprintf(format, args...)), true))
+	fmt.Fprintln(a.io.Err, report.Printable(a.red.Text(fmt.Sprintf(format, args...)), false))
 }
 
 // runE adapts a command's work to Cobra: an error that is not an exitError
