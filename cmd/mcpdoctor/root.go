@@ -369,9 +369,13 @@ func (a *app) lookup() config.Lookup {
 // points to, before anything about the config is printed.
 func (a *app) learnSecrets(f *config.File) {
 	look := a.lookup()
+	var secrets []string
 	for _, s := range f.Servers {
-		a.red.Add(s.Secrets(look)...)
+		secrets = append(secrets, s.Secrets(look)...)
 	}
+	// At once: each Add builds the redactor's replacer anew, so one per
+	// server made a config of many servers quadratic to read.
+	a.red.Add(secrets...)
 }
 
 func clientNames() string {
