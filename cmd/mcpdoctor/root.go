@@ -35,8 +35,9 @@ type exitError struct {
 	err      error
 	// shown is the message for a person when err's holds text from
 	// outside (a server's error_description, a registered client_id):
-	// each such value on one line, so that it cannot print lines of its
-	// own. JSON carries err's message, exact.
+	// each such value printed as one line, so that the message's only
+	// line breaks are mcpdoctor's ("Try: …"). JSON carries err's message,
+	// exact.
 	shown string
 }
 
@@ -153,11 +154,13 @@ func (a *app) fail(cmd *cobra.Command, args []string, err error) int {
 			code = exitInternal
 		}
 	}
-	shown := msg
+	// A person reads the message on one line, and a login's "Try:" on
+	// the next.
+	lines := []string{msg}
 	if ee != nil && ee.shown != "" {
-		shown = ee.shown
+		lines = strings.Split(ee.shown, "\n")
 	}
-	report.ErrorText(a.io.Err, shown, a.red)
+	report.ErrorText(a.io.Err, a.red, lines[0], lines[1:]...)
 	var arity *arityError
 	if category == report.ErrorUsage && (isCobraUsage(msg) || errors.As(err, &arity)) {
 		path := "mcpdoctor"
