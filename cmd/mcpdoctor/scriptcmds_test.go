@@ -10,9 +10,11 @@ import (
 )
 
 // cmdWithin runs a program like exits, and also fails when it takes
-// longer than the duration: "within 1s 1 mcpdoctor validate c.json". A
-// regression that hangs for good is stopped by the test's deadline; the
-// packages' own tests catch it in a second.
+// longer than the duration: "within 1s 1 mcpdoctor validate c.json". The
+// time includes starting the program; under the race detector the limit
+// is raceSlowdown times longer. A regression that hangs for good is
+// stopped by the test's deadline; the packages' own tests catch it in a
+// second.
 func cmdWithin(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) < 3 {
 		ts.Fatalf("usage: within DURATION CODE PROGRAM [ARGS...]")
@@ -21,6 +23,7 @@ func cmdWithin(ts *testscript.TestScript, neg bool, args []string) {
 	if err != nil {
 		ts.Fatalf("within: %v", err)
 	}
+	limit *= raceSlowdown
 	start := time.Now()
 	cmdExits(ts, false, args[1:])
 	if took := time.Since(start); took > limit {
