@@ -266,7 +266,7 @@ func (p *progressLine) update(pr probe.Progress) {
 	if len(pr.Running) > 0 {
 		names := make([]string, len(pr.Running))
 		for i, n := range pr.Running {
-			names[i] = report.Printable(p.a.red.Text(n), true)
+			names[i] = report.Printable(p.a.red.Text(n), false)
 		}
 		line += "; waiting for " + strings.Join(names, ", ")
 	}

@@ -157,16 +157,15 @@ func loginRun(a *app, name string, opts *loginOptions) error {
 	a.red.Add(res.Secrets...)
 	info := res.Auth.OAuth
 	if c := res.Auth.Credential; c != nil {
-		return loginError(fmt.Errorf("%s is configured with a static credential (%s, via %s) that %s and mcpdoctor send instead of an OAuth token: remove it from %s to log in with OAuth", name, c.Header, c.Source, s.Client().Title(), s.Entry()))
+		return a.loginFailure("%s is configured with a static credential (%s, via %s) that %s and mcpdoctor send instead of an OAuth token: remove it from %s to log in with OAuth", name, c.Header, c.Source, s.Client().Title(), s.Entry())
 	}
 	if info == nil || info.AuthorizationEndpoint == "" {
 		// A 2025-03-26 server without metadata: its default endpoints.
 		if info = defaultEndpoints(res, serverURL); info == nil {
-			msg := fmt.Sprintf("found no OAuth authorization server for %s (auth status %s), so there is nothing to log in to", name, res.Auth.Status)
 			if res.Auth.Hint != "" {
-				msg += "; " + res.Auth.Hint
+				return a.loginFailure("found no OAuth authorization server for %s (auth status %s), so there is nothing to log in to; %s", name, res.Auth.Status, res.Auth.Hint)
 			}
-			return loginError(errors.New(msg))
+			return a.loginFailure("found no OAuth authorization server for %s (auth status %s), so there is nothing to log in to", name, res.Auth.Status)
 		}
 		a.say("Note: %s advertises no OAuth metadata; trying the default endpoints of the 2025-03-26 revision at %s.", name, info.AuthorizationServer)
 	}
@@ -174,9 +173,9 @@ func loginRun(a *app, name string, opts *loginOptions) error {
 	// issuer must not be used.
 	switch {
 	case info.ResourceMismatch:
-		return loginError(fmt.Errorf("%s's protected resource metadata is for the resource %s, not for this server (%s): RFC 9728 §3.3 says a client must not use it, so mcpdoctor does not log in with it; the server's operator must put its own URL in resource", name, info.Resource, serverURL))
+		return a.loginFailure("%s's protected resource metadata is for the resource %s, not for this server (%s): RFC 9728 §3.3 says a client must not use it, so mcpdoctor does not log in with it; the server's operator must put its own URL in resource", name, info.Resource, serverURL)
 	case info.IssuerMismatch:
-		return loginError(fmt.Errorf("the authorization server metadata of %s says issuer %s, but it was looked up for %s: RFC 8414 §3.3 says a client must not use it, so mcpdoctor does not log in with it", name, info.Issuer, info.AuthorizationServer))
+		return a.loginFailure("the authorization server metadata of %s says issuer %s, but it was looked up for %s: RFC 8414 §3.3 says a client must not use it, so mcpdoctor does not log in with it", name, info.Issuer, info.AuthorizationServer)
 	}
 	if !info.Required {
 		a.say("Note: %s answered without any credential; logging in anyway, since its origin advertises OAuth.", name)
@@ -238,13 +237,14 @@ func loginRun(a *app, name string, opts *loginOptions) error {
 	if err != nil {
 		var oe *oauth.Error
 		if errors.As(err, &oe) {
-			msg := fmt.Sprintf("login to %s failed at the %s step: %s", name, oe.Step, oe.Message)
+			// What the server said (an error_description, a client_id) is
+			// one line each; only "Try:" starts a line.
 			if oe.Hint != "" {
-				msg += "\nTry: " + oe.Hint
+				return a.loginFailure("login to %s failed at the %s step: %s\nTry: %s", name, oe.Step, oe.Message, oe.Hint)
 			}
-			return loginError(errors.New(msg))
+			return a.loginFailure("login to %s failed at the %s step: %s", name, oe.Step, oe.Message)
 		}
-		return loginError(fmt.Errorf("login to %s failed: %w", name, err))
+		return a.loginFailure("login to %s failed: %v", name, err)
 	}
 	now := time.Now()
 	entry := tokens.Entry{
@@ -254,7 +254,7 @@ func loginRun(a *app, name string, opts *loginOptions) error {
 	entry.SetToken(result.Token, now)
 	a.red.Add(entry.Secrets()...)
 	if err := store.Put(entry); err != nil {
-		return loginError(fmt.Errorf("logged in to %s, but the token could not be stored: %w", name, err))
+		return a.loginFailure("logged in to %s, but the token could not be stored: %v", name, err)
 	}
 	outcome := report.NewLogin(report.Login{
 		Name: name, LoggedIn: true, AuthorizationServer: issuer, ClientID: result.ClientID, RegisteredClient: result.Registered,

@@ -140,12 +140,18 @@ func TestScripts(t *testing.T) {
 		"REDIRECT_META_URL":       mcptest.RedirectTo(t, metadata("/ssrf-redirect")).URL + "/mcp",
 		"REDIRECT_META_ROUTE_URL": mcptest.RedirectTo(t, metadata("/ssrf-redirect-route")).URL + "/mcp",
 		"SSRF_MARKER":             mcptest.HitCounterSecret,
+		// Hostile authorization servers: one registers a client_id, and
+		// one refuses the token with an error_description, that hold
+		// lines of their own (mcptest.FakeForgedLines).
+		"FORGEDID_URL":  mcptest.FakeOAuth(t, mcptest.FakeOAuthOptions{ProtectedResource: true, AuthServer: true, Authorize: true, RegisteredClientID: mcptest.FakeForgedLines}).MCPURL,
+		"FORGEDERR_URL": mcptest.FakeOAuth(t, mcptest.FakeOAuthOptions{ProtectedResource: true, AuthServer: true, Authorize: true, TokenErrorDescription: mcptest.FakeForgedLines}).MCPURL,
 	}
 	testscript.Run(t, testscript.Params{
 		Dir:           "testdata/script",
 		UpdateScripts: *update,
 		Cmds: map[string]func(*testscript.TestScript, bool, []string){"exits": cmdExits, "expand": cmdExpand, "notokens": cmdNoTokens,
-			"jsonvalid": cmdJSONValid, "schema": cmdSchema, "json": cmdJSON, "contacted": cmdContacted(hits)},
+			"jsonvalid": cmdJSONValid, "schema": cmdSchema, "json": cmdJSON, "contacted": cmdContacted(hits),
+			"within": cmdWithin, "noinvisible": cmdNoInvisible},
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("HOME", env.WorkDir+"/home")
 			env.Setenv("CODEX_HOME", "")

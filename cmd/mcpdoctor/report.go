@@ -107,7 +107,7 @@ func reportRun(a *app, cmd *cobra.Command, name string, opts *reportOptions) err
 		return err
 	}
 	if opts.Out != "" {
-		fmt.Fprintf(a.io.Err, "wrote %s\n", opts.Out)
+		fmt.Fprintf(a.io.Err, "wrote %s\n", report.Printable(opts.Out, false))
 	}
 	if !healthy {
 		return silentFailure

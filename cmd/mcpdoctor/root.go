@@ -33,6 +33,12 @@ type exitError struct {
 	code     int
 	category string
 	err      error
+	// shown is the message for a person when err's holds text from
+	// outside (a server's error_description, a registered client_id):
+	// each such value printed as one line, so that the message's only
+	// line breaks are mcpdoctor's ("Try: …"). JSON carries err's message,
+	// exact.
+	shown string
 }
 
 func (e *exitError) Error() string {
@@ -56,6 +62,17 @@ func configError(err error) error {
 // unhealthy server.
 func loginError(err error) error {
 	return &exitError{code: exitUnhealthy, category: report.ErrorLogin, err: err}
+}
+
+// loginFailure is loginError for a message whose arguments hold text
+// from outside (a server's answer, a config's value); format takes %s and
+// %v only. A person sees each argument redacted and on one line.
+func (a *app) loginFailure(format string, args ...any) error {
+	shown := make([]any, len(args))
+	for i, arg := range args {
+		shown[i] = report.Printable(a.red.Text(fmt.Sprint(arg)), false)
+	}
+	return &exitError{code: exitUnhealthy, category: report.ErrorLogin, err: fmt.Errorf(format, args...), shown: fmt.Sprintf(format, shown...)}
 }
 
 // silentFailure ends the command with status 1 after it printed its result.
@@ -140,7 +157,13 @@ func (a *app) fail(cmd *cobra.Command, args []string, err error) int {
 			code = exitInternal
 		}
 	}
-	report.ErrorText(a.io.Err, msg, a.red)
+	// A person reads the message on one line, and a login's "Try:" on
+	// the next.
+	lines := []string{msg}
+	if ee != nil && ee.shown != "" {
+		lines = strings.Split(ee.shown, "\n")
+	}
+	report.ErrorText(a.io.Err, a.red, lines[0], lines[1:]...)
 	var arity *arityError
 	if category == report.ErrorUsage && (isCobraUsage(msg) || errors.As(err, &arity)) {
 		path := "mcpdoctor"
@@ -191,9 +214,10 @@ func jsonRequested(cmd *cobra.Command, args []string) bool {
 }
 
 // say prints a line for the person at the terminal, on stderr, redacted as
-// text and with its control characters shown as escapes.
+// text and printed as one line: what it says of a server (a client_id a
+// registration returned) cannot start a line of its own.
 func (a *app) say(format string, args ...any) {
-	fmt.Fprintln(a.io.Err, report.Printable(a.red.Text(fmt.Sprintf(format, args...)), true))
+	fmt.Fprintln(a.io.Err, report.Printable(a.red.Text(fmt.Sprintf(format, args...)), false))
 }
 
 // runE adapts a command's work to Cobra: an error that is not an exitError
@@ -366,7 +390,7 @@ func (a *app) machineInfo() config.Machine {
 
 // lookup is what the config's references are filled in from.
 func (a *app) lookup() config.Lookup {
-	return config.Lookup{Env: a.io.LookupEnv, ReadFile: os.ReadFile, Environ: a.io.Environ}
+	return config.Lookup{Env: a.io.LookupEnv, ReadFile: config.ReadReferenced, Environ: a.io.Environ}
 }
 
 // learnSecrets teaches the redactor every secret the config holds or
@@ -376,13 +400,17 @@ func (a *app) learnSecrets(f *config.File) {
 	look := a.lookup()
 	unread := look
 	unread.ReadFile = nil
+	var secrets []string
 	for _, s := range f.Servers {
 		if s.MayStart() {
-			a.red.Add(s.Secrets(look)...)
+			secrets = append(secrets, s.Secrets(look)...)
 		} else {
-			a.red.Add(s.Secrets(unread)...)
+			secrets = append(secrets, s.Secrets(unread)...)
 		}
 	}
+	// At once: each Add builds the redactor's replacer anew, so one per
+	// server made a config of many servers quadratic to read.
+	a.red.Add(secrets...)
 }
 
 func clientNames() string {

@@ -3,14 +3,14 @@ package config
 import (
 	"cmp"
 	"fmt"
-	"io"
-	"os"
 	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
 
 	"github.com/BurntSushi/toml"
+
+	"github.com/mcpdoctor/mcpdoctor/internal/safefile"
 )
 
 // A client does not start every server its files name. A repository's own
@@ -469,29 +469,8 @@ func (ap *approver) json(path string) *node {
 }
 
 // readSmall reads a client's own state or settings file: a regular file
-// only, at most MaxConfigBytes.
-func readSmall(path string) ([]byte, error) {
-	info, err := os.Stat(path)
-	if err != nil {
-		return nil, err
-	}
-	if !info.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s is not a regular file", path)
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, MaxConfigBytes+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(data) > MaxConfigBytes {
-		return nil, fmt.Errorf("%s is over %d bytes", path, MaxConfigBytes)
-	}
-	return data, nil
-}
+// only, at most MaxConfigBytes (internal/safefile).
+func readSmall(path string) ([]byte, error) { return safefile.ReadFile(path, MaxConfigBytes) }
 
 // stringItems lists the strings of an array member.
 func stringItems(m *member) []string {

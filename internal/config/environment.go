@@ -5,6 +5,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+
+	"github.com/mcpdoctor/mcpdoctor/internal/safefile"
 )
 
 // Env is the part of the machine a config depends on. Tests replace it; the
@@ -18,7 +20,7 @@ type Env struct {
 
 // OSEnv is the real machine.
 func OSEnv() Env {
-	return Env{LookupEnv: os.LookupEnv, LookPath: exec.LookPath, Stat: os.Stat, ReadFile: os.ReadFile}
+	return Env{LookupEnv: os.LookupEnv, LookPath: exec.LookPath, Stat: os.Stat, ReadFile: ReadReferenced}
 }
 
 // Lookup is what references are filled in from on this machine.
@@ -96,7 +98,7 @@ func gapProblem(s Server, g LaunchGap) (Severity, string, string) {
 	case g.Ref.Elsewhere != "":
 		return SeverityWarning, CodeVariableUnset, ref + " " + g.State + " here; " + client + " also looks in " + g.Ref.Elsewhere + ", which mcpdoctor cannot read: export it to probe with it"
 	case g.Ref.Kind == RefFile:
-		return SeverityError, CodeFileUnreadable, ref + " " + g.State + ": " + client + " cannot fill it in"
+		return SeverityError, CodeFileUnreadable, ref + " " + g.State + ": " + client + " cannot fill it in; point it at a readable regular file (mcpdoctor reads up to " + safefile.Size(MaxReferencedBytes) + ")"
 	case g.Ref.Withheld != "":
 		return SeverityWarning, CodeVariableWithheld, ref + " " + g.Ref.Withheld
 	}

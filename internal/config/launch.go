@@ -151,7 +151,7 @@ func (s Server) Launch(look Lookup) Launch {
 				data, err = look.ReadFile(s.EnvFile)
 			}
 			if err != nil {
-				l.Gaps = append(l.Gaps, LaunchGap{Key: "envFile", Ref: Ref{Kind: RefFile, Name: s.EnvFile, Written: s.EnvFile}, State: "cannot be read", Effect: UnsetFail})
+				l.Gaps = append(l.Gaps, LaunchGap{Key: "envFile", Ref: Ref{Kind: RefFile, Name: s.EnvFile, Written: s.EnvFile}, State: unreadable(err), Effect: UnsetFail})
 			}
 			for k, v := range dotEnv(data) {
 				vars[k] = v

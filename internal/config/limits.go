@@ -1,9 +1,13 @@
 package config
 
 import (
+	"bytes"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
+
+	"github.com/mcpdoctor/mcpdoctor/internal/safefile"
 )
 
 // Limits on what a config file may be, checked before it is parsed: a
@@ -14,7 +18,28 @@ const (
 	MaxConfigBytes = 4 << 20
 	// MaxNesting is how deep brackets ([ and {) may nest.
 	MaxNesting = maxNesting
+	// MaxReferencedBytes is the largest file read that a config refers
+	// to: a {file:…} value, an envFile, a .env file, an extension's
+	// records. Each holds a token or a few lines.
+	MaxReferencedBytes = 1 << 20
 )
+
+// ReadReferenced reads a file a config refers to, as Lookup.ReadFile
+// does on this machine: a regular file only (a FIFO would hang the read,
+// /dev/zero never end it), of up to MaxReferencedBytes.
+func ReadReferenced(path string) ([]byte, error) {
+	return safefile.ReadFile(path, MaxReferencedBytes)
+}
+
+// unreadable is the state of a reference to a file that cannot be read:
+// why, when mcpdoctor refused it.
+func unreadable(err error) string {
+	var se *safefile.Error
+	if errors.As(err, &se) {
+		return "cannot be read (" + se.Error() + ")"
+	}
+	return "cannot be read"
+}
 
 // format is how a file's brackets, strings and comments are written, for
 // the nesting check.
@@ -85,7 +110,7 @@ func checkNesting(path string, data []byte, f format) *Problem {
 func skipString(data []byte, i int, f format) int {
 	q := data[i]
 	if f == formatTOML && i+2 < len(data) && data[i+1] == q && data[i+2] == q {
-		end := strings.Index(string(data[i+3:]), strings.Repeat(string(q), 3))
+		end := bytes.Index(data[i+3:], []byte{q, q, q}) // no copy of the rest of the file
 		if end < 0 {
 			return len(data) - 1
 		}

@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/mcpdoctor/mcpdoctor/internal/safefile"
 )
 
 // ErrNoConfig is returned (wrapped) when no config file exists where a
@@ -58,11 +60,15 @@ func homeDir(getenv func(string) string) (string, error) {
 // cannot be read or its client cannot be told; everything wrong inside it
 // is a Problem in the returned File.
 func Load(path string, opts ReadOptions) (*File, error) {
-	file, err := os.Open(path)
-	if err != nil {
-		if errors.Is(err, os.ErrNotExist) {
-			return nil, fmt.Errorf("%s: %w: create it, or pass --config FILE", path, ErrNoConfig)
-		}
+	// A FIFO or a device would make the read wait, or never end.
+	file, err := safefile.Open(path)
+	var se *safefile.Error
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return nil, fmt.Errorf("%s: %w: create it, or pass --config FILE", path, ErrNoConfig)
+	case errors.As(err, &se):
+		return nil, fmt.Errorf("%w: mcpdoctor reads a config only from a regular file (a FIFO could hang it, a device never end); copy it into a file and pass --config FILE", err)
+	case err != nil:
 		return nil, fmt.Errorf("cannot read %s: %w", path, err)
 	}
 	defer file.Close()
@@ -274,7 +280,7 @@ func geminiExtensions(dir string) []string {
 		}
 		ext := filepath.Join(dir, e.Name())
 		var install struct{ Source, Type string }
-		if data, err := os.ReadFile(filepath.Join(ext, ".gemini-extension-install.json")); err == nil &&
+		if data, err := ReadReferenced(filepath.Join(ext, ".gemini-extension-install.json")); err == nil &&
 			json.Unmarshal(data, &install) == nil && install.Type == "link" && install.Source != "" {
 			ext = install.Source
 		}
@@ -355,7 +361,7 @@ func geminiExtensionsDir(m Machine) string {
 // folder, "!" in front to disable, "*" at the end for its subfolders too,
 // and the last one that matches wins.
 func geminiEnablement(files []*File, extDir, cwd string) {
-	data, err := os.ReadFile(filepath.Join(extDir, "extension-enablement.json"))
+	data, err := ReadReferenced(filepath.Join(extDir, "extension-enablement.json"))
 	if err != nil || cwd == "" {
 		return
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"sort"
 	"strconv"
 	"unicode/utf8"
 
@@ -79,34 +80,63 @@ func (n *node) typeName() string {
 	return "null"
 }
 
-// lineIndex turns byte offsets into line and column.
+// lineIndex turns byte offsets into line and column, in time that does
+// not grow with the line's length: a minified file is one line of
+// hundreds of kilobytes, and counting its characters from the line's
+// start for every value made reading it quadratic (issue 25). Columns
+// count characters as utf8.RuneCount does (an invalid byte is one).
 type lineIndex struct {
-	data   []byte
-	starts []int
+	data []byte
+	// starts[i] is the offset of line i+1; lineRunes[i] the characters
+	// before it.
+	starts, lineRunes []int
+	// marks[k] is the first character boundary at or after byte
+	// k*markEvery, and the characters before it.
+	marks []runeMark
 }
 
+type runeMark struct{ off, runes int }
+
+// markEvery is the bytes between two marks: a lookup counts at most this
+// many (and a character's length) from the nearest mark.
+const markEvery = 256
+
 func newLineIndex(data []byte) lineIndex {
-	starts := []int{0}
-	for i, c := range data {
+	li := lineIndex{data: data, starts: []int{0}, lineRunes: []int{0}}
+	li.marks = make([]runeMark, 0, len(data)/markEvery+1)
+	runes := 0
+	for i := 0; i < len(data); {
+		for len(li.marks)*markEvery <= i {
+			li.marks = append(li.marks, runeMark{i, runes})
+		}
+		c := data[i]
+		size := 1
+		if c >= utf8.RuneSelf {
+			_, size = utf8.DecodeRune(data[i:])
+		}
+		i += size
+		runes++
 		if c == '\n' {
-			starts = append(starts, i+1)
+			li.starts = append(li.starts, i)
+			li.lineRunes = append(li.lineRunes, runes)
 		}
 	}
-	return lineIndex{data: data, starts: starts}
+	return li
 }
 
 func (li lineIndex) at(off int) (line, col int) {
-	lo, hi := 0, len(li.starts)-1
-	for lo < hi {
-		mid := (lo + hi + 1) / 2
-		if li.starts[mid] <= off {
-			lo = mid
-		} else {
-			hi = mid - 1
-		}
+	off = max(min(off, len(li.data)), 0)
+	n := sort.SearchInts(li.starts, off+1) - 1 // the last line starting at or before off
+	start := li.starts[n]
+	k := min(off/markEvery, len(li.marks)-1)
+	if k >= 0 && li.marks[k].off > off {
+		k-- // the mark is past a character that straddles k*markEvery
 	}
-	end := min(off, len(li.data))
-	return lo + 1, utf8.RuneCount(li.data[li.starts[lo]:end]) + 1
+	if k >= 0 && li.marks[k].off >= start {
+		m := li.marks[k]
+		return n + 1, m.runes - li.lineRunes[n] + utf8.RuneCount(li.data[m.off:off]) + 1
+	}
+	return n + 1, utf8.RuneCount(li.data[start:off]) + 1
 }
 
 var hujsonError = regexp.MustCompile(`^hujson: line (\d+), column (\d+): (.*)$`)
@@ -131,15 +161,20 @@ func parseJSON(path string, data []byte) (*node, *Problem) {
 
 // runeColumn turns hujson's byte column into a character column.
 func runeColumn(data []byte, line, byteCol int) int {
-	lines := bytes.SplitN(data, []byte("\n"), line+1)
-	if line < 1 || line > len(lines) {
+	li := newLineIndex(data)
+	if line < 1 || line > len(li.starts) || byteCol < 1 {
 		return byteCol
 	}
-	l := lines[line-1]
-	if byteCol-1 > len(l) || byteCol < 1 {
+	start := li.starts[line-1]
+	end := len(data)
+	if line < len(li.starts) {
+		end = li.starts[line] - 1
+	}
+	if byteCol-1 > end-start {
 		return byteCol
 	}
-	return utf8.RuneCount(l[:byteCol-1]) + 1
+	_, col := li.at(start + byteCol - 1)
+	return col
 }
 
 func fromHuJSON(v *hujson.Value, li lineIndex) *node {

@@ -138,13 +138,16 @@ type Lookup struct {
 }
 
 // OSLookup is this machine.
-func OSLookup() Lookup { return Lookup{Env: os.LookupEnv, ReadFile: os.ReadFile, Environ: os.Environ} }
+func OSLookup() Lookup {
+	return Lookup{Env: os.LookupEnv, ReadFile: ReadReferenced, Environ: os.Environ}
+}
 
 // Gap is a reference that could not be filled in.
 type Gap struct {
 	Ref Ref
 	// State says why: "is not set", "is empty", "is an input the client
-	// prompts for", "cannot be read".
+	// prompts for", "cannot be read", "cannot be read (/dev/zero is a
+	// device, not a regular file)".
 	State string
 }
 
@@ -210,7 +213,7 @@ func fill(r Ref, look Lookup) (value, state string) {
 		}
 		b, err := look.ReadFile(r.Name)
 		if err != nil {
-			return "", "cannot be read"
+			return "", unreadable(err)
 		}
 		return strings.TrimRight(string(b), "\r\n"), ""
 	case RefInput:

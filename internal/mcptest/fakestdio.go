@@ -55,6 +55,13 @@ const (
 	// to $FAKE_CHILD_PID_FILE, and never answers: only SIGKILL to its
 	// process group ends them.
 	FakeStdioStubborn = "stubborn"
+	// FakeStdioInvisible is a correct server whose tool "add" (its name
+	// ending in a tag character) has a description that hides an
+	// instruction to the model in Unicode tag characters, with variation
+	// selectors, a soft hyphen, U+180E, Hangul fillers and zero-width
+	// characters around it; the server's name and instructions carry
+	// such characters too.
+	FakeStdioInvisible = "invisible"
 )
 
 // FakeStdioName is the serverInfo.name of FakeStdio.

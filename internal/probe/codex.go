@@ -13,6 +13,7 @@ import (
 
 	"github.com/mcpdoctor/mcpdoctor/internal/config"
 	"github.com/mcpdoctor/mcpdoctor/internal/evidence"
+	"github.com/mcpdoctor/mcpdoctor/internal/safefile"
 )
 
 // What Codex would say: the auth status `codex mcp list` shows, computed the
@@ -156,10 +157,14 @@ func (e *codexTokenEntry) usable(now time.Time) bool {
 	return strings.TrimSpace(e.AccessToken) != ""
 }
 
+// maxCodexCredentialsBytes bounds the read of Codex's token file: a few
+// KiB a login.
+const maxCodexCredentialsBytes = 4 << 20
+
 // readCodexCredentials finds the entry Codex would use for a server, nil
 // when there is none. It only reads the file.
 func readCodexCredentials(path, name, serverURL string) (*codexTokenEntry, error) {
-	b, err := os.ReadFile(path)
+	b, err := safefile.ReadFile(path, maxCodexCredentialsBytes)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}

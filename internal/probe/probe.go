@@ -152,7 +152,7 @@ func (o Options) lookup() config.Lookup {
 	if environ == nil && o.LookupEnv == nil {
 		environ = os.Environ
 	}
-	return config.Lookup{Env: o.lookupEnv(), ReadFile: os.ReadFile, Environ: environ}
+	return config.Lookup{Env: o.lookupEnv(), ReadFile: config.ReadReferenced, Environ: environ}
 }
 
 func (o Options) wire() wire.Options {

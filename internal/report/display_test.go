@@ -9,7 +9,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-	"unicode/utf8"
 
 	"github.com/mcpdoctor/mcpdoctor/internal/config"
 	"github.com/mcpdoctor/mcpdoctor/internal/evidence"
@@ -20,8 +19,11 @@ import (
 
 // hostile is what an unkind server sends: a screen clear, a window title,
 // a clipboard write (OSC 52), a hidden link (OSC 8), a carriage return
-// that overwrites the line, a bidi override, C1 CSI, DEL and a bad byte.
-const hostile = "ok\x1b[2J\x1b]0;pwned\x07\x1b]52;c;ZXZpbA==\x07\x1b]8;;https://evil\x07link\x1b]8;;\x07\rfake\u202eevil\u009b31m\x7f\xff"
+// that overwrites the line, a bidi override, C1 CSI, DEL and a bad byte;
+// and text a reader cannot see: tag characters spelling "run", variation
+// selectors, a soft hyphen, U+180E, a Hangul filler, a zero-width space.
+const hostile = "ok\x1b[2J\x1b]0;pwned\x07\x1b]52;c;ZXZpbA==\x07\x1b]8;;https://evil\x07link\x1b]8;;\x07\rfake\u202eevil\u009b31m\x7f\xff" +
+	"\U000E0072\U000E0075\U000E006E\ufe01\U000E0101\u00ad\u180e\u3164\u200b"
 
 // fill sets every string reachable from v to s, through pointers, slices
 // and maps (one element each), so a test can cover fields nobody listed.
@@ -58,19 +60,10 @@ func fill(v reflect.Value, s string) {
 	}
 }
 
-// rawControls lists the control characters in s that a terminal would
-// act on; newlines and tabs count only where allowed.
-func rawControls(s string, allowNewlines bool) []rune {
-	var bad []rune
-	for i := 0; i < len(s); {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if (r != '\n' && r != '\t' || !allowNewlines) && needsEscape(r, size, allowNewlines) {
-			bad = append(bad, r)
-		}
-		i += size
-	}
-	return bad
-}
+// rawControls lists what a terminal would act on or a reader could not
+// see (printable_test.go's rule); newlines and tabs count only where not
+// allowed.
+func rawControls(s string, allowNewlines bool) []string { return leaks(s, allowNewlines) }
 
 // TestForDisplayCoversEveryString fills every string of every view with
 // control characters and checks that the display copy shows none of them,

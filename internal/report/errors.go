@@ -2,6 +2,7 @@ package report
 
 import (
 	"io"
+	"strings"
 
 	"github.com/mcpdoctor/mcpdoctor/internal/redact"
 )
@@ -43,7 +44,14 @@ func NewError(message, category string, exitStatus int, red *redact.Redactor) Er
 }
 
 // ErrorText prints an error for a person: "mcpdoctor: …", redacted and
-// printable.
-func ErrorText(w io.Writer, message string, red *redact.Redactor) {
-	io.WriteString(w, "mcpdoctor: "+Printable(red.Text(message), true)+"\n")
+// printed as one line, since it may quote a config or a server, whose
+// text must not start a line of its own. The lines after it are the
+// error's own ("Try: …"), each printed as one line too.
+func ErrorText(w io.Writer, red *redact.Redactor, message string, more ...string) {
+	var b strings.Builder
+	b.WriteString("mcpdoctor: " + Printable(red.Text(message), false) + "\n")
+	for _, line := range more {
+		b.WriteString(Printable(red.Text(line), false) + "\n")
+	}
+	io.WriteString(w, b.String())
 }

@@ -61,12 +61,13 @@ func ValidateText(w io.Writer, v Validation, st Style) {
 // ValidateGitHub prints GitHub Actions workflow commands, so a CI job marks
 // each problem on its line
 // (docs.github.com: "Workflow commands for GitHub Actions", error/warning).
+// Every property and the message take the printing rule first (a property
+// as one line), then the workflow-command encoding: text from the config
+// (a key path, a server's name) can neither reach the log's terminal
+// codes nor end a property or the command.
 func ValidateGitHub(w io.Writer, v Validation) {
 	for _, p := range v.Problems {
-		// The workflow-command encoding keeps newlines; other control
-		// characters would reach the log as they are.
-		p.File, p.Server, p.Key, p.Message = Printable(p.File, false), Printable(p.Server, false), Printable(p.Key, false), Printable(p.Message, true)
-		props := "file=" + escapeProperty(p.File)
+		props := "file=" + escapeProperty(Printable(p.File, false))
 		if p.Line > 0 {
 			props += fmt.Sprintf(",line=%d", p.Line)
 			if p.Column > 0 {
@@ -77,8 +78,9 @@ func ValidateGitHub(w io.Writer, v Validation) {
 		if k := p.QualifiedKey(); k != "" {
 			title += ": " + k
 		}
-		props += ",title=" + escapeProperty(title)
-		fmt.Fprintf(w, "::%s %s::%s\n", p.Severity, props, escapeData(p.Message))
+		props += ",title=" + escapeProperty(Printable(title, false))
+		// The message may run over lines: the encoding keeps them (%0A).
+		fmt.Fprintf(w, "::%s %s::%s\n", p.Severity, props, escapeData(Printable(p.Message, true)))
 	}
 }
 

@@ -9,7 +9,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -19,6 +18,8 @@ import (
 	"time"
 
 	"github.com/gofrs/flock"
+
+	"github.com/mcpdoctor/mcpdoctor/internal/safefile"
 )
 
 // EnvFile names the environment variable that moves the token file, for
@@ -240,23 +241,21 @@ func (s *Store) read() (*file, error) {
 	if err != nil {
 		return nil, err
 	}
-	file0, err := os.Open(real)
-	if errors.Is(err, fs.ErrNotExist) {
+	// A FIFO or a device in its place must not hang or flood the read.
+	data, err := safefile.ReadFile(real, maxFileBytes)
+	var se *safefile.Error
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
 		return &file{Version: fileVersion}, nil
-	}
-	if err != nil {
+	case errors.As(err, &se) && se.TooLarge():
+		return nil, fmt.Errorf("the token file %s is larger than %d KiB: it is not mcpdoctor's; move it away and log in again", s.path, maxFileBytes>>10)
+	case errors.As(err, &se):
+		return nil, fmt.Errorf("the token file %s is %s, not a regular file: it is not mcpdoctor's; move it away and log in again", s.path, se.Kind)
+	case err != nil:
 		return nil, fmt.Errorf("reading the token file: %w", err)
 	}
-	defer file0.Close()
 	if err := checkPrivate(real); err != nil {
 		return nil, err
-	}
-	data, err := io.ReadAll(io.LimitReader(file0, maxFileBytes+1))
-	if err != nil {
-		return nil, fmt.Errorf("reading the token file: %w", err)
-	}
-	if len(data) > maxFileBytes {
-		return nil, fmt.Errorf("the token file %s is larger than %d KiB: it is not mcpdoctor's; move it away and log in again", s.path, maxFileBytes>>10)
 	}
 	var f file
 	if err := json.Unmarshal(data, &f); err != nil {
