@@ -104,6 +104,8 @@ func TestReferencedFilesAreReadBounded(t *testing.T) {
 					t.Errorf("servers %v, problems %v", f.Servers, f.Problems)
 					return nil
 				}
+				// A project's file, named by the user: as --config does.
+				f.OptIn("--config")
 				f.Servers[0].Secrets(OSLookup()) // what every command does first
 				return CheckEnvironment(f.Servers[0], OSEnv())
 			})
