@@ -329,9 +329,10 @@ func jsonMatch(v any, steps []string, compare bool, want any) bool {
 }
 
 // TestEveryJSONRunIsSchemaChecked keeps the scripts honest: each command
-// that runs mcpdoctor with --json is followed, before the next command
-// runs, by a "schema NAME" check of what it printed. A JSON output nobody
-// validates is where a broken contract would hide.
+// that runs mcpdoctor with --json, --format json or --format sarif is
+// followed, before the next command runs, by a "schema NAME" check of what
+// it printed. A JSON output nobody validates is where a broken contract
+// would hide.
 func TestEveryJSONRunIsSchemaChecked(t *testing.T) {
 	scripts, err := filepath.Glob("testdata/script/*.txt")
 	if err != nil || len(scripts) == 0 {
@@ -346,7 +347,7 @@ func TestEveryJSONRunIsSchemaChecked(t *testing.T) {
 		lines := strings.Split(string(a.Comment), "\n")
 		for i, line := range lines {
 			line = strings.TrimSpace(line)
-			if !runs.MatchString(line) || !slices.Contains(strings.Fields(line), "mcpdoctor") || !slices.Contains(strings.Fields(line), "--json") {
+			if !runs.MatchString(line) || !slices.Contains(strings.Fields(line), "mcpdoctor") || !printsDocument(strings.Fields(line)) {
 				continue
 			}
 			checked := false
@@ -364,4 +365,17 @@ func TestEveryJSONRunIsSchemaChecked(t *testing.T) {
 			}
 		}
 	}
+}
+
+// printsDocument says whether a command line asks for a JSON document.
+func printsDocument(fields []string) bool {
+	for i, f := range fields {
+		switch {
+		case f == "--json", f == "--format=json", f == "--format=sarif":
+			return true
+		case f == "--format" && i+1 < len(fields) && (fields[i+1] == "json" || fields[i+1] == "sarif"):
+			return true
+		}
+	}
+	return false
 }
