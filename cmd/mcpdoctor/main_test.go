@@ -114,6 +114,19 @@ func TestScripts(t *testing.T) {
 		// One that offers only the plain PKCE method.
 		"PLAINPKCE_URL": mcptest.FakeOAuth(t, mcptest.FakeOAuthOptions{ProtectedResource: true, AuthServer: true, Authorize: true, CodeChallengeMethods: []string{"plain"}}).MCPURL,
 	}
+	// The GitHub Action's scripts, which action.txt runs.
+	actionDir, err := filepath.Abs(filepath.Join("..", "..", "action"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	servers["ACTION_DIR"] = actionDir
+	// Read here, so that go test's cache sees a change to them: bash
+	// reads them in another process, which the cache does not watch.
+	for _, name := range []string{"check.sh", "install.sh"} {
+		if _, err := os.ReadFile(filepath.Join(actionDir, name)); err != nil {
+			t.Fatal(err)
+		}
+	}
 	testscript.Run(t, testscript.Params{
 		Dir:           "testdata/script",
 		UpdateScripts: *update,
