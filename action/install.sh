@@ -11,7 +11,7 @@ if [ -z "${INPUT_VERSION:-}" ]; then
   # The action's files are a checkout of the repository at the action's
   # ref, without .git: stamp the ref as the version `mcpdoctor version`
   # shows (cmd/mcpdoctor/version.go).
-  (cd "$GITHUB_ACTION_PATH" && go build -trimpath \
+  (cd "$GITHUB_ACTION_PATH" && go build \
     -ldflags "-X main.buildVersion=${ACTION_REF:-action}" \
     -o "$exe" ./cmd/mcpdoctor)
 else

@@ -120,6 +120,14 @@ func TestScripts(t *testing.T) {
 		t.Fatal(err)
 	}
 	servers["ACTION_DIR"] = actionDir
+	// action/install.sh builds mcpdoctor with this Go's caches, offline.
+	for _, v := range []string{"GOCACHE", "GOMODCACHE"} {
+		out, err := exec.Command("go", "env", v).Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		servers[v] = strings.TrimSpace(string(out))
+	}
 	// Read here, so that go test's cache sees a change to them: bash
 	// reads them in another process, which the cache does not watch.
 	for _, name := range []string{"check.sh", "install.sh"} {
