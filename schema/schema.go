@@ -11,8 +11,9 @@ import "embed"
 var Files embed.FS
 
 // Names are the schemas, by the output they describe: list, server (one
-// object of list; what probe prints), validate, report, login, error.
-var Names = []string{"list", "server", "validate", "report", "login", "error"}
+// object of list; what probe prints), validate, validate-files (validate
+// of several files), report, login, error.
+var Names = []string{"list", "server", "validate", "validate-files", "report", "login", "error"}
 
 // BaseURI is where the schemas' $id values point; they refer to one
 // another relative to it.

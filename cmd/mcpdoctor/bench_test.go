@@ -1,3 +1,8 @@
+//go:build unix
+
+// The peak memory comes from wait4's rusage (Maxrss), which Windows does
+// not have.
+
 package main
 
 import (

@@ -16,7 +16,7 @@ import (
 )
 
 type listOptions struct {
-	JSON       bool
+	formatFlags
 	NoProbe    bool
 	Jobs       int
 	AllClients bool
@@ -55,6 +55,11 @@ contacted or read; it does not count against the exit status.
 --trust-project starts them all the same, once you have read them; so does
 naming their file with --config.
 
+--format sarif prints a SARIF 2.1.0 log for code scanning: each config
+problem at its line, and what a probe found (a failure, findings) at the
+server's entry in its file. --format github prints the same as GitHub
+Actions annotations.
+
 With --all-clients, list finds the config files of every client it knows on
 this machine (Codex, Claude Code, Claude Desktop, Cursor, VS Code, Windsurf,
 Gemini CLI, Zed, opencode, Copilot CLI, Cline, Continue, Goose: their user
@@ -66,6 +71,7 @@ each client may read it differently.
 ` + protocolHelp,
 		Example: `  mcpdoctor list
   mcpdoctor list --json | jq '.[] | {name, auth_status, healthy}'
+  mcpdoctor list --no-probe --config .mcp.json --format sarif > mcp.sarif
   mcpdoctor list --no-probe --config ./config.toml
   mcpdoctor list --config .vscode/mcp.json
   mcpdoctor list --client claude-code
@@ -74,7 +80,7 @@ each client may read it differently.
 		Args: cobra.NoArgs,
 		RunE: runE(func([]string) error { return listRun(a, cmd, opts) }),
 	}
-	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print a JSON array, one object per server (the stable contract)")
+	opts.formatFlags.register(cmd, "print a JSON array, one object per server (the stable contract)")
 	cmd.Flags().BoolVar(&opts.NoProbe, "no-probe", false, "only read the config: start and contact nothing")
 	cmd.Flags().IntVarP(&opts.Jobs, "jobs", "j", 0, jobsHelp)
 	cmd.Flags().BoolVar(&opts.AllClients, "all-clients", false, "list the servers of every client's config files on this machine")
@@ -84,6 +90,10 @@ each client may read it differently.
 }
 
 func listRun(a *app, cmd *cobra.Command, opts *listOptions) error {
+	format, err := opts.resolve()
+	if err != nil {
+		return err
+	}
 	lim, err := limits(cmd, opts.Jobs)
 	if err != nil {
 		return err
@@ -104,7 +114,7 @@ func listRun(a *app, cmd *cobra.Command, opts *listOptions) error {
 	// the user's approval) is not started or contacted either, unless the
 	// user opted in (--trust-project, or --config naming its file).
 	pick := func(s config.Server) bool { return s.Enabled && s.MayStart() && !opts.NoProbe }
-	if opts.JSON {
+	if format == formatJSON {
 		// One entry at a time, in the config's order, as soon as it is
 		// ready: a script sees the first servers before the slowest ends.
 		stream := report.NewListStream(a.io.Out, a.red, len(f.Servers))
@@ -125,7 +135,16 @@ func listRun(a *app, cmd *cobra.Command, opts *listOptions) error {
 		return nil
 	}
 	entries, healthy := a.probeEntries(f, f.Servers, pick, a.probeOptions(opts.probeFlags), lim, nil)
-	report.ListTable(a.io.Out, entries, a.red, report.Style{Color: a.io.colorOut()})
+	switch format {
+	case formatSARIF:
+		if err := report.ListSARIF(a.io.Out, entries, a.red, version()); err != nil {
+			return err
+		}
+	case formatGitHub:
+		report.ListGitHub(a.io.Out, entries, a.red)
+	default:
+		report.ListTable(a.io.Out, entries, a.red, report.Style{Color: a.io.colorOut()})
+	}
 	if !healthy {
 		return silentFailure
 	}

@@ -146,6 +146,27 @@ func TestScripts(t *testing.T) {
 		"FORGEDID_URL":  mcptest.FakeOAuth(t, mcptest.FakeOAuthOptions{ProtectedResource: true, AuthServer: true, Authorize: true, RegisteredClientID: mcptest.FakeForgedLines}).MCPURL,
 		"FORGEDERR_URL": mcptest.FakeOAuth(t, mcptest.FakeOAuthOptions{ProtectedResource: true, AuthServer: true, Authorize: true, TokenErrorDescription: mcptest.FakeForgedLines}).MCPURL,
 	}
+	// The GitHub Action's scripts, which action.txt runs.
+	actionDir, err := filepath.Abs(filepath.Join("..", "..", "action"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	servers["ACTION_DIR"] = actionDir
+	// action/install.sh builds mcpdoctor with this Go's caches, offline.
+	for _, v := range []string{"GOCACHE", "GOMODCACHE"} {
+		out, err := exec.Command("go", "env", v).Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		servers[v] = strings.TrimSpace(string(out))
+	}
+	// Read here, so that go test's cache sees a change to them: bash
+	// reads them in another process, which the cache does not watch.
+	for _, name := range []string{"check.sh", "install.sh"} {
+		if _, err := os.ReadFile(filepath.Join(actionDir, name)); err != nil {
+			t.Fatal(err)
+		}
+	}
 	testscript.Run(t, testscript.Params{
 		Dir:           "testdata/script",
 		UpdateScripts: *update,
@@ -379,9 +400,10 @@ func jsonMatch(v any, steps []string, compare bool, want any) bool {
 }
 
 // TestEveryJSONRunIsSchemaChecked keeps the scripts honest: each command
-// that runs mcpdoctor with --json is followed, before the next command
-// runs, by a "schema NAME" check of what it printed. A JSON output nobody
-// validates is where a broken contract would hide.
+// that runs mcpdoctor with --json, --format json or --format sarif is
+// followed, before the next command runs, by a "schema NAME" check of what
+// it printed. A JSON output nobody validates is where a broken contract
+// would hide.
 func TestEveryJSONRunIsSchemaChecked(t *testing.T) {
 	scripts, err := filepath.Glob("testdata/script/*.txt")
 	if err != nil || len(scripts) == 0 {
@@ -396,7 +418,7 @@ func TestEveryJSONRunIsSchemaChecked(t *testing.T) {
 		lines := strings.Split(string(a.Comment), "\n")
 		for i, line := range lines {
 			line = strings.TrimSpace(line)
-			if !runs.MatchString(line) || !slices.Contains(strings.Fields(line), "mcpdoctor") || !slices.Contains(strings.Fields(line), "--json") {
+			if !runs.MatchString(line) || !slices.Contains(strings.Fields(line), "mcpdoctor") || !printsDocument(strings.Fields(line)) {
 				continue
 			}
 			checked := false
@@ -414,4 +436,17 @@ func TestEveryJSONRunIsSchemaChecked(t *testing.T) {
 			}
 		}
 	}
+}
+
+// printsDocument says whether a command line asks for a JSON document.
+func printsDocument(fields []string) bool {
+	for i, f := range fields {
+		switch {
+		case f == "--json", f == "--format=json", f == "--format=sarif":
+			return true
+		case f == "--format" && i+1 < len(fields) && (fields[i+1] == "json" || fields[i+1] == "sarif"):
+			return true
+		}
+	}
+	return false
 }

@@ -134,8 +134,9 @@ func run(args []string, streams *IOStreams) (code int) {
 }
 
 // fail reports the error that ended a command and returns its exit status.
-// Under --json, stdout gets one error document; the message goes to stderr
-// in every case.
+// Under --json (--format json), stdout gets one error document; under
+// --format sarif, a SARIF log whose invocation failed; under --format
+// github, an error annotation. The message goes to stderr in every case.
 func (a *app) fail(cmd *cobra.Command, args []string, err error) int {
 	code, category := exitUsage, report.ErrorUsage
 	var ee *exitError
@@ -148,12 +149,22 @@ func (a *app) fail(cmd *cobra.Command, args []string, err error) int {
 	if msg == "" {
 		return code
 	}
-	switch {
-	case a.stream != nil:
+	if a.stream != nil {
 		// Entries are already out: close the array they are in.
 		_ = a.stream.Close()
-	case jsonRequested(cmd, args):
-		if werr := report.WriteJSON(a.io.Out, report.NewError(msg, category, code, a.red)); werr != nil {
+	} else {
+		// The document asked for, saying what failed.
+		doc := report.NewError(msg, category, code, a.red)
+		var werr error
+		switch requestedFormat(cmd, args) {
+		case formatJSON:
+			werr = report.WriteJSON(a.io.Out, doc)
+		case formatSARIF:
+			werr = report.ErrorSARIF(a.io.Out, doc, version())
+		case formatGitHub:
+			report.ErrorGitHub(a.io.Out, doc)
+		}
+		if werr != nil {
 			code = exitInternal
 		}
 	}
@@ -191,26 +202,6 @@ func oneServer(cmd *cobra.Command, args []string) error {
 	}
 	return &arityError{fmt.Sprintf("%s takes one server NAME, not %d (%s): run it once per server, or `mcpdoctor list` for all of them",
 		cmd.Name(), len(args), strings.Join(args, ", "))}
-}
-
-// jsonRequested says whether the user asked for JSON: the command's --json
-// flag as parsed, or, when parsing stopped before it, --json among the
-// arguments.
-func jsonRequested(cmd *cobra.Command, args []string) bool {
-	if cmd != nil {
-		if f := cmd.Flags().Lookup("json"); f != nil && f.Changed {
-			return f.Value.String() == "true"
-		}
-	}
-	for _, arg := range args {
-		if arg == "--" {
-			break
-		}
-		if arg == "--json" || arg == "--json=true" {
-			return true
-		}
-	}
-	return false
 }
 
 // say prints a line for the person at the terminal, on stderr, redacted as
@@ -307,6 +298,12 @@ prints one JSON document; a failure that is no server's is
 // is a config error (status 2) whose message names the file, and for
 // syntax errors the line and column.
 func (a *app) loadConfig() (*config.File, error) {
+	return a.loadConfigAt(a.configPath)
+}
+
+// loadConfigAt is loadConfig for the file at path; "" is as without
+// --config.
+func (a *app) loadConfigAt(path string) (*config.File, error) {
 	var client config.Client
 	if a.clientName != "" {
 		c, err := config.ParseClient(a.clientName)
@@ -319,8 +316,8 @@ func (a *app) loadConfig() (*config.File, error) {
 	var f *config.File
 	var err error
 	switch {
-	case a.configPath != "":
-		f, err = config.Load(a.configPath, config.ReadOptions{Client: client, Home: m.Home, Cwd: m.Cwd})
+	case path != "":
+		f, err = config.Load(path, config.ReadOptions{Client: client, Home: m.Home, Cwd: m.Cwd})
 	case client != "":
 		f, err = config.LoadClient(client, m)
 	default:

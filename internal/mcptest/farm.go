@@ -5,7 +5,6 @@ import (
 	"os"
 	"os/exec"
 	"strconv"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -18,7 +17,7 @@ func RemoteFarm(tb testing.TB, n int, lat Latency) []string {
 	tb.Helper()
 	bin := buildMain(tb, "sdkfarm")
 	cmd := exec.Command(bin, "-n", strconv.Itoa(n), "-request", lat.Request.String(), "-connect", lat.Connect.String(), "-cpuprofile", os.Getenv("MCPTEST_FARM_PROFILE"))
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	inOwnGroup(cmd)
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
 		tb.Fatal(err)
@@ -37,13 +36,13 @@ func RemoteFarm(tb testing.TB, n int, lat Latency) []string {
 		select {
 		case <-done: // it ended when stdin closed
 		case <-time.After(2 * time.Second):
-			_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+			killGroup(cmd)
 			<-done
 		}
 	})
 	urls := make([]string, 0, n)
 	lines := bufio.NewScanner(stdout)
-	deadline := time.AfterFunc(readyTimeout, func() { _ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) })
+	deadline := time.AfterFunc(readyTimeout, func() { killGroup(cmd) })
 	defer deadline.Stop()
 	for lines.Scan() {
 		if lines.Text() == "ready" {

@@ -6,7 +6,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -14,7 +13,6 @@ import (
 	"runtime"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -136,10 +134,11 @@ func installNodeModules() (string, error) {
 		return "", fmt.Errorf("mcptest: %w; testdata/npm must hold the pinned package-lock.json", err)
 	}
 	defer lock.Close()
-	if err := flock(lock); err != nil {
+	unlock, err := lockFile(lock)
+	if err != nil {
 		return "", fmt.Errorf("mcptest: locking %s: %w", lockPath, err)
 	}
-	defer syscall.Flock(int(lock.Fd()), syscall.LOCK_UN)
+	defer unlock()
 
 	want, err := manifestHash(dir)
 	if err != nil {
@@ -178,16 +177,6 @@ func installNodeModules() (string, error) {
 	}
 	fmt.Fprintf(os.Stderr, "mcptest: npm ci in %s took %v\n", dir, time.Since(start).Round(100*time.Millisecond))
 	return nodeModules, nil
-}
-
-// flock takes an exclusive lock on f, retrying when a signal interrupts it.
-func flock(f *os.File) error {
-	for {
-		err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX)
-		if !errors.Is(err, syscall.EINTR) {
-			return err
-		}
-	}
 }
 
 // manifestHash hashes package.json and package-lock.json: when either

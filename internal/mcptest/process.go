@@ -9,7 +9,6 @@ import (
 	"os/exec"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -47,8 +46,8 @@ func startProcess(t testing.TB, name, dir string, env []string, argv ...string) 
 	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), env...)
-	// Its own process group, so that killing -pgid reaches its children too.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	// Its own process group, so that killing it reaches its children too.
+	inOwnGroup(cmd)
 	p := &process{name: name, cmd: cmd, out: &tailBuffer{}, exited: make(chan struct{})}
 	cmd.Stdout, cmd.Stderr = p.out, p.out
 	// A grandchild that outlived the kill could hold the output pipe open.
@@ -74,7 +73,7 @@ func startProcess(t testing.TB, name, dir string, env []string, argv ...string) 
 // the children it may have left behind.
 func (p *process) stop() {
 	p.stopOnce.Do(func() {
-		_ = syscall.Kill(-p.cmd.Process.Pid, syscall.SIGKILL)
+		killGroup(p.cmd)
 		select {
 		case <-p.exited:
 		case <-time.After(10 * time.Second):

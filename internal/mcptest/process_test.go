@@ -3,61 +3,10 @@ package mcptest
 import (
 	"context"
 	"errors"
-	"os"
 	"path/filepath"
-	"regexp"
-	"strconv"
 	"strings"
-	"syscall"
 	"testing"
-	"time"
 )
-
-// TestProcessStopKillsChildren starts a shell that leaves a child running
-// and wants the child gone once the process is stopped.
-func TestProcessStopKillsChildren(t *testing.T) {
-	t.Parallel()
-	p, err := startProcess(t, "sh", t.TempDir(), nil, "sh", "-c", "sleep 300 & echo child $!; wait")
-	if err != nil {
-		t.Fatal(err)
-	}
-	childRE := regexp.MustCompile(`child (\d+)`)
-	var child int
-	err = p.waitReady(func(context.Context) error {
-		m := childRE.FindStringSubmatch(p.out.String())
-		if m == nil {
-			return errors.New("no child pid yet")
-		}
-		child, _ = strconv.Atoi(m[1])
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	p.stop()
-	deadline := time.Now().Add(5 * time.Second)
-	for alive(child) {
-		if time.Now().After(deadline) {
-			t.Fatalf("child %d still running after stop", child)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-}
-
-// alive reports whether pid runs: it exists and is not a zombie waiting
-// for its new parent to reap it.
-func alive(pid int) bool {
-	if syscall.Kill(pid, 0) != nil {
-		return false
-	}
-	stat, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "stat"))
-	if err != nil {
-		return false
-	}
-	// pid (comm) state …
-	_, rest, _ := strings.Cut(string(stat), ") ")
-	return !strings.HasPrefix(rest, "Z") && !strings.HasPrefix(rest, "X")
-}
 
 func TestWaitReadyReportsEarlyExit(t *testing.T) {
 	t.Parallel()

@@ -14,7 +14,6 @@ import (
 	"net/url"
 	"os/exec"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -341,7 +340,7 @@ func startStdio(t testing.TB, command string, args, env []string) *stdioPeer {
 	t.Helper()
 	cmd := exec.Command(command, args...)
 	cmd.Env = append(cmd.Environ(), env...)
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	inOwnGroup(cmd)
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -374,7 +373,7 @@ func startStdio(t testing.TB, command string, args, env []string) *stdioPeer {
 		cmd.Wait()
 	}()
 	t.Cleanup(func() {
-		syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+		killGroup(cmd)
 		close(stop)
 		<-p.exited
 		if t.Failed() {

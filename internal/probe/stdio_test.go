@@ -9,7 +9,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -150,24 +149,17 @@ func TestStdioNeverExitIsKilled(t *testing.T) {
 	}
 }
 
-// wantGone waits briefly for a process to disappear. A killed orphan may
-// linger as a zombie where nothing reaps orphans (a container's pid 1):
-// dead all the same.
+// wantGone waits briefly for a process to disappear.
 func wantGone(t *testing.T, pid int) {
 	t.Helper()
 	for range 50 {
-		if syscall.Kill(pid, 0) == syscall.ESRCH {
+		if mcptest.ProcessGone(pid) {
 			return
-		}
-		if stat, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat"); err == nil {
-			if _, after, ok := strings.Cut(string(stat), ") "); ok && strings.HasPrefix(after, "Z") {
-				return
-			}
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
 	t.Errorf("process %d outlived the probe", pid)
-	syscall.Kill(pid, syscall.SIGKILL)
+	mcptest.KillProcess(pid)
 }
 
 func TestStdioGarbageAndHuge(t *testing.T) {

@@ -157,6 +157,7 @@ func TestHumanOutputShowsNoControlCharacters(t *testing.T) {
 	render("trace", func(b *bytes.Buffer) { Trace(b, e.Result.Stages[0].Exchanges[0], red) })
 	render("validate", func(b *bytes.Buffer) { ValidateText(b, NewValidation("c.toml", 1, e.Problems, red), Style{}) })
 	render("github", func(b *bytes.Buffer) { ValidateGitHub(b, NewValidation("c.toml", 1, e.Problems, red)) })
+	render("list github", func(b *bytes.Buffer) { ListGitHub(b, []Entry{e}, red) })
 	for name, b := range outs {
 		if bad := rawControls(b.String(), true); len(bad) > 0 {
 			t.Errorf("%s output shows control characters %q:\n%s", name, bad, b)

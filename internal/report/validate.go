@@ -1,6 +1,7 @@
 package report
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"strings"
@@ -67,21 +68,68 @@ func ValidateText(w io.Writer, v Validation, st Style) {
 // codes nor end a property or the command.
 func ValidateGitHub(w io.Writer, v Validation) {
 	for _, p := range v.Problems {
-		props := "file=" + escapeProperty(Printable(p.File, false))
-		if p.Line > 0 {
-			props += fmt.Sprintf(",line=%d", p.Line)
-			if p.Column > 0 {
-				props += fmt.Sprintf(",col=%d", p.Column)
+		githubProblem(w, p)
+	}
+}
+
+// ListGitHub is `list --format github`: each server's config problems at
+// their place, and what its probe found at the server's entry.
+func ListGitHub(w io.Writer, entries []Entry, red *redact.Redactor) {
+	for _, e := range entries {
+		v := View(e, red, Summary)
+		for _, p := range v.ConfigProblems {
+			githubProblem(w, p)
+		}
+		at := func(severity, msg, hint string) {
+			if hint != "" {
+				msg += "\ntry: " + hint
+			}
+			githubAnnotation(w, severity, v.Source.File, v.Source.Line, v.Source.Column, "mcpdoctor: "+v.Name, msg)
+		}
+		if f := v.Failure; f != nil {
+			at("error", f.Stage+" failed ("+string(f.Category)+"): "+f.Message, cmp.Or(f.Hint, v.Hint))
+		}
+		for _, f := range v.Findings {
+			at(string(f.Severity), f.Message, f.Hint)
+		}
+	}
+}
+
+// ErrorGitHub is what a --format github command prints when it fails
+// without a result: one error annotation, so the failure shows on the run.
+func ErrorGitHub(w io.Writer, doc ErrorDocument) {
+	githubAnnotation(w, "error", "", 0, 0, "mcpdoctor", doc.Error.Message)
+}
+
+func githubProblem(w io.Writer, p config.Problem) {
+	title := "mcpdoctor"
+	if k := p.QualifiedKey(); k != "" {
+		title += ": " + k
+	}
+	githubAnnotation(w, string(p.Severity), p.File, p.Line, p.Column, title, p.Message)
+}
+
+// githubAnnotation writes one workflow command: ::error, ::warning, or
+// ::notice for what is only worth knowing.
+func githubAnnotation(w io.Writer, severity, file string, line, column int, title, message string) {
+	command := severity
+	if command != "error" && command != "warning" {
+		command = "notice"
+	}
+	// The workflow-command encoding keeps newlines; other control
+	// characters would reach the log as they are.
+	var props []string
+	if file != "" {
+		props = append(props, "file="+escapeProperty(Printable(file, false)))
+		if line > 0 {
+			props = append(props, fmt.Sprintf("line=%d", line))
+			if column > 0 {
+				props = append(props, fmt.Sprintf("col=%d", column))
 			}
 		}
-		title := "mcpdoctor"
-		if k := p.QualifiedKey(); k != "" {
-			title += ": " + k
-		}
-		props += ",title=" + escapeProperty(Printable(title, false))
-		// The message may run over lines: the encoding keeps them (%0A).
-		fmt.Fprintf(w, "::%s %s::%s\n", p.Severity, props, escapeData(Printable(p.Message, true)))
 	}
+	props = append(props, "title="+escapeProperty(Printable(title, false)))
+	fmt.Fprintf(w, "::%s %s::%s\n", command, strings.Join(props, ","), escapeData(Printable(message, true)))
 }
 
 // escapeData and escapeProperty follow the workflow-command encoding

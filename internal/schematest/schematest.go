@@ -1,19 +1,37 @@
 // Package schematest checks documents against the project's JSON Schemas
-// (schema/), for tests: every --json output a test sees is parsed and
+// (schema/), and SARIF logs against the official SARIF 2.1.0 schema, for
+// tests: every --json and --format sarif output a test sees is parsed and
 // validated before anything in it is matched. It is used by tests only, so
-// the validator never reaches the mcpdoctor binary.
+// the validator and the schemas it embeds never reach the mcpdoctor binary.
 package schematest
 
 import (
 	"bytes"
+	_ "embed"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sync"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/mcpdoctor/mcpdoctor/schema"
 )
+
+// SARIF names the SARIF 2.1.0 schema for Validate: what --format sarif
+// prints.
+const SARIF = "sarif"
+
+// sarifSchema is the official SARIF 2.1.0 JSON Schema (draft-07), from
+// the OASIS TC's repository (Schemata/sarif-schema-2.1.0.json) as the npm
+// package @datadog/datadog-ci 2.48.0 ships it
+// (dist/commands/sarif/json-schema/); testdata/README.md says more.
+//
+//go:embed testdata/sarif-schema-2.1.0.json
+var sarifSchema []byte
+
+// sarifSchemaID is the $id the copy declares.
+const sarifSchemaID = "https://raw.githubusercontent.com/oasis-tcs/sarif-spec/master/Schemata/sarif-schema-2.1.0.json"
 
 var compiled struct {
 	once    sync.Once
@@ -43,7 +61,22 @@ func compile() (map[string]*jsonschema.Schema, error) {
 				return
 			}
 		}
+		doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(sarifSchema))
+		if err != nil {
+			compiled.err = fmt.Errorf("sarif-schema-2.1.0.json: %w", err)
+			return
+		}
+		if err := c.AddResource(sarifSchemaID, doc); err != nil {
+			compiled.err = err
+			return
+		}
 		compiled.schemas = map[string]*jsonschema.Schema{}
+		sarif, err := c.Compile(sarifSchemaID)
+		if err != nil {
+			compiled.err = fmt.Errorf("sarif-schema-2.1.0.json: %w", err)
+			return
+		}
+		compiled.schemas[SARIF] = sarif
 		for _, name := range schema.Names {
 			s, err := c.Compile(schema.BaseURI + name + ".schema.json")
 			if err != nil {
@@ -57,8 +90,9 @@ func compile() (map[string]*jsonschema.Schema, error) {
 }
 
 // Validate checks that data is exactly one JSON document (nothing before
-// or after it) and that it is valid against the named schema ("list",
-// "server", "validate", "report", "login", "error").
+// or after it) and that it is valid against the named schema: one of
+// schema.Names ("list", "server", "validate", "report", "login",
+// "error"), or SARIF.
 func Validate(name string, data []byte) error {
 	schemas, err := compile()
 	if err != nil {
@@ -66,14 +100,18 @@ func Validate(name string, data []byte) error {
 	}
 	s, ok := schemas[name]
 	if !ok {
-		return fmt.Errorf("no schema named %q (have %v)", name, schema.Names)
+		return fmt.Errorf("no schema named %q (have %v)", name, append(slices.Clone(schema.Names), SARIF))
 	}
 	doc, err := Parse(data)
 	if err != nil {
 		return err
 	}
 	if err := s.Validate(doc); err != nil {
-		return fmt.Errorf("not valid against %s.schema.json: %v", name, err)
+		file := name + ".schema.json"
+		if name == SARIF {
+			file = "sarif-schema-2.1.0.json"
+		}
+		return fmt.Errorf("not valid against %s: %v", file, err)
 	}
 	return nil
 }

@@ -57,3 +57,26 @@ func TestValidateBites(t *testing.T) {
 		t.Error("an unknown schema name is accepted")
 	}
 }
+
+// TestSARIFBites: the SARIF schema is the real one, so a log that breaks
+// SARIF 2.1.0 fails.
+func TestSARIFBites(t *testing.T) {
+	good := `{"version":"2.1.0","runs":[{"tool":{"driver":{"name":"mcpdoctor","rules":[{"id":"env_unset"}]}},` +
+		`"results":[{"ruleId":"env_unset","level":"error","message":{"text":"m"},` +
+		`"locations":[{"physicalLocation":{"artifactLocation":{"uri":"a%20b/.mcp.json"},"region":{"startLine":3,"startColumn":1}}}]}]}]}`
+	if err := Validate(SARIF, []byte(good)); err != nil {
+		t.Fatalf("a valid log is refused: %v", err)
+	}
+	for name, doc := range map[string]string{
+		"another version":     strings.Replace(good, `"2.1.0"`, `"2.2"`, 1),
+		"an unknown level":    strings.Replace(good, `"level":"error"`, `"level":"info"`, 1),
+		"line 0":              strings.Replace(good, `"startLine":3`, `"startLine":0`, 1),
+		"no message":          strings.Replace(good, `"message":{"text":"m"},`, ``, 1),
+		"a field SARIF lacks": strings.Replace(good, `"ruleId"`, `"severity":"x","ruleId"`, 1),
+		"no driver name":      strings.Replace(good, `"name":"mcpdoctor",`, ``, 1),
+	} {
+		if err := Validate(SARIF, []byte(doc)); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+}
