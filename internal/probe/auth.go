@@ -11,6 +11,7 @@ import (
 
 	"github.com/mcpdoctor/mcpdoctor/internal/config"
 	"github.com/mcpdoctor/mcpdoctor/internal/evidence"
+	"github.com/mcpdoctor/mcpdoctor/internal/oauth"
 	"github.com/mcpdoctor/mcpdoctor/internal/wire"
 )
 
@@ -49,7 +50,7 @@ type refusal struct {
 	// Exchange is the exchange that carried it, when it was recorded.
 	Exchange *evidence.Exchange
 	// Challenge is its Bearer challenge, nil when it has none.
-	Challenge *Challenge
+	Challenge *oauth.Challenge
 }
 
 // refusal finds the 401 or 403 that stopped the probe, if one did.
@@ -88,7 +89,7 @@ func (p *prober) refusal() *refusal {
 	if r == nil {
 		return nil
 	}
-	if c, ok := BearerChallenge(r.Header.Values("WWW-Authenticate")); ok {
+	if c, ok := oauth.BearerChallenge(r.Header.Values("WWW-Authenticate")); ok {
 		r.Challenge = &c
 	}
 	// A 403 without a Bearer challenge is a server refusing this client
@@ -149,17 +150,17 @@ func (p *prober) discoverAuth(ctx context.Context, codexNeeds bool) {
 	dctx, cancel := context.WithTimeout(ctx, budget)
 	defer cancel()
 
-	var challenge *Challenge
+	var challenge *oauth.Challenge
 	if r != nil {
 		challenge = r.Challenge
 	}
 	start := time.Now()
 	rec := evidence.NewRecorder(p.opts.Trace)
-	var d *oauthDiscovery
+	var d *oauth.Metadata
 	if p.ahead != nil {
-		d = p.ahead.finish(dctx, challenge, rec)
+		d = p.ahead.Finish(dctx, challenge, rec)
 	} else {
-		d = discoverOAuth(dctx, p.launch.URL, challenge, p.opts, rec, discoveryVersion)
+		d = oauth.Discover(dctx, p.launch.URL, challenge, p.discoveryConfig(), rec)
 	}
 	p.oauth = d
 	p.res.Findings = append(p.res.Findings, d.Findings...)
@@ -178,6 +179,57 @@ func (p *prober) discoverAuth(ctx context.Context, codexNeeds bool) {
 		note = joinNote(note, fmt.Sprintf("%d more exchanges not kept", dropped))
 	}
 	p.discovered = &Stage{Name: StageOAuthDiscovery, Status: StatusOK, Duration: time.Since(start), Note: note, Exchanges: ex}
+}
+
+// discoveryConfig is how the probe's discovery asks: on the probe's
+// transport, under its policy for the URLs the server names.
+func (p *prober) discoveryConfig() oauth.DiscoveryConfig {
+	var rt http.RoundTripper
+	if p.opts.HTTPClient != nil {
+		rt = p.opts.HTTPClient.Transport
+	}
+	return oauth.DiscoveryConfig{Transport: rt, Guard: p.opts.guard, UserAgent: "mcpdoctor/" + p.opts.clientVersion(), ProtocolVersion: discoveryVersion}
+}
+
+// oauthInfo turns what discovery found into the verdict's OAuthInfo.
+func oauthInfo(d *oauth.Metadata, challenge *oauth.Challenge) *OAuthInfo {
+	if !d.Advertised() {
+		return nil
+	}
+	info := &OAuthInfo{ResourceMetadataURL: d.PRMURL, AuthorizationServer: d.AuthServer}
+	if d.PRM != nil {
+		info.Resource = d.PRM.Resource
+		info.ScopesSupported = d.PRM.ScopesSupported
+	}
+	if d.AS != nil {
+		info.Issuer = d.AS.Issuer
+		info.AuthorizationEndpoint = d.AS.AuthorizationEndpoint
+		info.TokenEndpoint = d.AS.TokenEndpoint
+		info.RegistrationEndpoint = d.AS.RegistrationEndpoint
+		info.CodeChallengeMethods = d.AS.CodeChallengeMethodsSupported
+		info.DynamicRegistration = d.AS.RegistrationEndpoint != ""
+		info.TokenAuthMethods = d.AS.TokenEndpointAuthMethodsSupported
+		info.GrantTypes = d.AS.GrantTypesSupported
+		info.ClientIDMetadataDocuments = d.AS.ClientIDMetadataDocumentSupported
+		info.IssParameter = d.AS.AuthorizationResponseIssParameterSupported
+		// The spec's scope selection: the challenge's scope, else the
+		// PRM's scopes_supported; the AS's list is the last resort.
+		if len(info.ScopesSupported) == 0 {
+			info.ScopesSupported = d.AS.ScopesSupported
+		}
+	}
+	if challenge != nil {
+		info.ChallengeScope, _ = challenge.Param("scope")
+	}
+	info.ResourceMismatch, info.IssuerMismatch = d.ResourceMismatch, d.IssuerMismatch
+	return info
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "(none)"
+	}
+	return s
 }
 
 // discoveryVersion is the MCP-Protocol-Version discovery sends to the MCP
@@ -203,7 +255,7 @@ func decideAuth(p *prober) Verdict {
 	if p.oauth != nil {
 		v.Evidence = append(v.Evidence, p.oauth.Evidence...)
 	}
-	var challenge *Challenge
+	var challenge *oauth.Challenge
 	if r != nil {
 		challenge = r.Challenge
 	}
@@ -221,7 +273,7 @@ func decideAuth(p *prober) Verdict {
 		v.Hint = res.Failure.Hint
 	case sent && strings.HasPrefix(cred.Source, "oauth"):
 		v.Status = AuthOAuth
-		v.OAuth = p.oauth.info(challenge)
+		v.OAuth = oauthInfo(p.oauth, challenge)
 		if v.OAuth == nil {
 			v.OAuth = &OAuthInfo{}
 		}
@@ -240,7 +292,7 @@ func decideAuth(p *prober) Verdict {
 		v.Status = AuthNone
 		v.Evidence = append(v.Evidence, "the server answered with no credential sent")
 		if d := p.oauth; d.Advertised() {
-			v.OAuth = d.info(nil)
+			v.OAuth = oauthInfo(d, nil)
 			where := d.PRMURL
 			if d.Found() {
 				where = d.ASURL
@@ -267,7 +319,7 @@ func (p *prober) missingCredential(v *Verdict, r *refusal) {
 		v.Evidence = append(v.Evidence, fmt.Sprintf("without the %s header the server answered %d: it needs the credential", cred.Header, r.Status))
 		v.Hint = fix
 		if d := p.oauth; d.Found() {
-			v.OAuth = d.info(r.Challenge)
+			v.OAuth = oauthInfo(d, r.Challenge)
 			v.OAuth.Required = true
 			v.Evidence = append(v.Evidence, fmt.Sprintf("the server also offers OAuth through %s", d.AuthServer))
 			v.Hint += fmt.Sprintf(", or log in with OAuth instead: `mcpdoctor login %s`", p.server.Name)
@@ -360,7 +412,7 @@ func (p *prober) credentialWanted(v *Verdict, r *refusal) {
 	d := p.oauth
 	if d.Found() {
 		v.Status = AuthOAuth
-		v.OAuth = d.info(r.Challenge)
+		v.OAuth = oauthInfo(d, r.Challenge)
 		v.OAuth.Required = true
 		registration := "without dynamic client registration"
 		if v.OAuth.DynamicRegistration {
@@ -376,7 +428,7 @@ func (p *prober) credentialWanted(v *Verdict, r *refusal) {
 		return
 	}
 	v.Status = AuthFailed
-	v.OAuth = d.info(r.Challenge)
+	v.OAuth = oauthInfo(d, r.Challenge)
 	if v.OAuth != nil {
 		v.OAuth.Required = true
 	}

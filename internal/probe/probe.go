@@ -18,6 +18,7 @@ import (
 
 	"github.com/mcpdoctor/mcpdoctor/internal/config"
 	"github.com/mcpdoctor/mcpdoctor/internal/evidence"
+	"github.com/mcpdoctor/mcpdoctor/internal/oauth"
 	"github.com/mcpdoctor/mcpdoctor/internal/netguard"
 	"github.com/mcpdoctor/mcpdoctor/internal/wire"
 )
@@ -258,7 +259,7 @@ type prober struct {
 	// handshakeErr is what stopped the handshake, for the auth decision.
 	handshakeErr error
 	// oauth is what OAuth discovery found, nil when it did not run.
-	oauth *oauthDiscovery
+	oauth *oauth.Metadata
 	// token is the stored OAuth token sent, nil when none was;
 	// tokenEvidence says what became of a stored login.
 	token         *OAuthToken
@@ -269,7 +270,7 @@ type prober struct {
 	refreshToken bool
 	// ahead is OAuth discovery started beside the handshake; discovered
 	// its stage, added after the session's end.
-	ahead      *discovery
+	ahead      *oauth.Discovery
 	discovered *Stage
 	// trClosed and closed say the transport was ended and its evidence
 	// kept.
@@ -370,8 +371,8 @@ func (p *prober) run(ctx context.Context) {
 			trace, connected = onFirstConnection()
 			startup = httptrace.WithClientTrace(startup, trace)
 		}
-		p.ahead = startDiscovery(dctx, p.launch.URL, p.opts, discoveryVersion, connected)
-		defer p.ahead.abandon()
+		p.ahead = oauth.StartDiscovery(dctx, p.launch.URL, p.discoveryConfig(), connected)
+		defer p.ahead.Abandon()
 	}
 
 	if p.handshake(startup) {

@@ -1,4 +1,4 @@
-package probe
+package oauth
 
 import (
 	"bytes"
@@ -56,8 +56,8 @@ const (
 	maxAuthorizationServers = 3
 )
 
-// protectedResourceMetadata is the part of RFC 9728 §2 that matters here.
-type protectedResourceMetadata struct {
+// ProtectedResourceMetadata is the part of RFC 9728 §2 that matters here.
+type ProtectedResourceMetadata struct {
 	Resource               string   `json:"resource"`
 	AuthorizationServers   []string `json:"authorization_servers"`
 	ScopesSupported        []string `json:"scopes_supported"`
@@ -65,9 +65,9 @@ type protectedResourceMetadata struct {
 	ResourceName           string   `json:"resource_name"`
 }
 
-// authServerMetadata is the part of RFC 8414 §2 (and OpenID Connect
+// AuthServerMetadata is the part of RFC 8414 §2 (and OpenID Connect
 // Discovery, which shares these names) that matters here.
-type authServerMetadata struct {
+type AuthServerMetadata struct {
 	Issuer                            string   `json:"issuer"`
 	AuthorizationEndpoint             string   `json:"authorization_endpoint"`
 	TokenEndpoint                     string   `json:"token_endpoint"`
@@ -82,21 +82,23 @@ type authServerMetadata struct {
 	AuthorizationResponseIssParameterSupported bool `json:"authorization_response_iss_parameter_supported"`
 }
 
-// oauthDiscovery is what discovery saw, in order.
-type oauthDiscovery struct {
+// Metadata is what OAuth discovery saw, in order: the evidence of every
+// request and conclusion, the findings, and the documents it found. A
+// probe records it; a login takes it (Login).
+type Metadata struct {
 	// Evidence has one line per request and per conclusion.
 	Evidence []string
 	Findings []evidence.Finding
 
 	// PRMURL and PRM are the protected resource metadata used, if any.
 	PRMURL string
-	PRM    *protectedResourceMetadata
+	PRM    *ProtectedResourceMetadata
 	// AuthServer is the issuer the metadata was looked up for (from the
 	// PRM), or the MCP server's origin for the fallback.
 	AuthServer string
 	// ASURL and AS are the authorization server metadata found, if any.
 	ASURL string
-	AS    *authServerMetadata
+	AS    *AuthServerMetadata
 	// Fallback says AS was found at the MCP server's origin, not through
 	// protected resource metadata.
 	Fallback bool
@@ -111,45 +113,11 @@ type oauthDiscovery struct {
 
 // Found reports whether discovery found a way to log in: authorization
 // server metadata with the two endpoints an authorization code flow needs.
-func (d *oauthDiscovery) Found() bool { return d != nil && d.AS != nil }
+func (d *Metadata) Found() bool { return d != nil && d.AS != nil }
 
 // Advertised reports whether the server's origin advertises any OAuth
 // metadata at all, usable or not.
-func (d *oauthDiscovery) Advertised() bool { return d != nil && (d.AS != nil || d.PRM != nil) }
-
-// info turns what was found into the verdict's OAuthInfo.
-func (d *oauthDiscovery) info(challenge *Challenge) *OAuthInfo {
-	if !d.Advertised() {
-		return nil
-	}
-	info := &OAuthInfo{ResourceMetadataURL: d.PRMURL, AuthorizationServer: d.AuthServer}
-	if d.PRM != nil {
-		info.Resource = d.PRM.Resource
-		info.ScopesSupported = d.PRM.ScopesSupported
-	}
-	if d.AS != nil {
-		info.Issuer = d.AS.Issuer
-		info.AuthorizationEndpoint = d.AS.AuthorizationEndpoint
-		info.TokenEndpoint = d.AS.TokenEndpoint
-		info.RegistrationEndpoint = d.AS.RegistrationEndpoint
-		info.CodeChallengeMethods = d.AS.CodeChallengeMethodsSupported
-		info.DynamicRegistration = d.AS.RegistrationEndpoint != ""
-		info.TokenAuthMethods = d.AS.TokenEndpointAuthMethodsSupported
-		info.GrantTypes = d.AS.GrantTypesSupported
-		info.ClientIDMetadataDocuments = d.AS.ClientIDMetadataDocumentSupported
-		info.IssParameter = d.AS.AuthorizationResponseIssParameterSupported
-		// The spec's scope selection: the challenge's scope, else the
-		// PRM's scopes_supported; the AS's list is the last resort.
-		if len(info.ScopesSupported) == 0 {
-			info.ScopesSupported = d.AS.ScopesSupported
-		}
-	}
-	if challenge != nil {
-		info.ChallengeScope, _ = challenge.Param("scope")
-	}
-	info.ResourceMismatch, info.IssuerMismatch = d.ResourceMismatch, d.IssuerMismatch
-	return info
-}
+func (d *Metadata) Advertised() bool { return d != nil && (d.AS != nil || d.PRM != nil) }
 
 // discoverer runs one discovery.
 type discoverer struct {
@@ -161,7 +129,7 @@ type discoverer struct {
 	target    *url.URL
 	version   string
 	userAgent string
-	out       *oauthDiscovery
+	out       *Metadata
 	// tried holds every URL asked, so that none is asked twice.
 	tried map[string]bool
 	// fetches are the answers by URL, shared by the run ahead and the run
@@ -169,29 +137,45 @@ type discoverer struct {
 	fetches *fetchCache
 }
 
-// discovery is OAuth discovery started beside the handshake. It needs
-// nothing from the handshake but the challenge of a 401, so a run ahead
-// (without it) asks the URLs in the spec's order while the handshake
-// goes on; when the probe wants the verdict, finish runs the chain again,
+// DiscoveryConfig says how discovery asks its URLs.
+type DiscoveryConfig struct {
+	// Transport carries the requests; nil means http.DefaultTransport. A
+	// probe passes its own, so that discovery reuses its connections. It
+	// should be prepared by netguard.Install (wire.NewHTTPTransport's
+	// are), or Guard is not heeded.
+	Transport http.RoundTripper
+	// Guard bounds where the URLs the server names may lead; nil means a
+	// policy for the MCP URL's host with its defaults.
+	Guard *netguard.Policy
+	// UserAgent is sent on every request; empty means "mcpdoctor/dev".
+	UserAgent string
+	// ProtocolVersion is the MCP-Protocol-Version sent to the MCP server's
+	// own origin; empty means none.
+	ProtocolVersion string
+}
+
+// Discovery is OAuth discovery started beside a probe's handshake. It
+// needs nothing from the handshake but the challenge of a 401, so a run
+// ahead (without it) asks the URLs in the spec's order while the handshake
+// goes on; when the probe wants the verdict, Finish runs the chain again,
 // in the spec's order and with the challenge, over the answers the run
 // ahead already has. The evidence is that second run's: the same, in the
 // same order, as if discovery had started after the handshake, only
 // sooner. What the run ahead asked and the second run did not need is not
 // evidence.
-type discovery struct {
+type Discovery struct {
 	rawURL  string
-	opts    Options
-	version string
+	cfg     DiscoveryConfig
 	fetches *fetchCache
 	cancel  context.CancelFunc
 	ahead   chan struct{}
 }
 
-// startDiscovery begins a run ahead for the MCP URL rawURL, once after
-// is closed (at once when it is nil).
-func startDiscovery(ctx context.Context, rawURL string, opts Options, version string, after <-chan struct{}) *discovery {
+// StartDiscovery begins a run ahead for the MCP URL rawURL, once after is
+// closed (at once when it is nil).
+func StartDiscovery(ctx context.Context, rawURL string, cfg DiscoveryConfig, after <-chan struct{}) *Discovery {
 	ctx, cancel := context.WithCancel(ctx)
-	dv := &discovery{rawURL: rawURL, opts: opts, version: version, fetches: newFetchCache(), cancel: cancel, ahead: make(chan struct{})}
+	dv := &Discovery{rawURL: rawURL, cfg: cfg, fetches: newFetchCache(), cancel: cancel, ahead: make(chan struct{})}
 	go func() {
 		defer close(dv.ahead)
 		if after != nil {
@@ -201,22 +185,22 @@ func startDiscovery(ctx context.Context, rawURL string, opts Options, version st
 				return
 			}
 		}
-		if d := newDiscoverer(rawURL, opts, evidence.NewRecorder(nil), version, dv.fetches); d != nil {
+		if d := newDiscoverer(rawURL, cfg, evidence.NewRecorder(nil), dv.fetches); d != nil {
 			d.run(ctx, nil)
 		}
 	}()
 	return dv
 }
 
-// finish runs the discovery that counts, recording into rec, and stops
+// Finish runs the discovery that counts, recording into rec, and stops
 // the run ahead.
-func (dv *discovery) finish(ctx context.Context, challenge *Challenge, rec *evidence.Recorder) *oauthDiscovery {
-	defer dv.abandon()
-	return discoverOAuthWith(ctx, dv.rawURL, challenge, dv.opts, rec, dv.version, dv.fetches)
+func (dv *Discovery) Finish(ctx context.Context, challenge *Challenge, rec *evidence.Recorder) *Metadata {
+	defer dv.Abandon()
+	return discover(ctx, dv.rawURL, challenge, dv.cfg, rec, dv.fetches)
 }
 
-// abandon stops the run ahead; nothing it found is evidence.
-func (dv *discovery) abandon() {
+// Abandon stops the run ahead; nothing it found is evidence.
+func (dv *Discovery) Abandon() {
 	if dv == nil {
 		return
 	}
@@ -224,16 +208,17 @@ func (dv *discovery) abandon() {
 	<-dv.ahead
 }
 
-// discoverOAuth walks the discovery chain for the MCP URL rawURL. challenge
-// is the Bearer challenge of a 401, nil when there was none.
-func discoverOAuth(ctx context.Context, rawURL string, challenge *Challenge, opts Options, rec *evidence.Recorder, protocolVersion string) *oauthDiscovery {
-	return discoverOAuthWith(ctx, rawURL, challenge, opts, rec, protocolVersion, newFetchCache())
+// Discover walks the discovery chain for the MCP URL rawURL, recording
+// every exchange into rec. challenge is the Bearer challenge of a 401, nil
+// when there was none.
+func Discover(ctx context.Context, rawURL string, challenge *Challenge, cfg DiscoveryConfig, rec *evidence.Recorder) *Metadata {
+	return discover(ctx, rawURL, challenge, cfg, rec, newFetchCache())
 }
 
-func discoverOAuthWith(ctx context.Context, rawURL string, challenge *Challenge, opts Options, rec *evidence.Recorder, protocolVersion string, fetches *fetchCache) *oauthDiscovery {
-	d := newDiscoverer(rawURL, opts, rec, protocolVersion, fetches)
+func discover(ctx context.Context, rawURL string, challenge *Challenge, cfg DiscoveryConfig, rec *evidence.Recorder, fetches *fetchCache) *Metadata {
+	d := newDiscoverer(rawURL, cfg, rec, fetches)
 	if d == nil {
-		out := &oauthDiscovery{}
+		out := &Metadata{}
 		out.Evidence = append(out.Evidence, "OAuth discovery skipped: the server's URL cannot be used")
 		return out
 	}
@@ -246,22 +231,25 @@ func discoverOAuthWith(ctx context.Context, rawURL string, challenge *Challenge,
 }
 
 // newDiscoverer prepares a run, or returns nil when the URL cannot be
-// used. Its client shares the probe's transport, so discovery reuses the
-// probe's connections.
-func newDiscoverer(rawURL string, opts Options, rec *evidence.Recorder, version string, fetches *fetchCache) *discoverer {
+// used.
+func newDiscoverer(rawURL string, cfg DiscoveryConfig, rec *evidence.Recorder, fetches *fetchCache) *discoverer {
 	u, err := url.Parse(rawURL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil
 	}
 	t := *u
 	t.RawQuery, t.ForceQuery, t.Fragment, t.RawFragment, t.User = "", false, "", "", nil
-	var rt http.RoundTripper = http.DefaultTransport
-	if opts.HTTPClient != nil && opts.HTTPClient.Transport != nil {
-		rt = opts.HTTPClient.Transport
+	rt := cfg.Transport
+	if rt == nil {
+		rt = http.DefaultTransport
 	}
-	return &discoverer{rec: rec, version: version, out: &oauthDiscovery{}, tried: map[string]bool{}, target: &t, fetches: fetches,
-		guard:     opts.Guard(rawURL),
-		userAgent: "mcpdoctor/" + cmp.Or(opts.ClientVersion, "dev"),
+	guard := cfg.Guard
+	if guard == nil {
+		guard = &netguard.Policy{Home: u.Hostname()}
+	}
+	return &discoverer{rec: rec, version: cfg.ProtocolVersion, out: &Metadata{}, tried: map[string]bool{}, target: &t, fetches: fetches,
+		guard:     guard,
+		userAgent: cmp.Or(cfg.UserAgent, "mcpdoctor/dev"),
 		// No cookie jar: cookies are credentials. Redirects are followed
 		// by hand, so that each hop is evidence and none leaves its
 		// origin.
@@ -356,12 +344,12 @@ func (d *discoverer) run(ctx context.Context, challenge *Challenge) {
 }
 
 // protectedResource fetches and checks one PRM candidate.
-func (d *discoverer) protectedResource(ctx context.Context, rawURL, why string, pointedTo bool) *protectedResourceMetadata {
+func (d *discoverer) protectedResource(ctx context.Context, rawURL, why string, pointedTo bool) *ProtectedResourceMetadata {
 	body, ok := d.fetch(ctx, rawURL, why, "protected resource metadata", pointedTo)
 	if !ok {
 		return nil
 	}
-	var prm protectedResourceMetadata
+	var prm ProtectedResourceMetadata
 	if err := json.Unmarshal(body, &prm); err != nil {
 		d.invalid(rawURL, "protected resource metadata", "its fields have the wrong types: "+err.Error(), pointedTo)
 		return nil
@@ -397,12 +385,12 @@ func (d *discoverer) protectedResource(ctx context.Context, rawURL, why string, 
 // authServer fetches and checks one authorization server metadata
 // candidate. issuer is the issuer it was derived from, "" for the MCP
 // origin fallback; pointedTo says the server named it (through its PRM).
-func (d *discoverer) authServer(ctx context.Context, rawURL, why, issuer string, pointedTo bool) *authServerMetadata {
+func (d *discoverer) authServer(ctx context.Context, rawURL, why, issuer string, pointedTo bool) *AuthServerMetadata {
 	body, ok := d.fetch(ctx, rawURL, why, "authorization server metadata", false)
 	if !ok {
 		return nil
 	}
-	var as authServerMetadata
+	var as AuthServerMetadata
 	if err := json.Unmarshal(body, &as); err != nil {
 		d.invalid(rawURL, "authorization server metadata", "its fields have the wrong types: "+err.Error(), pointedTo)
 		return nil
