@@ -100,4 +100,3 @@ func TestDiscoveryCompareResource(t *testing.T) {
 		}
 	}
 }
-

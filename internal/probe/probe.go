@@ -18,8 +18,8 @@ import (
 
 	"github.com/mcpdoctor/mcpdoctor/internal/config"
 	"github.com/mcpdoctor/mcpdoctor/internal/evidence"
-	"github.com/mcpdoctor/mcpdoctor/internal/oauth"
 	"github.com/mcpdoctor/mcpdoctor/internal/netguard"
+	"github.com/mcpdoctor/mcpdoctor/internal/oauth"
 	"github.com/mcpdoctor/mcpdoctor/internal/wire"
 )
 
