@@ -1,12 +1,9 @@
 package main
 
 import (
-	"cmp"
 	"errors"
 	"fmt"
-	"net/url"
 	"os"
-	"slices"
 	"strings"
 	"time"
 
@@ -155,101 +152,60 @@ func loginRun(a *app, name string, opts *loginOptions) error {
 	po.OAuthToken = nil
 	res := probe.Run(a.ctx, s, po)
 	a.red.Add(res.Secrets...)
-	info := res.Auth.OAuth
 	if c := res.Auth.Credential; c != nil {
 		return a.loginFailure("%s is configured with a static credential (%s, via %s) that %s and mcpdoctor send instead of an OAuth token: remove it from %s to log in with OAuth", name, c.Header, c.Source, s.Client().Title(), s.Entry())
 	}
-	if info == nil || info.AuthorizationEndpoint == "" {
-		// A 2025-03-26 server without metadata: its default endpoints.
-		if info = defaultEndpoints(res, serverURL); info == nil {
-			if res.Auth.Hint != "" {
-				return a.loginFailure("found no OAuth authorization server for %s (auth status %s), so there is nothing to log in to; %s", name, res.Auth.Status, res.Auth.Hint)
-			}
-			return a.loginFailure("found no OAuth authorization server for %s (auth status %s), so there is nothing to log in to", name, res.Auth.Status)
-		}
-		a.say("Note: %s advertises no OAuth metadata; trying the default endpoints of the 2025-03-26 revision at %s.", name, info.AuthorizationServer)
+	lo := oauth.LoginOptions{
+		ServerName: name, ServerURL: serverURL, Status: string(res.Auth.Status), Hint: res.Auth.Hint,
+		// A 401 that stopped the probe: the server needs a login.
+		Refused:  res.Failure != nil && res.Failure.Category == evidence.CategoryAuth,
+		ClientID: s.OAuth.ClientID, ConfigScopes: s.OAuth.Scopes, Resource: s.OAuth.Resource, CallbackPort: s.OAuth.CallbackPort,
+		Scopes: splitScopes(opts.Scopes), ClientMetadataURL: opts.ClientMetadataURL, ClientCredentials: opts.ClientCredentials,
+		Port: opts.Port, Timeout: opts.Timeout,
+		Open:     func(u string) error { a.showAuthorizationURL(name, u, !opts.NoBrowser, opts.Timeout); return nil },
+		Progress: func(line string) { a.say("%s", line) },
 	}
-	// RFC 9728 §3.3 and RFC 8414 §3.3: metadata for another resource or
-	// issuer must not be used.
-	switch {
-	case info.ResourceMismatch:
-		return a.loginFailure("%s's protected resource metadata is for the resource %s, not for this server (%s): RFC 9728 §3.3 says a client must not use it, so mcpdoctor does not log in with it; the server's operator must put its own URL in resource", name, info.Resource, serverURL)
-	case info.IssuerMismatch:
-		return a.loginFailure("the authorization server metadata of %s says issuer %s, but it was looked up for %s: RFC 8414 §3.3 says a client must not use it, so mcpdoctor does not log in with it", name, info.Issuer, info.AuthorizationServer)
+	var md *oauth.Metadata
+	if st := res.Auth.OAuth; st != nil {
+		md, lo.ChallengeScope = st.Metadata, st.ChallengeScope
 	}
-	if !info.Required {
-		a.say("Note: %s answered without any credential; logging in anyway, since its origin advertises OAuth.", name)
+	if held, _ := store.Get(name, serverURL); held != nil {
+		lo.HeldScopes, lo.HeldIssuer = held.Scopes, held.Issuer
 	}
-	scopes, scopesFrom := oauth.ChooseScopes(splitScopes(opts.Scopes), s.OAuth.Scopes, info.ChallengeScope, info.ScopesSupported)
-	issuer := cmp.Or(info.Issuer, info.AuthorizationServer)
-	// A login already stored keeps its scopes: a server that asks for more
-	// (insufficient_scope) wants them added, not swapped.
-	if held, _ := store.Get(name, serverURL); held != nil && held.Issuer == issuer && len(held.Scopes) > 0 && len(scopes) > 0 {
-		scopes = union(held.Scopes, scopes)
-		scopesFrom += " and the stored login's"
-	}
-	secret := ""
 	if opts.ClientSecretEnv != "" && s.OAuth.ClientID != "" {
-		secret, _ = a.io.LookupEnv(opts.ClientSecretEnv)
-		a.red.Add(secret)
+		lo.ClientSecret, _ = a.io.LookupEnv(opts.ClientSecretEnv)
+		a.red.Add(lo.ClientSecret)
 	}
-	endpoints := oauth.Endpoints{
-		Issuer: issuer, AuthorizationURL: info.AuthorizationEndpoint, TokenURL: info.TokenEndpoint,
-		RegistrationURL: info.RegistrationEndpoint, CodeChallengeMethods: info.CodeChallengeMethods,
-		TokenAuthMethods: info.TokenAuthMethods, IssParameter: info.IssParameter, ClientIDMetadataDocuments: info.ClientIDMetadataDocuments,
-		GrantTypes: info.GrantTypes,
+	if opts.PrivateKeyFile != "" {
+		data, err := os.ReadFile(opts.PrivateKeyFile)
+		if err != nil {
+			return usageError("--private-key-file: %v", err)
+		}
+		if lo.PrivateKey, err = oauth.ParsePrivateKey(data); err != nil {
+			return usageError("--private-key-file %s: %v", opts.PrivateKeyFile, err)
+		}
 	}
-	resource := oauth.ChooseResource(s.OAuth.Resource, info.Resource, serverURL)
 	// Registration and the token requests go to endpoints the server's
 	// authorization server named: no more private than the server.
-	ctx := netguard.With(a.ctx, po.Guard(serverURL))
-	var result *oauth.Result
-	if opts.ClientCredentials {
-		cc := oauth.ClientCredentials{Endpoints: endpoints, ClientID: s.OAuth.ClientID, ClientSecret: secret, Resource: resource, Scopes: scopes,
-			Progress: func(line string) { a.say("%s", line) }}
-		if opts.PrivateKeyFile != "" {
-			data, err := os.ReadFile(opts.PrivateKeyFile)
-			if err != nil {
-				return usageError("--private-key-file: %v", err)
-			}
-			if cc.PrivateKey, err = oauth.ParsePrivateKey(data); err != nil {
-				return usageError("--private-key-file %s: %v", opts.PrivateKeyFile, err)
-			}
-		}
-		result, err = cc.Run(ctx)
-	} else {
-		flow := oauth.Flow{
-			ServerName:        name,
-			Endpoints:         endpoints,
-			ClientID:          s.OAuth.ClientID,
-			ClientSecret:      secret,
-			ClientMetadataURL: opts.ClientMetadataURL,
-			ClientName:        "mcpdoctor",
-			Resource:          resource,
-			Scopes:            scopes,
-			Port:              cmp.Or(opts.Port, s.OAuth.CallbackPort),
-			Timeout:           opts.Timeout,
-			Open:              func(u string) error { a.showAuthorizationURL(name, u, !opts.NoBrowser, opts.Timeout); return nil },
-			Progress:          func(line string) { a.say("%s", line) },
-		}
-		result, err = flow.Run(ctx)
-	}
+	result, err := oauth.LogIn(netguard.With(a.ctx, po.Guard(serverURL)), md, lo)
 	if err != nil {
 		var oe *oauth.Error
-		if errors.As(err, &oe) {
+		switch {
+		case errors.As(err, &oe) && oe.Step == oauth.StepDiscovery:
+			return a.loginFailure("%s", oe.Message)
+		case errors.As(err, &oe) && oe.Hint != "":
 			// What the server said (an error_description, a client_id) is
 			// one line each; only "Try:" starts a line.
-			if oe.Hint != "" {
-				return a.loginFailure("login to %s failed at the %s step: %s\nTry: %s", name, oe.Step, oe.Message, oe.Hint)
-			}
+			return a.loginFailure("login to %s failed at the %s step: %s\nTry: %s", name, oe.Step, oe.Message, oe.Hint)
+		case errors.As(err, &oe):
 			return a.loginFailure("login to %s failed at the %s step: %s", name, oe.Step, oe.Message)
 		}
 		return a.loginFailure("login to %s failed: %v", name, err)
 	}
 	now := time.Now()
 	entry := tokens.Entry{
-		ServerName: name, ServerURL: serverURL, Issuer: issuer, TokenEndpoint: info.TokenEndpoint,
-		ClientID: result.ClientID, ClientSecret: result.ClientSecret, AuthMethod: result.AuthMethod, Resource: resource, Scopes: scopes,
+		ServerName: name, ServerURL: serverURL, Issuer: result.Issuer, TokenEndpoint: result.TokenEndpoint,
+		ClientID: result.ClientID, ClientSecret: result.ClientSecret, AuthMethod: result.AuthMethod, Resource: result.Resource, Scopes: result.Scopes,
 	}
 	entry.SetToken(result.Token, now)
 	a.red.Add(entry.Secrets()...)
@@ -257,8 +213,8 @@ func loginRun(a *app, name string, opts *loginOptions) error {
 		return a.loginFailure("logged in to %s, but the token could not be stored: %v", name, err)
 	}
 	outcome := report.NewLogin(report.Login{
-		Name: name, LoggedIn: true, AuthorizationServer: issuer, ClientID: result.ClientID, RegisteredClient: result.Registered,
-		Scopes: scopes, ScopesFrom: scopesFrom, Resource: resource, ExpiresAt: entry.Expiry,
+		Name: name, LoggedIn: true, AuthorizationServer: result.Issuer, ClientID: result.ClientID, RegisteredClient: result.Registered,
+		Scopes: result.Scopes, ScopesFrom: result.ScopesFrom, Resource: result.Resource, ExpiresAt: entry.Expiry,
 		Refreshable: entry.RefreshToken != "", TokenFile: store.Path(),
 	}, a.red)
 	if opts.JSON {
@@ -288,35 +244,6 @@ func splitScopes(flag []string) []string {
 	var out []string
 	for _, f := range flag {
 		out = append(out, strings.Fields(f)...)
-	}
-	return out
-}
-
-// defaultEndpoints is the 2025-03-26 fallback (basic/authorization, "Fallbacks
-// for Servers without Metadata Discovery"): a server that refused the probe
-// with 401 and advertises no metadata at all is taken to serve /authorize,
-// /token and /register at its origin, with PKCE S256. nil when the probe
-// saw no refusal, or found metadata.
-func defaultEndpoints(res *probe.Result, serverURL string) *probe.OAuthInfo {
-	if res.Auth.OAuth != nil || res.Failure == nil || res.Failure.Category != evidence.CategoryAuth {
-		return nil
-	}
-	u, err := url.Parse(serverURL)
-	if err != nil || u.Host == "" {
-		return nil
-	}
-	origin := u.Scheme + "://" + u.Host
-	return &probe.OAuthInfo{AuthorizationServer: origin, AuthorizationEndpoint: origin + "/authorize", TokenEndpoint: origin + "/token",
-		RegistrationEndpoint: origin + "/register", CodeChallengeMethods: []string{"S256"}, Required: true, DefaultEndpoints: true}
-}
-
-// union is a's scopes, then b's that a lacks.
-func union(a, b []string) []string {
-	out := append([]string(nil), a...)
-	for _, s := range b {
-		if !slices.Contains(out, s) {
-			out = append(out, s)
-		}
 	}
 	return out
 }

@@ -317,7 +317,7 @@ func (a *app) loadConfigAt(path string) (*config.File, error) {
 	var err error
 	switch {
 	case path != "":
-		f, err = config.Load(path, config.ReadOptions{Client: client, Home: m.Home, Cwd: m.Cwd})
+		f, err = config.Load(path, config.ReadOptions{Client: client, Home: m.Home, Cwd: m.Cwd, Getenv: m.Getenv, GOOS: m.GOOS})
 	case client != "":
 		f, err = config.LoadClient(client, m)
 	default:
@@ -326,20 +326,20 @@ func (a *app) loadConfigAt(path string) (*config.File, error) {
 	if err != nil {
 		return nil, configError(err)
 	}
-	a.optIn(f)
+	a.optIn(f, path != "")
 	a.learnSecrets(f)
 	return f, nil
 }
 
 // optIn marks the entries their client would not start (a project's own
 // servers, pending the user's approval) that the user chose to start all
-// the same: every one with --trust-project, and those of the file named
-// with --config, which the user chose to read.
-func (a *app) optIn(f *config.File) {
+// the same: every one with --trust-project, and those of a file the user
+// named (--config FILE, validate FILE), which the user chose to read.
+func (a *app) optIn(f *config.File, named bool) {
 	switch {
 	case a.trustProject:
 		f.OptIn("--trust-project")
-	case a.configPath != "":
+	case named:
 		f.OptIn("--config")
 	}
 }
@@ -366,7 +366,7 @@ func (a *app) discover() (*config.File, error) {
 	if len(f.Paths) == 0 {
 		return nil, configError(fmt.Errorf("%w: no client's MCP config was found on this machine (run `mcpdoctor list --help` for where mcpdoctor looks)", config.ErrNoConfig))
 	}
-	a.optIn(f)
+	a.optIn(f, false)
 	a.learnSecrets(f)
 	for _, p := range f.Problems {
 		if p.Code == config.CodeSyntax {

@@ -191,38 +191,17 @@ func (p *prober) discoveryConfig() oauth.DiscoveryConfig {
 	return oauth.DiscoveryConfig{Transport: rt, Guard: p.opts.guard, UserAgent: "mcpdoctor/" + p.opts.clientVersion(), ProtocolVersion: discoveryVersion}
 }
 
-// oauthInfo turns what discovery found into the verdict's OAuthInfo.
-func oauthInfo(d *oauth.Metadata, challenge *oauth.Challenge) *OAuthInfo {
+// oauthState is what discovery found, for the verdict; nil when the
+// server's origin advertises nothing.
+func oauthState(d *oauth.Metadata, challenge *oauth.Challenge) *OAuthState {
 	if !d.Advertised() {
 		return nil
 	}
-	info := &OAuthInfo{ResourceMetadataURL: d.PRMURL, AuthorizationServer: d.AuthServer}
-	if d.PRM != nil {
-		info.Resource = d.PRM.Resource
-		info.ScopesSupported = d.PRM.ScopesSupported
-	}
-	if d.AS != nil {
-		info.Issuer = d.AS.Issuer
-		info.AuthorizationEndpoint = d.AS.AuthorizationEndpoint
-		info.TokenEndpoint = d.AS.TokenEndpoint
-		info.RegistrationEndpoint = d.AS.RegistrationEndpoint
-		info.CodeChallengeMethods = d.AS.CodeChallengeMethodsSupported
-		info.DynamicRegistration = d.AS.RegistrationEndpoint != ""
-		info.TokenAuthMethods = d.AS.TokenEndpointAuthMethodsSupported
-		info.GrantTypes = d.AS.GrantTypesSupported
-		info.ClientIDMetadataDocuments = d.AS.ClientIDMetadataDocumentSupported
-		info.IssParameter = d.AS.AuthorizationResponseIssParameterSupported
-		// The spec's scope selection: the challenge's scope, else the
-		// PRM's scopes_supported; the AS's list is the last resort.
-		if len(info.ScopesSupported) == 0 {
-			info.ScopesSupported = d.AS.ScopesSupported
-		}
-	}
+	st := &OAuthState{Metadata: d}
 	if challenge != nil {
-		info.ChallengeScope, _ = challenge.Param("scope")
+		st.ChallengeScope, _ = challenge.Param("scope")
 	}
-	info.ResourceMismatch, info.IssuerMismatch = d.ResourceMismatch, d.IssuerMismatch
-	return info
+	return st
 }
 
 func orNone(s string) string {
@@ -273,16 +252,14 @@ func decideAuth(p *prober) Verdict {
 		v.Hint = res.Failure.Hint
 	case sent && strings.HasPrefix(cred.Source, "oauth"):
 		v.Status = AuthOAuth
-		v.OAuth = oauthInfo(p.oauth, challenge)
+		v.OAuth = oauthState(p.oauth, challenge)
 		if v.OAuth == nil {
-			v.OAuth = &OAuthInfo{}
+			v.OAuth = &OAuthState{}
 		}
 		v.OAuth.LoggedIn = true
 		if t := p.token; t != nil {
 			v.OAuth.ExpiresAt = t.Expiry
-			if v.OAuth.AuthorizationServer == "" {
-				v.OAuth.AuthorizationServer = t.Issuer
-			}
+			v.OAuth.TokenIssuer = t.Issuer
 		}
 		v.Evidence = append(v.Evidence, fmt.Sprintf("the server accepted the OAuth token from the %s: logged in", cred.Source))
 	case sent:
@@ -292,7 +269,7 @@ func decideAuth(p *prober) Verdict {
 		v.Status = AuthNone
 		v.Evidence = append(v.Evidence, "the server answered with no credential sent")
 		if d := p.oauth; d.Advertised() {
-			v.OAuth = oauthInfo(d, nil)
+			v.OAuth = oauthState(d, nil)
 			where := d.PRMURL
 			if d.Found() {
 				where = d.ASURL
@@ -319,7 +296,7 @@ func (p *prober) missingCredential(v *Verdict, r *refusal) {
 		v.Evidence = append(v.Evidence, fmt.Sprintf("without the %s header the server answered %d: it needs the credential", cred.Header, r.Status))
 		v.Hint = fix
 		if d := p.oauth; d.Found() {
-			v.OAuth = oauthInfo(d, r.Challenge)
+			v.OAuth = oauthState(d, r.Challenge)
 			v.OAuth.Required = true
 			v.Evidence = append(v.Evidence, fmt.Sprintf("the server also offers OAuth through %s", d.AuthServer))
 			v.Hint += fmt.Sprintf(", or log in with OAuth instead: `mcpdoctor login %s`", p.server.Name)
@@ -412,13 +389,13 @@ func (p *prober) credentialWanted(v *Verdict, r *refusal) {
 	d := p.oauth
 	if d.Found() {
 		v.Status = AuthOAuth
-		v.OAuth = oauthInfo(d, r.Challenge)
+		v.OAuth = oauthState(d, r.Challenge)
 		v.OAuth.Required = true
 		registration := "without dynamic client registration"
-		if v.OAuth.DynamicRegistration {
+		if d.AS.RegistrationEndpoint != "" {
 			registration = "with dynamic client registration"
 		}
-		v.Evidence = append(v.Evidence, fmt.Sprintf("the server needs an OAuth login at %s (%s); no token is stored, so not logged in", cmp.Or(v.OAuth.Issuer, d.AuthServer), registration))
+		v.Evidence = append(v.Evidence, fmt.Sprintf("the server needs an OAuth login at %s (%s); no token is stored, so not logged in", cmp.Or(d.AS.Issuer, d.AuthServer), registration))
 		v.Hint = fmt.Sprintf("run `mcpdoctor login %s`", name)
 		also := ""
 		if p.server.Client() == config.ClientCodex {
@@ -428,7 +405,7 @@ func (p *prober) credentialWanted(v *Verdict, r *refusal) {
 		return
 	}
 	v.Status = AuthFailed
-	v.OAuth = oauthInfo(d, r.Challenge)
+	v.OAuth = oauthState(d, r.Challenge)
 	if v.OAuth != nil {
 		v.OAuth.Required = true
 	}

@@ -136,7 +136,7 @@ func TestAuthAdvertisedNotRequired(t *testing.T) {
 		"authorization server metadata at "+fake.URL+"/.well-known/oauth-authorization-server: issuer="+fake.URL,
 		"OAuth metadata is advertised ("+fake.URL+"/.well-known/oauth-authorization-server) but not required")
 	info := res.Auth.OAuth
-	if info == nil || info.Required || info.LoggedIn || info.Issuer != fake.URL || !info.DynamicRegistration {
+	if info == nil || info.Required || info.LoggedIn || info.Metadata.AS.Issuer != fake.URL || info.Metadata.AS.RegistrationEndpoint == "" {
 		t.Errorf("OAuth info %+v, want the fake's issuer, not required", info)
 	}
 	wantFinding(t, res, "oauth_advertised_not_required", evidence.SeverityInfo, fake.URL+"/.well-known/oauth-authorization-server", "not required")
@@ -158,7 +158,7 @@ func TestAuthGoSDKAdvertisedNotRequired(t *testing.T) {
 	wantEvidence(t, res, srv.URL+mcptest.GoSDKResourceMetadataPath+" → 200",
 		"protected resource metadata at "+srv.URL+mcptest.GoSDKResourceMetadataPath+": resource="+srv.URL+"/mcp, authorization_servers=["+as.URL+"]",
 		as.URL+"/.well-known/oauth-authorization-server → 200", "no registration_endpoint")
-	if info := res.Auth.OAuth; info == nil || info.Required || info.DynamicRegistration || info.ResourceMetadataURL != srv.URL+mcptest.GoSDKResourceMetadataPath {
+	if info := res.Auth.OAuth; info == nil || info.Required || info.Metadata.AS.RegistrationEndpoint != "" || info.Metadata.PRMURL != srv.URL+mcptest.GoSDKResourceMetadataPath {
 		t.Errorf("OAuth info %+v", info)
 	}
 	wantFinding(t, res, "oauth_advertised_not_required", evidence.SeverityInfo)
@@ -185,9 +185,9 @@ func TestAuthOAuthExample(t *testing.T) {
 	if info == nil {
 		t.Fatal("no OAuth info")
 	}
-	if !info.Required || info.LoggedIn || !info.DynamicRegistration || info.Issuer != srv.AuthServerURL ||
-		info.ResourceMetadataURL != srv.ResourceMetadataURL || info.Resource != srv.MCPURL ||
-		!slices.Equal(info.ScopesSupported, []string{"mcp:tools"}) || !slices.Contains(info.CodeChallengeMethods, "S256") {
+	if md := info.Metadata; !info.Required || info.LoggedIn || md.AS.RegistrationEndpoint == "" || md.AS.Issuer != srv.AuthServerURL ||
+		md.PRMURL != srv.ResourceMetadataURL || md.PRM.Resource != srv.MCPURL ||
+		!slices.Equal(md.PRM.ScopesSupported, []string{"mcp:tools"}) || !slices.Contains(md.AS.CodeChallengeMethodsSupported, "S256") {
 		t.Errorf("OAuth info %+v", *info)
 	}
 	if res.Auth.Hint != "run `mcpdoctor login demo`" {
@@ -482,7 +482,7 @@ func TestAuthMetadataOnAnotherOrigin(t *testing.T) {
 	wantAuth(t, res, AuthOAuth, CodexNotLoggedIn)
 	wantEvidence(t, res, fake.Other.URL+"/.well-known/oauth-protected-resource/mcp is on another origin than the MCP server ("+fake.Server.URL+")",
 		"resource="+fake.MCPURL, fake.Other.URL+"/.well-known/oauth-authorization-server → 200")
-	if got := res.Auth.OAuth.AuthorizationServer; got != fake.Other.URL {
+	if got := res.Auth.OAuth.AuthorizationServer(); got != fake.Other.URL {
 		t.Errorf("authorization server %q, want %q", got, fake.Other.URL)
 	}
 	if len(fake.OtherRequests()) < 2 {

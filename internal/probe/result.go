@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/mcpdoctor/mcpdoctor/internal/evidence"
+	"github.com/mcpdoctor/mcpdoctor/internal/oauth"
 	"github.com/mcpdoctor/mcpdoctor/internal/wire"
 )
 
@@ -157,8 +158,9 @@ type Verdict struct {
 	Evidence []string
 	// Credential describes what was sent, never its value.
 	Credential *Credential
-	// OAuth is set when discovery ran or an OAuth token was used.
-	OAuth *OAuthInfo
+	// OAuth is set when discovery found metadata or an OAuth token was
+	// used.
+	OAuth *OAuthState
 	// Hint says what to do when the status is not none.
 	Hint string
 }
@@ -178,36 +180,30 @@ type Credential struct {
 	key, variable string
 }
 
-// OAuthInfo is what OAuth discovery found, and whether we are logged in.
-type OAuthInfo struct {
-	ResourceMetadataURL   string    `json:"resource_metadata_url,omitempty"`
-	Resource              string    `json:"resource,omitempty"`
-	AuthorizationServer   string    `json:"authorization_server,omitempty"`
-	Issuer                string    `json:"issuer,omitempty"`
-	AuthorizationEndpoint string    `json:"authorization_endpoint,omitempty"`
-	TokenEndpoint         string    `json:"token_endpoint,omitempty"`
-	RegistrationEndpoint  string    `json:"registration_endpoint,omitempty"`
-	ScopesSupported       []string  `json:"scopes_supported,omitempty"`
-	ChallengeScope        string    `json:"challenge_scope,omitempty"`
-	CodeChallengeMethods  []string  `json:"code_challenge_methods_supported,omitempty"`
-	DynamicRegistration   bool      `json:"dynamic_registration"`
-	LoggedIn              bool      `json:"logged_in"`
-	ExpiresAt             time.Time `json:"expires_at,omitzero"`
-	Required              bool      `json:"required"`
+// OAuthState is what OAuth discovery found, and where the server stands
+// with a login: the auth verdict's, for report to render and login to
+// take (oauth.LogIn).
+type OAuthState struct {
+	// Metadata is what discovery found; nil when it found nothing (a
+	// stored token was used all the same).
+	Metadata *oauth.Metadata
+	// ChallengeScope is the scope of the server's Bearer challenge.
+	ChallengeScope string
+	// Required says the server refused to work without a login.
+	Required bool
+	// LoggedIn says a stored OAuth token was sent and accepted; ExpiresAt
+	// is when it expires (zero when the authorization server gave no
+	// lifetime), and TokenIssuer the authorization server that issued it.
+	LoggedIn    bool
+	ExpiresAt   time.Time
+	TokenIssuer string
+}
 
-	// What login needs of the metadata, not part of the JSON contract:
-	// token_endpoint_auth_methods_supported, grant_types_supported,
-	// client_id_metadata_document_supported, RFC 9207's
-	// authorization_response_iss_parameter_supported; and whether the
-	// metadata names another resource or issuer than it should, which a
-	// client must refuse.
-	TokenAuthMethods                 []string `json:"-"`
-	GrantTypes                       []string `json:"-"`
-	ClientIDMetadataDocuments        bool     `json:"-"`
-	IssParameter                     bool     `json:"-"`
-	ResourceMismatch, IssuerMismatch bool     `json:"-"`
-	// DefaultEndpoints says no metadata was found and the endpoints are
-	// the 2025-03-26 defaults (/authorize, /token, /register at the MCP
-	// server's origin).
-	DefaultEndpoints bool `json:"-"`
+// AuthorizationServer is the issuer discovery looked up, else the stored
+// token's.
+func (o *OAuthState) AuthorizationServer() string {
+	if o.Metadata != nil && o.Metadata.AuthServer != "" {
+		return o.Metadata.AuthServer
+	}
+	return o.TokenIssuer
 }

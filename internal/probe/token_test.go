@@ -41,7 +41,7 @@ func TestStoredTokenLogsIn(t *testing.T) {
 		t.Fatalf("status %s healthy %v tools %d, want a healthy oauth server with tools; evidence:\n  %s", res.Auth.Status, res.Healthy, len(res.Tools), strings.Join(res.Auth.Evidence, "\n  "))
 	}
 	o := res.Auth.OAuth
-	if o == nil || !o.LoggedIn || !o.ExpiresAt.Equal(expiry) || o.AuthorizationServer != f.URL {
+	if o == nil || !o.LoggedIn || !o.ExpiresAt.Equal(expiry) || o.AuthorizationServer() != f.URL {
 		t.Errorf("oauth = %+v, want logged in until %s by %s", o, expiry, f.URL)
 	}
 	if c := res.Auth.Credential; c == nil || c.Source != "oauth token store" || !c.Sent {

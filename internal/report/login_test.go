@@ -38,7 +38,7 @@ func TestLoginStateInTableAndProbe(t *testing.T) {
 	started := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
 	res := &probe.Result{Name: "docs", Transport: config.TransportStreamableHTTP, Started: started, Healthy: true,
 		Auth: probe.Verdict{Status: probe.AuthOAuth, Credential: &probe.Credential{Header: "Authorization", Source: "oauth token store", Sent: true},
-			OAuth: &probe.OAuthInfo{LoggedIn: true, ExpiresAt: started.Add(42 * time.Minute)}}}
+			OAuth: &probe.OAuthState{LoggedIn: true, ExpiresAt: started.Add(42 * time.Minute)}}}
 	e := Entry{Server: config.Server{Name: "docs", Enabled: true, Transport: config.TransportStreamableHTTP, URL: config.Literal("https://docs.example/mcp")}, Result: res}
 	var table, text bytes.Buffer
 	ListTable(&table, []Entry{e}, redact.New(), Style{})
@@ -49,7 +49,7 @@ func TestLoginStateInTableAndProbe(t *testing.T) {
 	if !strings.Contains(text.String(), "oauth — Authorization from oauth token store (sent) — logged in, expires in 42m") {
 		t.Errorf("probe text lacks the login state:\n%s", text.String())
 	}
-	res.Auth.OAuth = &probe.OAuthInfo{Required: true}
+	res.Auth.OAuth = &probe.OAuthState{Required: true}
 	table.Reset()
 	ListTable(&table, []Entry{e}, redact.New(), Style{})
 	if !strings.Contains(table.String(), "oauth (not logged in)") {

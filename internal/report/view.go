@@ -58,7 +58,7 @@ type Server struct {
 	Findings []evidence.Finding    `json:"findings,omitempty"`
 	// Credential names what authenticated the probe, never its value.
 	Credential *probe.Credential `json:"credential,omitempty"`
-	OAuth      *probe.OAuthInfo  `json:"oauth,omitempty"`
+	OAuth      *OAuth            `json:"oauth,omitempty"`
 	Hint       string            `json:"hint,omitempty"`
 	StderrTail []string          `json:"stderr_tail,omitempty"`
 	DurationMS *int64            `json:"duration_ms,omitempty"`
@@ -218,7 +218,7 @@ func View(e Entry, red *redact.Redactor, detail Detail) Server {
 		cred := *c
 		v.Credential = &cred
 	}
-	v.OAuth = redactOAuth(r.Auth.OAuth, red)
+	v.OAuth = oauthView(r.Auth.OAuth, red)
 	v.Hint = red.Text(r.Auth.Hint)
 	if r.Server != nil {
 		info := *r.Server
@@ -425,19 +425,59 @@ func redactSchema(raw json.RawMessage, red *redact.Redactor) json.RawMessage {
 	return redactRaw(raw, red)
 }
 
-func redactOAuth(o *probe.OAuthInfo, red *redact.Redactor) *probe.OAuthInfo {
-	if o == nil {
+// OAuth is what OAuth discovery found, and whether mcpdoctor is logged in
+// (schema/server.schema.json, oauth).
+type OAuth struct {
+	ResourceMetadataURL   string    `json:"resource_metadata_url,omitempty"`
+	Resource              string    `json:"resource,omitempty"`
+	AuthorizationServer   string    `json:"authorization_server,omitempty"`
+	Issuer                string    `json:"issuer,omitempty"`
+	AuthorizationEndpoint string    `json:"authorization_endpoint,omitempty"`
+	TokenEndpoint         string    `json:"token_endpoint,omitempty"`
+	RegistrationEndpoint  string    `json:"registration_endpoint,omitempty"`
+	ScopesSupported       []string  `json:"scopes_supported,omitempty"`
+	ChallengeScope        string    `json:"challenge_scope,omitempty"`
+	CodeChallengeMethods  []string  `json:"code_challenge_methods_supported,omitempty"`
+	DynamicRegistration   bool      `json:"dynamic_registration"`
+	LoggedIn              bool      `json:"logged_in"`
+	ExpiresAt             time.Time `json:"expires_at,omitzero"`
+	Required              bool      `json:"required"`
+}
+
+// oauthView renders what the probe learned of the server's OAuth,
+// redacted: the metadata's URLs as URLs, scopes and methods as text.
+func oauthView(st *probe.OAuthState, red *redact.Redactor) *OAuth {
+	if st == nil {
 		return nil
 	}
-	c := *o
-	for _, u := range []*string{&c.ResourceMetadataURL, &c.Resource, &c.AuthorizationServer, &c.Issuer,
-		&c.AuthorizationEndpoint, &c.TokenEndpoint, &c.RegistrationEndpoint} {
+	o := OAuth{AuthorizationServer: st.AuthorizationServer(), ChallengeScope: st.ChallengeScope,
+		LoggedIn: st.LoggedIn, ExpiresAt: st.ExpiresAt, Required: st.Required}
+	if d := st.Metadata; d != nil {
+		o.ResourceMetadataURL = d.PRMURL
+		if d.PRM != nil {
+			o.Resource = d.PRM.Resource
+			o.ScopesSupported = d.PRM.ScopesSupported
+		}
+		if as := d.AS; as != nil {
+			o.Issuer = as.Issuer
+			o.AuthorizationEndpoint, o.TokenEndpoint, o.RegistrationEndpoint = as.AuthorizationEndpoint, as.TokenEndpoint, as.RegistrationEndpoint
+			o.CodeChallengeMethods = as.CodeChallengeMethodsSupported
+			o.DynamicRegistration = as.RegistrationEndpoint != ""
+			// The spec's scope selection: the challenge's scope, else
+			// the PRM's scopes_supported; the AS's list is the last resort.
+			if len(o.ScopesSupported) == 0 {
+				o.ScopesSupported = as.ScopesSupported
+			}
+		}
+	}
+	for _, u := range []*string{&o.ResourceMetadataURL, &o.Resource, &o.AuthorizationServer, &o.Issuer,
+		&o.AuthorizationEndpoint, &o.TokenEndpoint, &o.RegistrationEndpoint} {
 		*u = red.URL(*u)
 	}
-	c.ScopesSupported = red.Texts(o.ScopesSupported)
-	c.CodeChallengeMethods = red.Texts(o.CodeChallengeMethods)
-	c.ChallengeScope = red.Text(o.ChallengeScope)
-	return &c
+	o.ScopesSupported = red.Texts(o.ScopesSupported)
+	o.CodeChallengeMethods = red.Texts(o.CodeChallengeMethods)
+	o.ChallengeScope = red.Text(o.ChallengeScope)
+	return &o
 }
 
 func redactProblems(ps []config.Problem, red *redact.Redactor) []config.Problem {
