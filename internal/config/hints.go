@@ -79,3 +79,12 @@ func (s Server) TransportHint(transport string) string {
 	}
 	return ""
 }
+
+// LoginHint is the client's own command to log in to the server with
+// OAuth, or "" when it has none to name.
+func (s Server) LoginHint() string {
+	if s.Client() == ClientCodex {
+		return "codex mcp login " + s.Name
+	}
+	return ""
+}

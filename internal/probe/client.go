@@ -146,7 +146,7 @@ func (p *prober) runHeadersHelper(ctx context.Context) error {
 		}
 		p.creds.Header.Set(name, v)
 		if isCredentialHeader(name) && (p.creds.Auth == nil || !p.creds.Auth.Sent || strings.EqualFold(p.creds.Auth.Header, name)) {
-			p.creds.Auth = &Credential{Header: http.CanonicalHeaderKey(name), Source: h.Key, Sent: true, key: h.Key}
+			p.creds.Auth = &Credential{Header: http.CanonicalHeaderKey(name), Source: h.Key, Sent: true, Key: h.Key}
 		}
 	}
 	p.rec.Add(evidence.Exchange{Note: fmt.Sprintf("ran %s: it gave %d %s (%s)", h.Key, len(names), plural(len(names), "header"), strings.Join(names, ", ")), Duration: time.Since(start)})

@@ -229,11 +229,11 @@ func (p *prober) codexFindings() {
 	// staticOK: the server took a static credential Codex sends but does
 	// not count: a header other than Authorization, or the URL's user info
 	// (reqwest sends it as Basic authentication, as Go does).
-	staticOK := measured == AuthBearer && (!strings.EqualFold(cred.Header, "Authorization") || cred.key == userInfoSource)
+	staticOK := measured == AuthBearer && (!strings.EqualFold(cred.Header, "Authorization") || cred.Key == userInfoSource)
 	staticWhat := ""
 	if staticOK {
 		staticWhat = "the " + cred.Header + " header"
-		if cred.key == userInfoSource {
+		if cred.Key == userInfoSource {
 			staticWhat = "the URL's user info (sent as Basic authentication)"
 		}
 	}
@@ -253,13 +253,13 @@ func (p *prober) codexFindings() {
 		p.finding("codex_hides_tools", evidence.SeverityWarning,
 			fmt.Sprintf("Codex shows %s as not_logged_in and hides its tools, because %s, although it answered initialize and tools/list %s", name, why, what),
 			fmt.Sprintf("run `codex mcp login %s` once so that Codex holds a token and shows o_auth; or, if you run the server, stop advertising OAuth metadata it does not enforce (bearer_token_env_var also makes Codex skip the check, but Codex then sends that token and will not start while the variable is unset)", name))
-	case codex == CodexBearerToken && cred != nil && cred.key == "bearer_token_env_var" && !sent:
-		variable := cred.variable
+	case codex == CodexBearerToken && cred != nil && cred.Key == "bearer_token_env_var" && !sent:
+		variable := cred.Variable
 		hint := fmt.Sprintf("export %s in the environment Codex starts from", variable)
 		switch p.neededCredential() {
-		case neededNo:
+		case NeedNo:
 			hint += ", or remove bearer_token_env_var: the server works without it"
-		case neededYes:
+		case NeedYes:
 			hint += ": the server refuses requests without it"
 		}
 		p.finding("codex_bearer_token_unset", evidence.SeverityWarning,

@@ -53,9 +53,9 @@ func resolveCredentials(l config.Launch) credentials {
 			if len(h.Refs) > 0 {
 				source += " " + strings.Join(h.Refs, " ")
 			}
-			c.Auth = &Credential{Header: http.CanonicalHeaderKey(h.Name), Source: source, Sent: h.Sent, key: h.Key}
+			c.Auth = &Credential{Header: http.CanonicalHeaderKey(h.Name), Source: source, Sent: h.Sent, Key: h.Key}
 			if len(h.Vars) > 0 {
-				c.Auth.variable = h.Vars[0]
+				c.Auth.Variable = h.Vars[0]
 			}
 		}
 	}
@@ -86,7 +86,7 @@ func (c *credentials) fromUserInfo(rawURL string) (secrets []string) {
 	pair := u.User.Username() + ":" + password
 	blob := base64.StdEncoding.EncodeToString([]byte(pair))
 	c.Header.Set("Authorization", "Basic "+blob)
-	c.Auth = &Credential{Header: "Authorization", Source: userInfoSource, Sent: true, key: userInfoSource}
+	c.Auth = &Credential{Header: "Authorization", Source: userInfoSource, Sent: true, Key: userInfoSource}
 	return []string{blob, pair, password}
 }
 

@@ -236,7 +236,7 @@ func runOnce(ctx context.Context, s config.Server, opts Options, refreshToken bo
 // storedTokenRefused says the probe sent a stored OAuth token that was
 // not just refreshed, and the server answered 401.
 func (p *prober) storedTokenRefused() bool {
-	if p.token == nil || p.token.Refreshed || p.authServerMoved() {
+	if p.token == nil || p.token.Refreshed || AuthServerMoved(p.token, p.oauth) {
 		return false
 	}
 	r := p.refusal()
@@ -401,7 +401,7 @@ func (p *prober) run(ctx context.Context) {
 	if p.discovered != nil {
 		p.res.Stages = append(p.res.Stages, *p.discovered)
 	}
-	p.res.Auth = decideAuth(p)
+	p.res.Auth = p.decideAuth()
 	if isCodex {
 		p.decideCodexStatus(codex, codexReason)
 	}

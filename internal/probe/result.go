@@ -175,9 +175,9 @@ type Credential struct {
 	Source string `json:"source"`
 	// Sent is false when the value could not be resolved (unset variable).
 	Sent bool `json:"sent"`
-	// key is the config key and variable the environment variable that
-	// fills it in, for hints.
-	key, variable string
+	// Key is the config key it comes from, and Variable the environment
+	// variable that fills it in: for hints, never printed as evidence.
+	Key, Variable string `json:"-"`
 }
 
 // OAuthState is what OAuth discovery found, and where the server stands
