@@ -121,7 +121,7 @@ func TestVerdict(t *testing.T) {
 				}
 			}},
 		{row: "oauth: another client has no login command to name",
-			obs: Observations{Server: ServerRef{Name: "docs", Client: "Cursor"}, Refusal: refusal(401, "Bearer"), Discovery: found, Failure: authFailure(StageDiscover)},
+			obs:  Observations{Server: ServerRef{Name: "docs", Client: "Cursor"}, Refusal: refusal(401, "Bearer"), Discovery: found, Failure: authFailure(StageDiscover)},
 			want: AuthOAuth, authHint: "the server needs an OAuth login: run `mcpdoctor login docs`"},
 		{row: "failed: 401, nothing sent, no way to log in",
 			obs:  Observations{Refusal: refusal(401, "Bearer"), Discovery: nothing, Failure: authFailure(StageInitialize)},
