@@ -5,9 +5,11 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/mcpdoctor/mcpdoctor/internal/codex"
 	"github.com/mcpdoctor/mcpdoctor/internal/config"
 	"github.com/mcpdoctor/mcpdoctor/internal/netguard"
 	"github.com/mcpdoctor/mcpdoctor/internal/probe"
@@ -185,6 +187,7 @@ func (a *app) probeEntries(f *config.File, servers []config.Server, pick func(co
 		a.red.Add(p.Result.Secrets...)
 		e := &entries[at[p.Index]]
 		e.Result = p.Result
+		e.Codex = a.codexVerdict(e.Server, p.Result)
 		healthy = healthy && p.Result.Healthy
 		if done != nil {
 			done(at[p.Index], *e)
@@ -195,6 +198,11 @@ func (a *app) probeEntries(f *config.File, servers []config.Server, pick func(co
 	})
 	progress.done()
 	return entries, healthy
+}
+
+// codexVerdict is what Codex would show for a Codex entry probed as res.
+func (a *app) codexVerdict(s config.Server, res *probe.Result) *codex.Verdict {
+	return codex.Judge(s, res, a.lookup(), codex.Home(a.io.LookupEnv), res.Started)
 }
 
 // limits turns --jobs into the probe's limits; without it, the defaults.
@@ -223,6 +231,10 @@ func (a *app) probeOptions(flags probeFlags) probe.Options {
 		RunHeadersHelper:      flags.RunHeadersHelper,
 		AllowPrivateDiscovery: flags.AllowPrivateDiscovery,
 	}
+	// What Codex shows for its entries depends on whether the origin
+	// advertises OAuth metadata: the probe looks where Codex would.
+	now, home := time.Now(), codex.Home(a.io.LookupEnv)
+	opts.WantOAuthMetadata = func(s config.Server) bool { return codex.WantsMetadata(s, a.lookup(), home, now) }
 	if store, err := a.tokenStore(); err == nil {
 		opts.OAuthToken = func(ctx context.Context, s config.Server, refresh bool) (*probe.OAuthToken, error) {
 			url, _, _ := s.URL.Resolve(a.lookup())

@@ -115,6 +115,7 @@ func probeRun(a *app, name string, opts *probeOptions) error {
 	res := probe.Run(a.ctx, s, po)
 	a.red.Add(res.Secrets...)
 	entry.Result = res
+	entry.Codex = a.codexVerdict(s, res)
 	if opts.JSON {
 		if err := report.WriteJSON(a.io.Out, report.View(entry, a.red, report.Full)); err != nil {
 			return err

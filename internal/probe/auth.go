@@ -76,12 +76,12 @@ func (p *prober) neededCredential() Need {
 // discoverAuth runs OAuth discovery when the verdict or Codex's status
 // depends on it: a 401 with nothing sent (is there a way to log in?); a
 // server that worked with nothing sent (does its origin advertise OAuth
-// anyway?); and where Codex would look (codexNeeds), because its status
-// comes from the metadata alone. It does not run for stdio, nor for a
+// anyway?); and where a client would look (wantMetadata), because its
+// status comes from the metadata alone. It does not run for stdio, nor for a
 // failure that is not a refusal: a server that is down or broken has
 // nothing to say about auth, and its well-known URLs are not worth the
 // requests.
-func (p *prober) discoverAuth(ctx context.Context, codexNeeds bool) {
+func (p *prober) discoverAuth(ctx context.Context, wantMetadata bool) {
 	if p.server.Transport == config.TransportStdio {
 		return
 	}
@@ -91,11 +91,14 @@ func (p *prober) discoverAuth(ctx context.Context, codexNeeds bool) {
 	switch {
 	case r != nil && !sent:
 		budget = discoveryBudgetRequired
-	case r != nil && codexNeeds:
+	case r != nil && p.token != nil:
+		// A stored login refused: is its authorization server still the
+		// server's (AuthServerMoved)?
+	case r != nil && wantMetadata:
 	case r == nil && p.res.Failure != nil && p.res.Server == nil:
 		return
 	case !sent:
-	case codexNeeds && p.res.Transport == config.TransportStreamableHTTP:
+	case wantMetadata && p.res.Transport == config.TransportStreamableHTTP:
 		// A static credential that is not Authorization: Codex still looks.
 		// (Over legacy SSE Codex cannot connect at all; legacy_sse says so.)
 	default:

@@ -58,17 +58,16 @@ func (p *prober) clientFindings() {
 		p.finding("legacy_sse", evidence.SeverityInfo,
 			fmt.Sprintf("the server speaks only the legacy HTTP+SSE transport (2024-11-05); %s falls back to it, as mcpdoctor did", client),
 			"nothing to do for now; the legacy transport is deprecated, so ask for Streamable HTTP")
-	case res.Transport == config.TransportSSE && s.Client() == config.ClientCodex:
-		p.finding("legacy_sse", evidence.SeverityWarning,
-			"the server speaks only the legacy HTTP+SSE transport (2024-11-05); Codex speaks Streamable HTTP only and will not connect to it",
-			"use a client that speaks SSE, upgrade the server to Streamable HTTP, or put a stdio bridge such as mcp-remote in front of it")
 	case res.Transport == config.TransportSSE:
 		hint := s.TransportHint(config.TransportSSE)
+		how := "speaks Streamable HTTP to this entry"
 		if hint == "" {
+			// The client has no way to speak SSE at all.
 			hint = "use a client that speaks SSE, upgrade the server to Streamable HTTP, or put a stdio bridge such as mcp-remote in front of it"
+			how = "speaks Streamable HTTP only"
 		}
 		p.finding("legacy_sse", evidence.SeverityWarning,
-			fmt.Sprintf("the server speaks only the legacy HTTP+SSE transport (2024-11-05); %s speaks Streamable HTTP to this entry and will not connect to it", client),
+			fmt.Sprintf("the server speaks only the legacy HTTP+SSE transport (2024-11-05); %s %s and will not connect to it", client, how),
 			hint)
 	}
 }

@@ -86,13 +86,13 @@ func (c *credentials) fromUserInfo(rawURL string) (secrets []string) {
 	pair := u.User.Username() + ":" + password
 	blob := base64.StdEncoding.EncodeToString([]byte(pair))
 	c.Header.Set("Authorization", "Basic "+blob)
-	c.Auth = &Credential{Header: "Authorization", Source: userInfoSource, Sent: true, Key: userInfoSource}
+	c.Auth = &Credential{Header: "Authorization", Source: UserInfoSource, Sent: true, Key: UserInfoSource}
 	return []string{blob, pair, password}
 }
 
-// userInfoSource names the URL's user info as where a credential comes
+// UserInfoSource names the URL's user info as where a credential comes
 // from, in evidence and hints.
-const userInfoSource = "the URL's user info"
+const UserInfoSource = "the URL's user info"
 
 // isCredentialHeader says whether a header authenticates the client.
 func isCredentialHeader(name string) bool {

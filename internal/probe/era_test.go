@@ -428,11 +428,11 @@ func TestAuthInBothEras(t *testing.T) {
 		srv := mcptest.GoSDKHTTP(t, mcptest.GoSDKOptions{Stateless: stateless, BearerToken: "tok-both-eras-1234"})
 		s := httpServerConfig("guarded", srv.URL+mcptest.GoSDKPath, 10*time.Second)
 		res := Run(context.Background(), s, Options{})
-		wantAuth(t, res, AuthFailed, CodexUnsupported)
+		wantAuth(t, res, AuthFailed)
 		wantEvidence(t, res, "server/discover → 401", `WWW-Authenticate: Bearer resource_metadata="`)
 		s.SetBearerTokenEnvVar("GUARD_TOKEN")
 		res = Run(context.Background(), s, Options{LookupEnv: envOf(map[string]string{"GUARD_TOKEN": "tok-both-eras-1234"})})
-		wantAuth(t, res, AuthBearer, CodexBearerToken)
+		wantAuth(t, res, AuthBearer)
 		era := wire.EraLegacy
 		if stateless {
 			era = wire.EraModern

@@ -75,7 +75,9 @@ func TestDiscoveryCredentialNeverLeavesOrigin(t *testing.T) {
 			fake := mcptest.FakeOAuth(t, mcptest.FakeOAuthOptions{Token: "the-right-one", ProtectedResource: true, AuthServer: true, OnOther: true})
 			s := httpServerConfig("secretive", fake.MCPURL+"?key="+querySecret, 10*time.Second)
 			tt.config(&s)
-			res := authRun(t, s, tt.env)
+			// As for a Codex entry: Codex looks for metadata whatever the
+			// credential, so discovery runs beside a rejected API key too.
+			res := Run(context.Background(), s, Options{LookupEnv: envOf(tt.env), WantOAuthMetadata: func(config.Server) bool { return true }})
 			if res.Auth.Status != tt.status {
 				t.Errorf("auth %q, want %q:%s", res.Auth.Status, tt.status, dumpStages(res))
 			}
@@ -136,8 +138,10 @@ func TestDiscoveryRedirectToAnotherOrigin(t *testing.T) {
 				Challenges: []string{`Bearer resource_metadata="{mcp}/.well-known/oauth-protected-resource/mcp"`}})
 			s := httpServerConfig("redirecting", fake.MCPURL+"?key="+keySecret, 10*time.Second)
 			tt.config(&s)
-			res := authRun(t, s, tt.env)
-			wantAuth(t, res, AuthFailed, CodexUnsupported)
+			// As for a Codex entry: Codex looks for metadata whatever the
+			// credential, so discovery runs beside a rejected API key too.
+			res := Run(context.Background(), s, Options{LookupEnv: envOf(tt.env), WantOAuthMetadata: func(config.Server) bool { return true }})
+			wantAuth(t, res, AuthFailed)
 			wantEvidence(t, res, "GET "+fake.URL+"/.well-known/oauth-protected-resource/mcp → 302",
 				"/.well-known/oauth-authorization-server → 302")
 			wantEvidence(t, res, "ms): a redirect to another origin ("+fake.Other.URL+"/.well-known/oauth-protected-resource/mcp), not followed")

@@ -89,10 +89,10 @@ type Options struct {
 	// Trace, when set, sees every exchange as it is recorded (for
 	// --verbose). It is called from transport goroutines.
 	Trace func(evidence.Exchange)
-	// CodexHome is where Codex keeps its OAuth token file
-	// (.credentials.json), read to tell what Codex would show; empty means
-	// $CODEX_HOME, else ~/.codex. The file is only read.
-	CodexHome string
+	// WantOAuthMetadata, when set and true for the server, has the probe
+	// look for OAuth metadata even when its verdict does not need it: what
+	// a client shows may depend on it alone (Codex's not_logged_in).
+	WantOAuthMetadata func(config.Server) bool
 	// AllowPrivateDiscovery lets the URLs the server names (its OAuth
 	// metadata and authorization servers, a redirect's Location, a legacy
 	// SSE endpoint) reach private, loopback and link-local addresses,
@@ -352,13 +352,11 @@ func (p *prober) run(ctx context.Context) {
 		p.res.Secrets = append(p.res.Secrets, p.creds.fromUserInfo(p.launch.URL)...)
 	}
 	defer p.close()
-	isCodex := s.Client() == config.ClientCodex
-	var codex, codexReason string
-	if isCodex {
-		codex, codexReason = codexStatusBeforeDiscovery(s, p.launch, p.opts.codexHome(), time.Now())
-	}
-	codexNeeds := isCodex && codex == ""
-	if s.Transport != config.TransportStdio && (!p.credentialSent() || codexNeeds && s.Transport == config.TransportStreamableHTTP) {
+	// A caller may need to know whether the origin advertises OAuth
+	// metadata whatever the verdict needs: what some clients show depends
+	// on it alone.
+	wantMetadata := p.opts.WantOAuthMetadata != nil && p.opts.WantOAuthMetadata(s)
+	if s.Transport != config.TransportStdio && (!p.credentialSent() || wantMetadata && s.Transport == config.TransportStreamableHTTP) {
 		// Discovery is likely wanted: start it now, beside the handshake.
 		// Over https it waits for the handshake's connection, which is
 		// HTTP/2 with most servers: then it shares that connection rather
@@ -395,21 +393,19 @@ func (p *prober) run(ctx context.Context) {
 	p.eraFindings()
 	// The session ends (a DELETE) while discovery finishes.
 	closed := p.closeTransportAsync()
-	p.discoverAuth(ctx, codexNeeds)
+	p.discoverAuth(ctx, wantMetadata)
 	<-closed
 	p.close()
 	if p.discovered != nil {
 		p.res.Stages = append(p.res.Stages, *p.discovered)
 	}
 	p.res.Auth = p.decideAuth()
-	if isCodex {
-		p.decideCodexStatus(codex, codexReason)
-	}
+	p.res.Refusal, p.res.Discovery = p.refusal(), p.oauth
 	p.clientFindings()
 	if p.res.Auth.Status == AuthFailed && p.res.Failure == nil {
 		// The server works, but not as configured: a credential variable is
 		// unset, and the client fails to start it the same way.
-		p.res.Failure = &evidence.Failure{Stage: "config", Category: evidence.CategoryConfig,
+		p.res.Failure = &evidence.Failure{Stage: StageConfig, Category: evidence.CategoryConfig,
 			Message: strings.Join(p.creds.Missing, "; "), Hint: p.res.Auth.Hint}
 	}
 	p.res.Healthy = p.res.Failure == nil

@@ -29,6 +29,10 @@ const (
 	// StageOtherEra tries the era the server was not spoken to in (probe
 	// only), to tell which clients can use it.
 	StageOtherEra = "other_era"
+	// StageConfig is where a failure of the entry, not of the server, is
+	// filed: the server answered without what the entry could not fill
+	// in.
+	StageConfig = "config"
 	// StageOAuthDiscovery runs after the handshake when the auth verdict or
 	// Codex's status depends on the OAuth metadata the server advertises.
 	StageOAuthDiscovery = "oauth_discovery"
@@ -65,13 +69,12 @@ type Result struct {
 	// worked.
 	Healthy bool
 	Auth    Verdict
-	// CodexAuthStatus is what `codex mcp list` would show for this server,
-	// computed as Codex computes it: from the config and the OAuth metadata
-	// alone, without a handshake.
-	CodexAuthStatus string
-	// CodexAuthReason says in one sentence why Codex computes that status.
-	CodexAuthReason string
-	Stages          []Stage
+	// Refusal is the 401, or 403 with a Bearer challenge, that stopped the
+	// probe; nil when none did.
+	Refusal *Refusal
+	// Discovery is what OAuth discovery found; nil when it did not run.
+	Discovery *oauth.Metadata
+	Stages    []Stage
 	// Server is nil until the server said who it is (server/discover or
 	// initialize).
 	Server   *ServerInfo

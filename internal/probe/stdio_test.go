@@ -62,8 +62,8 @@ func TestStdioHealthyFake(t *testing.T) {
 		t.Fatalf("healthy=%v server=%+v failure=%+v", r.Healthy, r.Server, r.Failure)
 	}
 	wantStages(t, r, map[string]probe.StageStatus{"connect": "ok", "initialize": "ok", "notifications/initialized": "ok", "tools/list": "ok"})
-	if len(r.Tools) != 2 || r.Auth.Status != probe.AuthNone || r.CodexAuthStatus != "unsupported" {
-		t.Errorf("tools=%v auth=%s codex=%s", r.Tools, r.Auth.Status, r.CodexAuthStatus)
+	if len(r.Tools) != 2 || r.Auth.Status != probe.AuthNone {
+		t.Errorf("tools=%v auth=%s", r.Tools, r.Auth.Status)
 	}
 	init := stage(r, "initialize")
 	if len(init.Exchanges) != 2 || init.Exchanges[0].Direction != "send" || init.Exchanges[1].RPCMethod != "initialize" {
@@ -229,16 +229,6 @@ func TestStdioCommandNotFound(t *testing.T) {
 	r := probe.Run(context.Background(), stdioServer("definitely-not-a-real-mcp-server", nil, 5*time.Second), probe.Options{})
 	wantFailure(t, r, "connect", evidence.CategoryConfig, "not on the PATH")
 	wantStages(t, r, map[string]probe.StageStatus{"server/discover": "skipped", "tools/list": "skipped"})
-	// Codex shows every stdio server as unsupported: that is no sign of
-	// the failure, so no finding explains it as one.
-	if r.CodexAuthStatus != probe.CodexUnsupported {
-		t.Errorf("codex_auth_status %q", r.CodexAuthStatus)
-	}
-	for _, f := range r.Findings {
-		if f.Code == "codex_unsupported_unreachable" {
-			t.Errorf("finding for a stdio server: %s", f.Message)
-		}
-	}
 }
 
 func TestStdioLeavesNoGoroutines(t *testing.T) {

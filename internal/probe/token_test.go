@@ -18,7 +18,7 @@ import (
 
 func tokenRun(t *testing.T, s config.Server, env map[string]string, source func(context.Context, config.Server, bool) (*OAuthToken, error)) *Result {
 	t.Helper()
-	return Run(context.Background(), s, Options{LookupEnv: envOf(env), CodexHome: t.TempDir(), OAuthToken: source, Timeout: 10 * time.Second})
+	return Run(context.Background(), s, Options{LookupEnv: envOf(env), OAuthToken: source, Timeout: 10 * time.Second})
 }
 
 func staticToken(tok *OAuthToken, err error, calls *int) func(context.Context, config.Server, bool) (*OAuthToken, error) {

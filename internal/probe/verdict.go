@@ -247,7 +247,7 @@ func (d *decider) rejectedCredential() {
 	switch {
 	case cred.Variable != "":
 		where = "$" + cred.Variable + " (" + cred.Key + ")"
-	case cred.Key == userInfoSource:
+	case cred.Key == UserInfoSource:
 		where = cred.Key
 	}
 	oauthToken := strings.HasPrefix(cred.Source, "oauth")

@@ -21,7 +21,7 @@ func TestVerdict(t *testing.T) {
 		return &Credential{Header: "Authorization", Source: "bearer_token_env_var $DOCS_TOKEN", Sent: sent, Key: "bearer_token_env_var", Variable: "DOCS_TOKEN"}
 	}
 	apiKey := &Credential{Header: "X-Api-Key", Source: "http_headers", Sent: true, Key: "http_headers"}
-	userInfo := &Credential{Header: "Authorization", Source: userInfoSource, Sent: true, Key: userInfoSource}
+	userInfo := &Credential{Header: "Authorization", Source: UserInfoSource, Sent: true, Key: UserInfoSource}
 	stored := &Credential{Header: "Authorization", Source: "oauth token store", Sent: true, Key: "oauth token store"}
 	expiry := time.Date(2026, 12, 3, 12, 0, 0, 0, time.UTC)
 	token := &OAuthToken{AccessToken: "t", Expiry: expiry, Issuer: "https://auth.example.com"}
@@ -91,7 +91,7 @@ func TestVerdict(t *testing.T) {
 			want: AuthBearer, evidence: []string{"accepted the X-Api-Key header from http_headers"}},
 		{row: "bearer: the URL's user info accepted",
 			obs:  Observations{Handshake: answered, Answered: true, Credential: userInfo},
-			want: AuthBearer, evidence: []string{"from " + userInfoSource}},
+			want: AuthBearer, evidence: []string{"from " + UserInfoSource}},
 		{row: "oauth: a stored token accepted, metadata found",
 			obs:  Observations{Handshake: answered, Answered: true, Credential: stored, Token: token, TokenEvidence: []string{"sent the stored OAuth token"}, Discovery: found},
 			want: AuthOAuth, evidence: []string{"sent the stored OAuth token", "accepted the OAuth token from the oauth token store: logged in"},
@@ -160,7 +160,7 @@ func TestVerdict(t *testing.T) {
 			want: AuthFailed, hint: "the credential lacks the permission the server wants: issue a token with it and put it in the value configured in http_headers"},
 		{row: "failed: the URL's user info refused",
 			obs:  Observations{Credential: userInfo, Refusal: refusal(401, "Bearer"), Failure: authFailure(StageInitialize)},
-			want: AuthFailed, hint: "check that " + userInfoSource + " holds a current token"},
+			want: AuthFailed, hint: "check that " + UserInfoSource + " holds a current token"},
 		{row: "failed: a stored token refused",
 			obs:  Observations{Credential: stored, Token: token, Refusal: refusal(401, `Bearer error="invalid_token"`), Discovery: found, Failure: authFailure(StageInitialize)},
 			want: AuthFailed, hint: "the stored OAuth token was refused: log in again with `mcpdoctor login docs`"},

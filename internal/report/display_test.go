@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mcpdoctor/mcpdoctor/internal/codex"
 	"github.com/mcpdoctor/mcpdoctor/internal/config"
 	"github.com/mcpdoctor/mcpdoctor/internal/evidence"
 	"github.com/mcpdoctor/mcpdoctor/internal/probe"
@@ -123,7 +124,7 @@ func hostileEntry() Entry {
 	hdr.Set("Www-Authenticate", `Bearer error="invalid_token", error_description="`+hostile+`"`)
 	hdr.Set("Content-Type", "application/json")
 	r := &probe.Result{
-		Name: "evil", Transport: config.TransportStreamableHTTP, Healthy: false, CodexAuthStatus: "unsupported",
+		Name: "evil", Transport: config.TransportStreamableHTTP, Healthy: false,
 		Auth: probe.Verdict{Status: probe.AuthFailed, Evidence: []string{"WWW-Authenticate: Bearer error=\"invalid_token\", error_description=\"" + hostile + "\""}, Hint: "try " + hostile},
 		Stages: []probe.Stage{{Name: probe.StageInitialize, Status: probe.StatusFailed, Note: hostile, Exchanges: []evidence.Exchange{{
 			Method: "POST", URL: s.URL.Written, Status: 401, RPCMethod: "initialize", ResponseHeader: hdr,
@@ -137,7 +138,8 @@ func hostileEntry() Entry {
 		StderrTail: []string{hostile},
 		Duration:   time.Millisecond,
 	}
-	return Entry{Server: s, Problems: []config.Problem{{Severity: config.SeverityWarning, Code: "x", File: "config.toml", Server: "evil", Message: hostile}}, Result: r}
+	return Entry{Server: s, Problems: []config.Problem{{Severity: config.SeverityWarning, Code: "x", File: "config.toml", Server: "evil", Message: hostile}}, Result: r,
+		Codex: &codex.Verdict{Status: codex.Unsupported}}
 }
 
 // TestHumanOutputShowsNoControlCharacters renders a hostile server every

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mcpdoctor/mcpdoctor/internal/codex"
 	"github.com/mcpdoctor/mcpdoctor/internal/config"
 	"github.com/mcpdoctor/mcpdoctor/internal/evidence"
 	"github.com/mcpdoctor/mcpdoctor/internal/probe"
@@ -76,8 +77,6 @@ enabled = false
 	resp.Set("Mcp-Session-Id", "sess-1")
 	healthy := &probe.Result{
 		Name: "todo", Transport: config.TransportStreamableHTTP, Healthy: true,
-		CodexAuthStatus: "bearer_token",
-		CodexAuthReason: "bearer_token_env_var is set in the config",
 		Auth: probe.Verdict{
 			Status:     probe.AuthBearer,
 			Evidence:   []string{"POST " + todo.URL.Written + " initialize → 200 application/json (84 ms)", "initialize succeeded with the Authorization header from bearer_token_env_var $TODO_TOKEN"},
@@ -101,7 +100,7 @@ enabled = false
 		Duration: 101 * time.Millisecond,
 	}
 	crashed := &probe.Result{
-		Name: "crash", Transport: config.TransportStdio, CodexAuthStatus: "unsupported",
+		Name: "crash", Transport: config.TransportStdio,
 		Auth: probe.Verdict{Status: probe.AuthFailed, Evidence: []string{"initialize failed (process_exit): the server exited with status 1 before answering initialize"}},
 		Stages: []probe.Stage{
 			{Name: probe.StageConnect, Status: probe.StatusOK, Duration: 5 * time.Millisecond},
@@ -114,8 +113,8 @@ enabled = false
 		Duration:   45 * time.Millisecond,
 	}
 	return []Entry{
-		{Server: todo, Problems: todo.Problems, Result: healthy},
-		{Server: crash, Problems: crash.Problems, Result: crashed},
+		{Server: todo, Problems: todo.Problems, Result: healthy, Codex: &codex.Verdict{Status: codex.BearerToken, Reason: "bearer_token_env_var is set in the config"}},
+		{Server: crash, Problems: crash.Problems, Result: crashed, Codex: &codex.Verdict{Status: codex.Unsupported}},
 		{Server: off, Problems: off.Problems},
 	}
 }
@@ -307,8 +306,8 @@ http_headers = { "X-Api-Key" = "`+headerValue+`" }
 url = "https://mcp.example.com/mcp"
 bearer_token_env_var = "EXPIRED_TOKEN"
 `))
-	ok := func(s config.Server, codex, reason string, cred *probe.Credential, tools int) *probe.Result {
-		r := &probe.Result{Name: s.Name, Transport: config.TransportStreamableHTTP, Healthy: true, CodexAuthStatus: codex, CodexAuthReason: reason,
+	ok := func(s config.Server, cred *probe.Credential, tools int) *probe.Result {
+		r := &probe.Result{Name: s.Name, Transport: config.TransportStreamableHTTP, Healthy: true,
 			Auth: probe.Verdict{Status: probe.AuthBearer, Credential: cred,
 				Evidence: []string{fmt.Sprintf("the server accepted the %s header from %s", cred.Header, cred.Source)}},
 			Server: &probe.ServerInfo{Name: s.Name + "-server", Version: "1.0.0", ProtocolVersion: "2025-11-25", Era: wire.EraLegacy}}
@@ -321,8 +320,7 @@ bearer_token_env_var = "EXPIRED_TOKEN"
 	challenge := `Bearer realm="mcp", error="invalid_token", error_description="The access token expired"`
 	hdr := http.Header{}
 	hdr.Set("Www-Authenticate", challenge)
-	refused := &probe.Result{Name: "expired", Transport: config.TransportStreamableHTTP, CodexAuthStatus: "bearer_token",
-		CodexAuthReason: "bearer_token_env_var is configured",
+	refused := &probe.Result{Name: "expired", Transport: config.TransportStreamableHTTP,
 		Auth: probe.Verdict{Status: probe.AuthFailed,
 			Credential: &probe.Credential{Header: "Authorization", Source: "bearer_token_env_var $EXPIRED_TOKEN", Sent: true},
 			Evidence: []string{
@@ -344,10 +342,13 @@ bearer_token_env_var = "EXPIRED_TOKEN"
 		Duration: 33 * time.Millisecond,
 	}
 	return []Entry{
-		{Server: github, Result: ok(github, "bearer_token", "bearer_token_env_var is configured", &probe.Credential{Header: "Authorization", Source: "bearer_token_env_var $GITHUB_PAT", Sent: true}, 51)},
-		{Server: linear, Result: ok(linear, "bearer_token", "env_http_headers sets Authorization from $LINEAR_AUTH", &probe.Credential{Header: "Authorization", Source: "env_http_headers $LINEAR_AUTH", Sent: true}, 23)},
-		{Server: search, Result: ok(search, "unsupported", "Codex finds no OAuth metadata and no stored token", &probe.Credential{Header: "X-Api-Key", Source: "http_headers", Sent: true}, 2)},
-		{Server: expired, Result: refused},
+		{Server: github, Result: ok(github, &probe.Credential{Header: "Authorization", Source: "bearer_token_env_var $GITHUB_PAT", Sent: true}, 51),
+			Codex: &codex.Verdict{Status: codex.BearerToken, Reason: "bearer_token_env_var is configured"}},
+		{Server: linear, Result: ok(linear, &probe.Credential{Header: "Authorization", Source: "env_http_headers $LINEAR_AUTH", Sent: true}, 23),
+			Codex: &codex.Verdict{Status: codex.BearerToken, Reason: "env_http_headers sets Authorization from $LINEAR_AUTH"}},
+		{Server: search, Result: ok(search, &probe.Credential{Header: "X-Api-Key", Source: "http_headers", Sent: true}, 2),
+			Codex: &codex.Verdict{Status: codex.Unsupported, Reason: "Codex finds no OAuth metadata and no stored token"}},
+		{Server: expired, Result: refused, Codex: &codex.Verdict{Status: codex.BearerToken, Reason: "bearer_token_env_var is configured"}},
 	}
 }
 

@@ -18,6 +18,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mcpdoctor/mcpdoctor/internal/codex"
 	"github.com/mcpdoctor/mcpdoctor/internal/config"
 	"github.com/mcpdoctor/mcpdoctor/internal/evidence"
 	"github.com/mcpdoctor/mcpdoctor/internal/probe"
@@ -180,6 +181,9 @@ type Entry struct {
 	Problems []config.Problem
 	// Result is nil when the server was not probed.
 	Result *probe.Result
+	// Codex is what Codex would show for it (internal/codex): for a
+	// Codex entry that was probed, nil otherwise.
+	Codex *codex.Verdict
 }
 
 // SchemaVersion is the version of the JSON contract's schemas (schema/).
@@ -211,8 +215,10 @@ func View(e Entry, red *redact.Redactor, detail Detail) Server {
 	}
 	v.probedAt = r.Started
 	v.AuthStatus = r.Auth.Status
-	v.CodexAuthStatus = r.CodexAuthStatus
-	v.CodexAuthReason = red.Text(r.CodexAuthReason)
+	if c := e.Codex; c != nil {
+		v.CodexAuthStatus = string(c.Status)
+		v.CodexAuthReason = red.Text(c.Reason)
+	}
 	v.Evidence = red.Texts(r.Auth.Evidence)
 	if c := r.Auth.Credential; c != nil {
 		cred := *c
@@ -249,7 +255,11 @@ func View(e Entry, red *redact.Redactor, detail Detail) Server {
 		f.Message, f.Hint = red.Text(f.Message), red.Text(f.Hint)
 		v.Failure = &f
 	}
-	for _, f := range r.Findings {
+	findings := r.Findings
+	if e.Codex != nil {
+		findings = append(slices.Clone(findings), e.Codex.Findings...)
+	}
+	for _, f := range findings {
 		f.Message, f.Hint = red.Text(f.Message), red.Text(f.Hint)
 		v.Findings = append(v.Findings, f)
 	}

@@ -1,6 +1,6 @@
 //go:build unix
 
-package probe
+package codex
 
 import (
 	"path/filepath"
@@ -22,15 +22,18 @@ func TestCodexCredentialsFIFOIsNotWaitedFor(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := config.Server{Name: "srv", Transport: config.TransportStreamableHTTP, URL: config.Literal("https://mcp.example.com/mcp")}
-	type answer struct{ status, reason string }
+	type answer struct {
+		status Status
+		reason string
+	}
 	done := make(chan answer, 1)
 	go func() {
-		status, reason := codexStatusBeforeDiscovery(s, s.Launch(config.Lookup{}), home, time.Now())
+		status, reason := BeforeDiscovery(s, s.Launch(config.Lookup{}), home, time.Now())
 		done <- answer{status, reason}
 	}()
 	select {
 	case a := <-done:
-		if a.status != CodexUnsupported || !strings.Contains(a.reason, path+" is a FIFO, not a regular file") {
+		if a.status != Unsupported || !strings.Contains(a.reason, path+" is a FIFO, not a regular file") {
 			t.Errorf("%s — %s", a.status, a.reason)
 		}
 	case <-time.After(time.Second):

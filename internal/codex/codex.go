@@ -1,4 +1,10 @@
-package probe
+// Package codex says what Codex would show for a server: the auth status
+// `codex mcp list` prints, computed the way Codex computes it, and where
+// that disagrees with what the probe measured, a finding that says what
+// Codex will do and what to do about it. It reads the config entry,
+// Codex's own token file, and the probe's result; the probe itself knows
+// no client.
+package codex
 
 import (
 	"encoding/json"
@@ -13,6 +19,7 @@ import (
 
 	"github.com/mcpdoctor/mcpdoctor/internal/config"
 	"github.com/mcpdoctor/mcpdoctor/internal/evidence"
+	"github.com/mcpdoctor/mcpdoctor/internal/probe"
 	"github.com/mcpdoctor/mcpdoctor/internal/safefile"
 )
 
@@ -52,25 +59,26 @@ import (
 //     (mcp_connection_manager.rs, resolve_bearer_token), while an unset
 //     env_http_headers variable only drops its header.
 
-// Codex's auth statuses, as `codex mcp list --json` spells them.
+// Status is one of Codex's auth statuses, as `codex mcp list --json`
+// spells them.
+type Status string
+
 const (
-	CodexUnsupported = "unsupported"
-	CodexNotLoggedIn = "not_logged_in"
-	CodexBearerToken = "bearer_token"
-	CodexOAuth       = "o_auth"
+	Unsupported Status = "unsupported"
+	NotLoggedIn Status = "not_logged_in"
+	BearerToken Status = "bearer_token"
+	OAuth       Status = "o_auth"
 )
 
-// codexRefreshSkew is how early Codex treats a token as expired
+// refreshSkew is how early Codex treats a token as expired
 // (oauth.rs, REFRESH_SKEW_MILLIS).
-const codexRefreshSkew = 30 * time.Second
+const refreshSkew = 30 * time.Second
 
-// codexHome is where Codex keeps its files: Options.CodexHome, else
-// $CODEX_HOME, else ~/.codex (codex-rs/rmcp-client/src/find_codex_home.rs).
-func (o Options) codexHome() string {
-	if o.CodexHome != "" {
-		return o.CodexHome
-	}
-	if v, ok := o.lookupEnv()("CODEX_HOME"); ok && v != "" {
+// Home is where Codex keeps its files: $CODEX_HOME, else ~/.codex
+// (codex-rs/rmcp-client/src/find_codex_home.rs); "" when neither can be
+// told.
+func Home(lookupEnv func(string) (string, bool)) string {
+	if v, ok := lookupEnv("CODEX_HOME"); ok && v != "" {
 		return v
 	}
 	home, err := os.UserHomeDir()
@@ -80,11 +88,11 @@ func (o Options) codexHome() string {
 	return filepath.Join(home, ".codex")
 }
 
-// codexStatusBeforeDiscovery is what Codex decides from the config and its
-// token store. status is "" when Codex would go on to OAuth discovery.
-func codexStatusBeforeDiscovery(s config.Server, l config.Launch, home string, now time.Time) (status, reason string) {
+// BeforeDiscovery is what Codex decides from the config and its token
+// store. status is "" when Codex would go on to OAuth discovery.
+func BeforeDiscovery(s config.Server, l config.Launch, home string, now time.Time) (status Status, reason string) {
 	if s.Transport == config.TransportStdio {
-		return CodexUnsupported, "Codex gives stdio servers no auth status"
+		return Unsupported, "Codex gives stdio servers no auth status"
 	}
 	for _, h := range l.Headers {
 		if h.Key != "bearer_token_env_var" {
@@ -94,39 +102,39 @@ func codexStatusBeforeDiscovery(s config.Server, l config.Launch, home string, n
 		if !h.Sent && len(h.Vars) > 0 {
 			reason += fmt.Sprintf(" (Codex does not check that $%s is set, and it is not)", h.Vars[0])
 		}
-		return CodexBearerToken, reason
+		return BearerToken, reason
 	}
 	for _, h := range l.Headers {
-		if h.Key == "http_headers" && strings.EqualFold(h.Name, "Authorization") && codexValidHeaderValue(h.Value) {
-			return CodexBearerToken, "http_headers sets Authorization"
+		if h.Key == "http_headers" && strings.EqualFold(h.Name, "Authorization") && validHeaderValue(h.Value) {
+			return BearerToken, "http_headers sets Authorization"
 		}
 	}
 	for _, h := range l.Headers {
 		if h.Key == "env_http_headers" && strings.EqualFold(h.Name, "Authorization") && h.Sent &&
-			strings.TrimSpace(h.Value) != "" && codexValidHeaderValue(h.Value) && len(h.Vars) > 0 {
-			return CodexBearerToken, fmt.Sprintf("env_http_headers sets Authorization from $%s", h.Vars[0])
+			strings.TrimSpace(h.Value) != "" && validHeaderValue(h.Value) && len(h.Vars) > 0 {
+			return BearerToken, fmt.Sprintf("env_http_headers sets Authorization from $%s", h.Vars[0])
 		}
 	}
 	if home == "" {
 		return "", ""
 	}
 	path := filepath.Join(home, ".credentials.json")
-	entry, err := readCodexCredentials(path, s.Name, l.URL)
+	entry, err := readCredentials(path, s.Name, l.URL)
 	switch {
 	case err != nil:
-		return CodexUnsupported, fmt.Sprintf("Codex cannot read %s (%v) and falls back to unsupported", path, err)
+		return Unsupported, fmt.Sprintf("Codex cannot read %s (%v) and falls back to unsupported", path, err)
 	case entry == nil:
 		return "", ""
 	case entry.usable(now):
-		return CodexOAuth, fmt.Sprintf("Codex holds an OAuth token for this server in %s", path)
+		return OAuth, fmt.Sprintf("Codex holds an OAuth token for this server in %s", path)
 	default:
-		return CodexNotLoggedIn, fmt.Sprintf("Codex holds an OAuth token for this server in %s that has expired and cannot be refreshed", path)
+		return NotLoggedIn, fmt.Sprintf("Codex holds an OAuth token for this server in %s that has expired and cannot be refreshed", path)
 	}
 }
 
-// codexValidHeaderValue is what http::HeaderValue::from_str accepts:
+// validHeaderValue is what http::HeaderValue::from_str accepts:
 // visible characters, spaces and tabs, no control characters.
-func codexValidHeaderValue(v string) bool {
+func validHeaderValue(v string) bool {
 	for i := 0; i < len(v); i++ {
 		if c := v[i]; (c < 0x20 && c != '\t') || c == 0x7f {
 			return false
@@ -135,8 +143,8 @@ func codexValidHeaderValue(v string) bool {
 	return true
 }
 
-// codexTokenEntry is one entry of CODEX_HOME/.credentials.json.
-type codexTokenEntry struct {
+// tokenEntry is one entry of CODEX_HOME/.credentials.json.
+type tokenEntry struct {
 	ServerName   string  `json:"server_name"`
 	ServerURL    string  `json:"server_url"`
 	ClientID     string  `json:"client_id"`
@@ -147,31 +155,31 @@ type codexTokenEntry struct {
 
 // usable is oauth.rs's oauth_tokens_are_usable: a client id, and an access
 // token that has not expired, or else a refresh token.
-func (e *codexTokenEntry) usable(now time.Time) bool {
+func (e *tokenEntry) usable(now time.Time) bool {
 	if strings.TrimSpace(e.ClientID) == "" {
 		return false
 	}
-	if e.ExpiresAt != nil && uint64(now.Add(codexRefreshSkew).UnixMilli()) >= *e.ExpiresAt {
+	if e.ExpiresAt != nil && uint64(now.Add(refreshSkew).UnixMilli()) >= *e.ExpiresAt {
 		return e.RefreshToken != nil && strings.TrimSpace(*e.RefreshToken) != ""
 	}
 	return strings.TrimSpace(e.AccessToken) != ""
 }
 
-// maxCodexCredentialsBytes bounds the read of Codex's token file: a few
+// maxCredentialsBytes bounds the read of Codex's token file: a few
 // KiB a login.
-const maxCodexCredentialsBytes = 4 << 20
+const maxCredentialsBytes = 4 << 20
 
-// readCodexCredentials finds the entry Codex would use for a server, nil
+// readCredentials finds the entry Codex would use for a server, nil
 // when there is none. It only reads the file.
-func readCodexCredentials(path, name, serverURL string) (*codexTokenEntry, error) {
-	b, err := safefile.ReadFile(path, maxCodexCredentialsBytes)
+func readCredentials(path, name, serverURL string) (*tokenEntry, error) {
+	b, err := safefile.ReadFile(path, maxCredentialsBytes)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	var store map[string]codexTokenEntry
+	var store map[string]tokenEntry
 	if err := json.Unmarshal(b, &store); err != nil {
 		return nil, fmt.Errorf("not the JSON Codex writes: %w", err)
 	}
@@ -188,95 +196,127 @@ func readCodexCredentials(path, name, serverURL string) (*codexTokenEntry, error
 	return nil, nil
 }
 
-// codexKeyringNote says what mcpdoctor cannot see.
-const codexKeyringNote = "; mcpdoctor reads only .credentials.json, not the OS keyring where Codex keeps tokens by default, so if `codex mcp login` succeeded there Codex shows o_auth instead"
+// keyringNote says what mcpdoctor cannot see.
+const keyringNote = "; mcpdoctor reads only .credentials.json, not the OS keyring where Codex keeps tokens by default, so if `codex mcp login` succeeded there Codex shows o_auth instead"
 
-// decideCodexStatus sets Result.CodexAuthStatus and its reason, and adds a
-// finding where it disagrees with what the probe measured.
-func (p *prober) decideCodexStatus(pre, preReason string) {
-	res := p.res
-	status, reason := pre, preReason
-	if status == "" {
-		switch d := p.oauth; {
-		case d == nil && res.Failure != nil && res.Failure.Category.Unreachable():
-			status = CodexUnsupported
-			reason = "the server did not answer, so Codex's discovery requests fail too and it shows unsupported"
-		case d == nil && res.Transport == config.TransportSSE:
-			status = CodexUnsupported
-			reason = "Codex cannot speak the legacy HTTP+SSE transport this server uses; mcpdoctor did not look for the OAuth metadata that would make Codex show not_logged_in instead of unsupported"
-		case d == nil:
-			status = CodexUnsupported
-			reason = "mcpdoctor did not look for OAuth metadata because the server failed before auth mattered; Codex shows not_logged_in if the server's origin advertises some, unsupported otherwise"
-		case d.Found():
-			status = CodexNotLoggedIn
-			reason = fmt.Sprintf("Codex finds OAuth metadata at %s and no stored token", d.ASURL) + codexKeyringNote
-		default:
-			status = CodexUnsupported
-			reason = "Codex finds no OAuth metadata and no stored token" + codexKeyringNote
-		}
-	}
-	res.CodexAuthStatus, res.CodexAuthReason = status, reason
-	p.codexFindings()
+// Verdict is what Codex would show for a server, why, and where that
+// misleads, what to do.
+type Verdict struct {
+	Status   Status
+	Reason   string
+	Findings []evidence.Finding
 }
 
-// codexFindings explains, where Codex's status and the measured one
-// disagree, what Codex will do and what to do about it.
-func (p *prober) codexFindings() {
-	res, name := p.res, p.server.Name
-	measured, codex := res.Auth.Status, res.CodexAuthStatus
-	cred := p.creds.Auth
+// WantsMetadata says whether Codex's status for s depends on whether its
+// origin advertises OAuth metadata: a probe of it must look, even when
+// its own verdict does not need to.
+func WantsMetadata(s config.Server, look config.Lookup, home string, now time.Time) bool {
+	if s.Client() != config.ClientCodex {
+		return false
+	}
+	status, _ := BeforeDiscovery(s, s.Launch(look), home, now)
+	return status == ""
+}
+
+// Judge computes what Codex would show for a Codex entry the probe
+// measured as res; nil for another client's entry.
+func Judge(s config.Server, res *probe.Result, look config.Lookup, home string, now time.Time) *Verdict {
+	if s.Client() != config.ClientCodex || res == nil {
+		return nil
+	}
+	status, reason := BeforeDiscovery(s, s.Launch(look), home, now)
+	// A failure filed under config is the entry's, not the server's: the
+	// server answered, without what the entry could not fill in.
+	failure := res.Failure
+	if failure != nil && failure.Stage == probe.StageConfig {
+		failure = nil
+	}
+	if status == "" {
+		switch d := res.Discovery; {
+		case d == nil && failure != nil && failure.Category.Unreachable():
+			status = Unsupported
+			reason = "the server did not answer, so Codex's discovery requests fail too and it shows unsupported"
+		case d == nil && res.Transport == config.TransportSSE:
+			status = Unsupported
+			reason = "Codex cannot speak the legacy HTTP+SSE transport this server uses; mcpdoctor did not look for the OAuth metadata that would make Codex show not_logged_in instead of unsupported"
+		case d == nil:
+			status = Unsupported
+			reason = "mcpdoctor did not look for OAuth metadata because the server failed before auth mattered; Codex shows not_logged_in if the server's origin advertises some, unsupported otherwise"
+		case d.Found():
+			status = NotLoggedIn
+			reason = fmt.Sprintf("Codex finds OAuth metadata at %s and no stored token", d.ASURL) + keyringNote
+		default:
+			status = Unsupported
+			reason = "Codex finds no OAuth metadata and no stored token" + keyringNote
+		}
+	}
+	v := &Verdict{Status: status, Reason: reason}
+	v.Findings = findings(s.Name, status, res, failure)
+	return v
+}
+
+// findings explain, where Codex's status and the measured one disagree,
+// what Codex will do and what to do about it.
+func findings(name string, codex Status, res *probe.Result, failure *evidence.Failure) []evidence.Finding {
+	var out []evidence.Finding
+	finding := func(code string, severity evidence.Severity, msg, hint string) {
+		out = append(out, evidence.Finding{Code: code, Severity: severity, Message: msg, Hint: hint})
+	}
+	measured := res.Auth.Status
+	cred := res.Auth.Credential
 	sent := cred != nil && cred.Sent
 	// staticOK: the server took a static credential Codex sends but does
 	// not count: a header other than Authorization, or the URL's user info
 	// (reqwest sends it as Basic authentication, as Go does).
-	staticOK := measured == AuthBearer && (!strings.EqualFold(cred.Header, "Authorization") || cred.Key == userInfoSource)
+	staticOK := measured == probe.AuthBearer && (!strings.EqualFold(cred.Header, "Authorization") || cred.Key == probe.UserInfoSource)
 	staticWhat := ""
 	if staticOK {
 		staticWhat = "the " + cred.Header + " header"
-		if cred.Key == userInfoSource {
+		if cred.Key == probe.UserInfoSource {
 			staticWhat = "the URL's user info (sent as Basic authentication)"
 		}
 	}
 	// worked: initialize and tools/list answered without an Authorization
 	// header, which is how Codex, showing not_logged_in, would connect.
-	worked := res.Server != nil && (res.Failure == nil || res.Failure.Stage == StageToolsCall) && (!sent || staticOK)
+	worked := res.Server != nil && (failure == nil || failure.Stage == probe.StageToolsCall) && (!sent || staticOK)
 	switch {
-	case codex == CodexNotLoggedIn && worked && res.Transport == config.TransportStreamableHTTP:
+	case codex == NotLoggedIn && worked && res.Transport == config.TransportStreamableHTTP:
 		what := "without any credential"
 		if staticOK {
 			what = "with " + staticWhat + " alone"
 		}
 		why := "its origin advertises OAuth metadata"
-		if !p.oauth.Found() {
+		if !res.Discovery.Found() {
 			why = "the OAuth token Codex holds for it has expired and cannot be refreshed"
 		}
-		p.finding("codex_hides_tools", evidence.SeverityWarning,
+		finding("codex_hides_tools", evidence.SeverityWarning,
 			fmt.Sprintf("Codex shows %s as not_logged_in and hides its tools, because %s, although it answered initialize and tools/list %s", name, why, what),
 			fmt.Sprintf("run `codex mcp login %s` once so that Codex holds a token and shows o_auth; or, if you run the server, stop advertising OAuth metadata it does not enforce (bearer_token_env_var also makes Codex skip the check, but Codex then sends that token and will not start while the variable is unset)", name))
-	case codex == CodexBearerToken && cred != nil && cred.Key == "bearer_token_env_var" && !sent:
+	case codex == BearerToken && cred != nil && cred.Key == "bearer_token_env_var" && !sent:
 		variable := cred.Variable
 		hint := fmt.Sprintf("export %s in the environment Codex starts from", variable)
-		switch p.neededCredential() {
-		case NeedNo:
+		switch probe.Needed(res.Refusal != nil, res.Server != nil) {
+		case probe.NeedNo:
 			hint += ", or remove bearer_token_env_var: the server works without it"
-		case NeedYes:
+		case probe.NeedYes:
 			hint += ": the server refuses requests without it"
 		}
-		p.finding("codex_bearer_token_unset", evidence.SeverityWarning,
+		finding("codex_bearer_token_unset", evidence.SeverityWarning,
 			fmt.Sprintf("Codex shows %s as bearer_token, but $%s is not set, so Codex will not start it (\"Environment variable %s for MCP server '%s' is not set\")", name, variable, variable, name),
 			hint)
-	case codex == CodexUnsupported && res.Failure != nil && res.Failure.Category.Unreachable() && res.Transport != config.TransportStdio:
+	case codex == Unsupported && failure != nil && failure.Category.Unreachable() && res.Transport != config.TransportStdio:
 		// Codex shows every stdio server as unsupported: no auth to tell.
 		// The failure's own hint says what to do; no second copy here.
-		p.finding("codex_unsupported_unreachable", evidence.SeverityInfo,
-			fmt.Sprintf("Codex shows %s as unsupported, which says only that it found no OAuth metadata: the server did not answer (%s)", name, res.Failure.Category), "")
-	case codex == CodexOAuth && measured != AuthOAuth:
-		p.finding("codex_has_tokens", evidence.SeverityInfo,
+		finding("codex_unsupported_unreachable", evidence.SeverityInfo,
+			fmt.Sprintf("Codex shows %s as unsupported, which says only that it found no OAuth metadata: the server did not answer (%s)", name, failure.Category), "")
+	case codex == OAuth && measured != probe.AuthOAuth:
+		finding("codex_has_tokens", evidence.SeverityInfo,
 			fmt.Sprintf("Codex holds an OAuth token for %s and sends it; mcpdoctor does not use Codex's tokens, so its verdict (%s) is what a client without them gets", name, measured),
 			"compare with `codex mcp list`; `codex mcp logout "+name+"` removes Codex's token")
-	case codex == CodexUnsupported && staticOK:
-		p.finding("codex_static_header", evidence.SeverityInfo,
+	case codex == Unsupported && staticOK:
+		finding("codex_static_header", evidence.SeverityInfo,
 			fmt.Sprintf("Codex shows %s as unsupported: it counts only a configured Authorization header as a static credential, and this server authenticates with %s", name, staticWhat),
 			"nothing to do: the label is all that differs")
 	}
+	return out
 }

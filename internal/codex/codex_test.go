@@ -1,4 +1,4 @@
-package probe
+package codex
 
 import (
 	"os"
@@ -10,6 +10,7 @@ import (
 	"github.com/mcpdoctor/mcpdoctor/internal/config"
 	"github.com/mcpdoctor/mcpdoctor/internal/evidence"
 	"github.com/mcpdoctor/mcpdoctor/internal/mcptest"
+	"github.com/mcpdoctor/mcpdoctor/internal/probe"
 )
 
 // writeCodexCredentials writes a .credentials.json the way Codex's file
@@ -38,27 +39,27 @@ func TestCodexStatusBeforeDiscovery(t *testing.T) {
 		name    string
 		server  config.Server
 		file    string
-		want    string
+		want    Status
 		because string
 	}{
-		{"stdio", config.Server{Name: "srv", Transport: config.TransportStdio, Command: config.Literal("x")}, "", CodexUnsupported, "stdio"},
-		{"bearer_token_env_var set", http(func(s *config.Server) { s.SetBearerTokenEnvVar("SET") }), "", CodexBearerToken, "bearer_token_env_var"},
-		{"bearer_token_env_var unset still counts", http(func(s *config.Server) { s.SetBearerTokenEnvVar("UNSET") }), "", CodexBearerToken, "$UNSET is set, and it is not"},
-		{"Authorization in http_headers, any case", http(func(s *config.Server) { s.AddHTTPHeaders(map[string]string{"authorization": "Bearer x"}) }), "", CodexBearerToken, "http_headers"},
+		{"stdio", config.Server{Name: "srv", Transport: config.TransportStdio, Command: config.Literal("x")}, "", Unsupported, "stdio"},
+		{"bearer_token_env_var set", http(func(s *config.Server) { s.SetBearerTokenEnvVar("SET") }), "", BearerToken, "bearer_token_env_var"},
+		{"bearer_token_env_var unset still counts", http(func(s *config.Server) { s.SetBearerTokenEnvVar("UNSET") }), "", BearerToken, "$UNSET is set, and it is not"},
+		{"Authorization in http_headers, any case", http(func(s *config.Server) { s.AddHTTPHeaders(map[string]string{"authorization": "Bearer x"}) }), "", BearerToken, "http_headers"},
 		{"Authorization with a control character is dropped", http(func(s *config.Server) { s.AddHTTPHeaders(map[string]string{"Authorization": "Bearer x\n"}) }), "", "", ""},
-		{"Authorization from a set variable", http(func(s *config.Server) { s.AddEnvHTTPHeaders(map[string]string{"Authorization": "SET"}) }), "", CodexBearerToken, "$SET"},
+		{"Authorization from a set variable", http(func(s *config.Server) { s.AddEnvHTTPHeaders(map[string]string{"Authorization": "SET"}) }), "", BearerToken, "$SET"},
 		{"Authorization from an unset variable is dropped", http(func(s *config.Server) { s.AddEnvHTTPHeaders(map[string]string{"Authorization": "UNSET"}) }), "", "", ""},
 		{"Authorization from a blank variable is dropped", http(func(s *config.Server) { s.AddEnvHTTPHeaders(map[string]string{"Authorization": "BLANK"}) }), "", "", ""},
 		{"X-Api-Key is not a bearer token to Codex", http(func(s *config.Server) { s.AddHTTPHeaders(map[string]string{"X-Api-Key": "k"}) }), "", "", ""},
-		{"bearer_token_env_var wins over stored tokens", http(func(s *config.Server) { s.SetBearerTokenEnvVar("SET") }), entry("srv", url, ""), CodexBearerToken, ""},
-		{"stored token", http(func(*config.Server) {}), entry("srv", url, ""), CodexOAuth, ".credentials.json"},
-		{"stored token, not expired", http(func(*config.Server) {}), entry("srv", url, `,"expires_at":1800000060000`), CodexOAuth, ""},
-		{"stored token, expired, refreshable", http(func(*config.Server) {}), entry("srv", url, `,"expires_at":1800000010000,"refresh_token":"rt"`), CodexOAuth, ""},
-		{"stored token, expired, no refresh token", http(func(*config.Server) {}), entry("srv", url, `,"expires_at":1800000010000`), CodexNotLoggedIn, "expired"},
-		{"stored token without a client id", http(func(*config.Server) {}), strings.Replace(entry("srv", url, ""), `"cid"`, `" "`, 1), CodexNotLoggedIn, ""},
+		{"bearer_token_env_var wins over stored tokens", http(func(s *config.Server) { s.SetBearerTokenEnvVar("SET") }), entry("srv", url, ""), BearerToken, ""},
+		{"stored token", http(func(*config.Server) {}), entry("srv", url, ""), OAuth, ".credentials.json"},
+		{"stored token, not expired", http(func(*config.Server) {}), entry("srv", url, `,"expires_at":1800000060000`), OAuth, ""},
+		{"stored token, expired, refreshable", http(func(*config.Server) {}), entry("srv", url, `,"expires_at":1800000010000,"refresh_token":"rt"`), OAuth, ""},
+		{"stored token, expired, no refresh token", http(func(*config.Server) {}), entry("srv", url, `,"expires_at":1800000010000`), NotLoggedIn, "expired"},
+		{"stored token without a client id", http(func(*config.Server) {}), strings.Replace(entry("srv", url, ""), `"cid"`, `" "`, 1), NotLoggedIn, ""},
 		{"token for another URL", http(func(*config.Server) {}), entry("srv", url+"/", ""), "", ""},
 		{"token for another name", http(func(*config.Server) {}), entry("other", url, ""), "", ""},
-		{"unreadable store", http(func(*config.Server) {}), `{"srv|x": [`, CodexUnsupported, "cannot read"},
+		{"unreadable store", http(func(*config.Server) {}), `{"srv|x": [`, Unsupported, "cannot read"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -66,7 +67,7 @@ func TestCodexStatusBeforeDiscovery(t *testing.T) {
 			if tt.file != "" {
 				writeCodexCredentials(t, home, tt.file)
 			}
-			got, reason := codexStatusBeforeDiscovery(tt.server, tt.server.Launch(config.Lookup{Env: envOf(env)}), home, now)
+			got, reason := BeforeDiscovery(tt.server, tt.server.Launch(config.Lookup{Env: envOf(env)}), home, now)
 			if got != tt.want || !strings.Contains(reason, tt.because) {
 				t.Errorf("status %q (%s), want %q because %q", got, reason, tt.want, tt.because)
 			}
@@ -78,10 +79,12 @@ func TestCodexStoredTokens(t *testing.T) {
 	t.Parallel()
 	fake := mcptest.FakeOAuth(t, mcptest.FakeOAuthOptions{})
 	for _, tt := range []struct {
-		name, extra, codex, finding string
+		name, extra string
+		codex       Status
+		finding     string
 	}{
-		{"usable", "", CodexOAuth, "codex_has_tokens"},
-		{"expired", `,"expires_at":1000`, CodexNotLoggedIn, "codex_hides_tools"},
+		{"usable", "", OAuth, "codex_has_tokens"},
+		{"expired", `,"expires_at":1000`, NotLoggedIn, "codex_hides_tools"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
@@ -89,10 +92,10 @@ func TestCodexStoredTokens(t *testing.T) {
 			file := `{"tokens|0011223344556677":{"server_name":"tokens","server_url":"` + fake.MCPURL + `","client_id":"c","access_token":"a"` + tt.extra + `}}`
 			writeCodexCredentials(t, home, file)
 			before, _ := os.ReadFile(filepath.Join(home, ".credentials.json"))
-			// CODEX_HOME comes from the environment when Options.CodexHome is empty.
-			res := Run(t.Context(), httpServerConfig("tokens", fake.MCPURL, 10*time.Second), Options{LookupEnv: envOf(map[string]string{"CODEX_HOME": home})})
-			wantAuth(t, res, AuthNone, tt.codex)
-			wantFinding(t, res, tt.finding, map[string]evidence.Severity{"codex_has_tokens": evidence.SeverityInfo, "codex_hides_tools": evidence.SeverityWarning}[tt.finding], "tokens")
+			// CODEX_HOME comes from the environment.
+			res, v := judge(t, httpServer("tokens", fake.MCPURL), map[string]string{"CODEX_HOME": home}, "")
+			wantCodex(t, res, v, probe.AuthNone, tt.codex)
+			wantFinding(t, v, tt.finding, map[string]evidence.Severity{"codex_has_tokens": evidence.SeverityInfo, "codex_hides_tools": evidence.SeverityWarning}[tt.finding], "tokens")
 			after, _ := os.ReadFile(filepath.Join(home, ".credentials.json"))
 			if string(before) != string(after) {
 				t.Error("the token store changed")
@@ -114,25 +117,25 @@ func TestCodexStaticHeader(t *testing.T) {
 	for _, tt := range []struct {
 		name    string
 		fake    mcptest.FakeOAuthOptions
-		codex   string
+		codex   Status
 		finding string
 	}{
-		{"nothing advertised", mcptest.FakeOAuthOptions{}, CodexUnsupported, "codex_static_header"},
-		{"metadata advertised", mcptest.FakeOAuthOptions{AuthServer: true}, CodexNotLoggedIn, "codex_hides_tools"},
+		{"nothing advertised", mcptest.FakeOAuthOptions{}, Unsupported, "codex_static_header"},
+		{"metadata advertised", mcptest.FakeOAuthOptions{AuthServer: true}, NotLoggedIn, "codex_hides_tools"},
 	} {
 		for _, how := range []struct{ name, says string }{{"header", "X-Api-Key"}, {"user info", "the URL's user info"}} {
 			t.Run(tt.name+"/"+how.name, func(t *testing.T) {
 				t.Parallel()
 				fake := mcptest.FakeOAuth(t, tt.fake)
-				s := httpServerConfig("keyed", fake.MCPURL, 10*time.Second)
+				s := httpServer("keyed", fake.MCPURL)
 				if how.name == "header" {
 					s.AddHTTPHeaders(map[string]string{"X-Api-Key": "k-123"})
 				} else {
 					s.URL = config.Literal(strings.Replace(fake.MCPURL, "http://", "http://user:k-123@", 1))
 				}
-				res := authRun(t, s, nil)
-				wantAuth(t, res, AuthBearer, tt.codex)
-				wantFinding(t, res, tt.finding, map[string]evidence.Severity{"codex_static_header": evidence.SeverityInfo, "codex_hides_tools": evidence.SeverityWarning}[tt.finding], how.says)
+				res, v := judge(t, s, nil, "")
+				wantCodex(t, res, v, probe.AuthBearer, tt.codex)
+				wantFinding(t, v, tt.finding, map[string]evidence.Severity{"codex_static_header": evidence.SeverityInfo, "codex_hides_tools": evidence.SeverityWarning}[tt.finding], how.says)
 				for _, r := range fake.Requests() {
 					if strings.HasPrefix(r.Path, "/.well-known/") && (r.Header.Get("X-Api-Key") != "" || r.Header.Get("Authorization") != "") {
 						t.Errorf("discovery sent the credential to %s", r.Path)
