@@ -270,9 +270,9 @@ prints one JSON document; a failure that is no server's is
 		Version:       version(),
 	}
 	root.PersistentFlags().StringVar(&a.configPath, "config", "", "the client config `FILE`, any supported client's (default: Codex's, $CODEX_HOME/config.toml, else ~/.codex/config.toml)")
-	root.PersistentFlags().StringVar(&a.clientName, "client", "", "read by this client's rules, or without --config its files on this machine: "+clientNames())
+	root.PersistentFlags().StringVar(&a.clientName, "client", "", "read by this client's rules, or without --config its files on this machine: "+config.ClientNames())
 	_ = root.RegisterFlagCompletionFunc("client", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
-		return strings.Split(clientNames(), ", "), cobra.ShellCompDirectiveNoFileComp
+		return strings.Split(config.ClientNames(), ", "), cobra.ShellCompDirectiveNoFileComp
 	})
 	root.SetVersionTemplate("mcpdoctor {{.Version}}\n")
 	// --version only: -v is probe's --verbose, and means one thing.
@@ -408,14 +408,6 @@ func (a *app) learnSecrets(f *config.File) {
 	// At once: each Add builds the redactor's replacer anew, so one per
 	// server made a config of many servers quadratic to read.
 	a.red.Add(secrets...)
-}
-
-func clientNames() string {
-	var names []string
-	for _, c := range config.Clients() {
-		names = append(names, string(c))
-	}
-	return strings.Join(names, ", ")
 }
 
 // loadParsedConfig is loadConfig for the commands that need the servers: a

@@ -152,36 +152,8 @@ func (ap *approver) getenv(k string) string {
 }
 
 func (ap *approver) decide(s *Server) Approval {
-	switch s.Client() {
-	case ClientClaudeCode:
-		return ap.claudeCode(s)
-	case ClientCodex:
-		return ap.codex(s)
-	case ClientGemini:
-		return ap.gemini(s)
-	case ClientCopilotCLI:
-		return ap.copilot(s)
-	case ClientVSCode:
-		dir := projectRoot(s)
-		return Approval{State: ApprovalPending,
-			Reason:  "VS Code starts a workspace's MCP servers only once you trust the workspace, and asks before each one's first start; it keeps those answers in its own state database, which mcpdoctor does not read",
-			Approve: "in VS Code, trust the workspace " + dir + " and start the server from \"MCP: List Servers\""}
-	case ClientCursor:
-		return Approval{State: ApprovalPending,
-			Reason:  "Cursor asks before it enables a project's MCP servers and keeps the answer in its own state database, which mcpdoctor does not read",
-			Approve: "in Cursor, enable it under Settings → MCP"}
-	case ClientZed:
-		return Approval{State: ApprovalPending,
-			Reason:  "Zed starts a project's context servers only once you trust the project, and keeps that answer in its own database, which mcpdoctor does not read",
-			Approve: "in Zed, trust the project " + projectRoot(s)}
-	case ClientOpencode:
-		return Approval{State: ApprovalUnvetted,
-			Reason:  "opencode starts a project's MCP servers without asking: a cloned repository's command runs as soon as you open opencode in it",
-			Approve: "read the entry; opencode has no approval of its own"}
-	case ClientContinue:
-		return Approval{State: ApprovalUnvetted,
-			Reason:  "Continue starts a workspace's MCP servers without asking: a cloned repository's command runs as soon as you open it",
-			Approve: "read the entry; Continue has no approval of its own"}
+	if ci := info(s.Client()); ci != nil && ci.approve != nil {
+		return ci.approve(ap, s)
 	}
 	return Approval{State: ApprovalPending, Reason: s.Client().Title() + " reads this project file, and mcpdoctor knows no approval of its for it"}
 }
@@ -421,12 +393,7 @@ func (ap *approver) gemini(s *Server) Approval {
 }
 
 func geminiSystemSettings(ap *approver) string {
-	for _, p := range Places(ClientGemini, Machine{Getenv: ap.opts.Getenv, Home: ap.opts.Home, GOOS: cmp.Or(ap.opts.GOOS, runtime.GOOS)}) {
-		if p.Scope == "system" {
-			return p.Path
-		}
-	}
-	return ""
+	return geminiSystemPath(newWhere(ClientGemini, Machine{Getenv: ap.opts.Getenv, Home: ap.opts.Home, GOOS: cmp.Or(ap.opts.GOOS, runtime.GOOS)}))
 }
 
 // copilot: Copilot CLI asks, when it starts in a folder, whether to trust

@@ -181,7 +181,7 @@ func TestClientRules(t *testing.T) {
 			client    Client
 			file      string
 			text      string
-			transport string
+			transport Transport
 			fallback  bool
 		}{
 			{ClientClaudeCode, ".mcp.json", `{"mcpServers":{"s":{"url":"https://h/mcp"}}}`, TransportStreamableHTTP, true},
@@ -510,7 +510,7 @@ startup_timeout_sec = 5
 	}
 	machine := Env{LookupEnv: func(string) (string, bool) { return "", false }, LookPath: func(string) (string, error) { return "", os.ErrNotExist },
 		Stat: os.Stat, ReadFile: os.ReadFile}
-	at := func(s Server, code string) string {
+	at := func(s Server, code Code) string {
 		for _, p := range CheckEnvironment(s, machine) {
 			if p.Code == code {
 				return fmt.Sprintf("%s:%d", p.File, p.Line)
@@ -549,7 +549,7 @@ func TestContinueReadsJSONFiles(t *testing.T) {
 	}
 	got := map[string]string{}
 	for _, s := range f.Servers {
-		got[s.Name] = s.Source.Scope + " " + s.Transport + " " + filepath.Base(s.Source.File)
+		got[s.Name] = s.Source.Scope + " " + string(s.Transport) + " " + filepath.Base(s.Source.File)
 	}
 	want := map[string]string{
 		"team-docs": "workspace streamable_http claude_desktop_config.json",

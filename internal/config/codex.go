@@ -174,7 +174,7 @@ func (p *parser) at(parts ...string) (string, position, bool) {
 	return p.file.Path, at, ok
 }
 
-func (p *parser) problem(sev Severity, code, server, key, format string, args ...any) {
+func (p *parser) problem(sev Severity, code Code, server, key, format string, args ...any) {
 	// A server's problem is one raised while its table is read: its name
 	// may be "" ([mcp_servers.""]).
 	inServer := p.current != nil

@@ -98,7 +98,7 @@ func TestLoadFullConfig(t *testing.T) {
 func problemKeys(ps []Problem) map[string]Problem {
 	m := map[string]Problem{}
 	for _, p := range ps {
-		m[p.Server+"/"+p.Key+"/"+p.Code] = p
+		m[p.Server+"/"+p.Key+"/"+string(p.Code)] = p
 	}
 	return m
 }
@@ -348,7 +348,7 @@ enabled = false
 	got := map[string]Problem{}
 	for _, s := range f.Servers {
 		for _, p := range CheckEnvironment(s, env) {
-			got[p.Server+"/"+p.Code] = p
+			got[p.Server+"/"+string(p.Code)] = p
 		}
 	}
 	want := map[string]Severity{

@@ -2,7 +2,6 @@ package config
 
 import (
 	"bytes"
-	"cmp"
 	"fmt"
 	"path/filepath"
 	"slices"
@@ -31,35 +30,8 @@ type ReadOptions struct {
 type readerFunc func(path string, data []byte, opts ReadOptions) *File
 
 func readerFor(c Client) readerFunc {
-	switch c {
-	case ClientCodex:
-		return func(path string, data []byte, opts ReadOptions) *File {
-			return parseCodex(path, data, cmp.Or(opts.Scope, codexScope(path, opts.Home)))
-		}
-	case ClientClaudeCode:
-		return readClaudeCode
-	case ClientClaudeDesktop:
-		return readClaudeDesktop
-	case ClientCursor:
-		return readCursor
-	case ClientVSCode:
-		return readVSCode
-	case ClientWindsurf:
-		return readWindsurf
-	case ClientGemini:
-		return readGemini
-	case ClientZed:
-		return readZed
-	case ClientOpencode:
-		return readOpencode
-	case ClientCopilotCLI:
-		return readCopilot
-	case ClientCline:
-		return readCline
-	case ClientContinue:
-		return readContinue
-	case ClientGoose:
-		return readGoose
+	if ci := info(c); ci != nil {
+		return ci.read
 	}
 	return nil
 }
@@ -72,15 +44,11 @@ func ParseCodex(path string, data []byte) *File {
 
 // Clients lists every client mcpdoctor reads, in the order help shows them.
 func Clients() []Client {
-	return []Client{ClientCodex, ClientClaudeCode, ClientClaudeDesktop, ClientCursor, ClientVSCode, ClientWindsurf,
-		ClientGemini, ClientZed, ClientOpencode, ClientCopilotCLI, ClientCline, ClientContinue, ClientGoose}
-}
-
-// clientAliases are other names users type for a client.
-var clientAliases = map[string]Client{
-	"claude": ClientClaudeCode, "claudecode": ClientClaudeCode, "claude-desktop": ClientClaudeDesktop,
-	"code": ClientVSCode, "vs-code": ClientVSCode, "gemini": ClientGemini, "copilot": ClientCopilotCLI,
-	"github-copilot-cli": ClientCopilotCLI, "open-code": ClientOpencode,
+	out := make([]Client, len(clientTable))
+	for i, c := range clientTable {
+		out[i] = c.id
+	}
+	return out
 }
 
 // ParseClient reads a --client name.
@@ -91,14 +59,12 @@ func ParseClient(name string) (Client, error) {
 			return c, nil
 		}
 	}
-	if c, ok := clientAliases[n]; ok {
-		return c, nil
+	for _, c := range clientTable {
+		if slices.Contains(c.aliases, n) {
+			return c.id, nil
+		}
 	}
-	names := make([]string, 0, len(Clients()))
-	for _, c := range Clients() {
-		names = append(names, string(c))
-	}
-	return "", fmt.Errorf("unknown client %q: mcpdoctor reads %s", name, strings.Join(names, ", "))
+	return "", fmt.Errorf("unknown client %q: mcpdoctor reads %s", name, ClientNames())
 }
 
 // Recognise names the client whose config this is, from the file's name
@@ -114,46 +80,16 @@ func Recognise(path string, data []byte) (c Client, how string, ok bool) {
 }
 
 func recogniseName(path string) (Client, bool) {
-	// A leading slash, so that a relative path's first folder counts:
-	// ".continue/config.yaml" is in "/.continue/".
-	slash := "/" + filepath.ToSlash(path)
-	base := filepath.Base(path)
-	dir := filepath.Base(filepath.Dir(path))
-	in := func(s string) bool { return strings.Contains(slash, s) }
-	switch {
-	case strings.HasSuffix(base, ".toml"):
-		return ClientCodex, true
-	case strings.HasSuffix(base, ".json") && in("/.continue/mcpServers/"):
-		// Before the names below: any client's file may be copied there.
+	f := newFileName(path)
+	// Before the clients' own names: any client's JSON file may be copied
+	// into .continue/mcpServers, and Continue reads it by its rules.
+	if strings.HasSuffix(f.base, ".json") && f.in("/.continue/mcpServers/") {
 		return ClientContinue, true
-	case base == ".claude.json" || base == "managed-mcp.json" || base == ".mcp.json":
-		return ClientClaudeCode, true
-	case base == "claude_desktop_config.json":
-		return ClientClaudeDesktop, true
-	case base == "mcp_config.json":
-		return ClientWindsurf, true
-	case base == "mcp-config.json":
-		return ClientCopilotCLI, true
-	case base == "cline_mcp_settings.json":
-		return ClientCline, true
-	case base == "opencode.json" || base == "opencode.jsonc" || (dir == "opencode" && base == "config.json"):
-		return ClientOpencode, true
-	case strings.HasSuffix(base, ".code-workspace"):
-		return ClientVSCode, true
-	case base == "mcp.json" && dir == ".cursor":
-		return ClientCursor, true
-	case base == "mcp.json" && dir == ".github":
-		return ClientCopilotCLI, true
-	case base == "mcp.json" && (dir == ".vscode" || in("/Code/User/") || in("/Code - Insiders/User/") || in("/VSCodium/User/")):
-		return ClientVSCode, true
-	case base == "settings.json" && (dir == ".gemini" || dir == "gemini-cli" || dir == "GeminiCli"), base == geminiExtensionFile:
-		return ClientGemini, true
-	case base == "settings.json" && (dir == "zed" || dir == ".zed" || dir == "Zed"):
-		return ClientZed, true
-	case (strings.HasSuffix(base, ".yaml") || strings.HasSuffix(base, ".yml")) && in("/.continue/"):
-		return ClientContinue, true
-	case (strings.HasSuffix(base, ".yaml") || strings.HasSuffix(base, ".yml")) && in("/goose/"):
-		return ClientGoose, true
+	}
+	for _, c := range clientTable {
+		if c.named(f) {
+			return c.id, true
+		}
 	}
 	return "", false
 }
@@ -223,7 +159,7 @@ func Read(path string, data []byte, opts ReadOptions) (*File, error) {
 		}
 		c, h, ok := Recognise(path, head)
 		if !ok {
-			return nil, fmt.Errorf("%s: cannot tell which client this file is for: pass --client NAME (%s)", path, clientList())
+			return nil, fmt.Errorf("%s: cannot tell which client this file is for: pass --client NAME (%s)", path, ClientNames())
 		}
 		opts.Client, how = c, h
 	}
@@ -250,7 +186,9 @@ func Read(path string, data []byte, opts ReadOptions) (*File, error) {
 	return f, nil
 }
 
-func clientList() string {
+// ClientNames lists the --client names of every client, for messages and
+// help: "codex, claude-code, …".
+func ClientNames() string {
 	var names []string
 	for _, c := range Clients() {
 		names = append(names, string(c))

@@ -24,7 +24,7 @@ func newReader(path string, client Client, scope, table string) *reader {
 }
 
 // fileProblem is a problem about the file, not one server.
-func (r *reader) fileProblem(sev Severity, code string, at *node, format string, args ...any) {
+func (r *reader) fileProblem(sev Severity, code Code, at *node, format string, args ...any) {
 	p := Problem{Severity: sev, Code: code, File: r.file.Path, Message: fmt.Sprintf(format, args...)}
 	if at != nil {
 		p.Line, p.Column = at.line, at.col
@@ -89,7 +89,7 @@ type entry struct {
 	seen map[string]bool
 }
 
-func (e *entry) problem(sev Severity, code, key string, at *node, format string, args ...any) {
+func (e *entry) problem(sev Severity, code Code, key string, at *node, format string, args ...any) {
 	p := Problem{
 		Severity: sev, Code: code, File: e.r.file.Path,
 		Server: e.s.Name, Key: key, Table: e.r.table,
@@ -296,7 +296,7 @@ func (e *entry) url(key string, syn varSyntax) {
 }
 
 // transport sets the transport, with whether the client falls back to SSE.
-func (e *entry) transport(t string, fallback bool) {
+func (e *entry) transport(t Transport, fallback bool) {
 	e.s.Transport, e.s.HTTPFallback = t, fallback
 }
 

@@ -38,7 +38,7 @@ func CheckEnvironment(s Server, env Env) []Problem {
 		return nil
 	}
 	var out []Problem
-	add := func(sev Severity, code, key, msg string) {
+	add := func(sev Severity, code Code, key, msg string) {
 		file, line, col := s.Position(strings.SplitN(key, ".", 2)[0])
 		out = append(out, Problem{
 			Severity: sev, Code: code, File: file,
@@ -79,7 +79,7 @@ func CheckEnvironment(s Server, env Env) []Problem {
 
 // gapProblem says what a reference that could not be filled in does to
 // the server, in its client's terms.
-func gapProblem(s Server, g LaunchGap) (Severity, string, string) {
+func gapProblem(s Server, g LaunchGap) (Severity, Code, string) {
 	client := s.Client().Title()
 	ref := g.Ref.Written
 	switch {

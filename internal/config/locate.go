@@ -104,129 +104,13 @@ type Place struct {
 // the files exist or not, highest precedence first. Each path is from
 // the client's documentation (see its reader).
 func Places(c Client, m Machine) []Place {
-	env := func(k string) string {
-		if m.Getenv == nil {
-			return ""
-		}
-		return m.Getenv(k)
+	ci := info(c)
+	if ci == nil {
+		return nil
 	}
-	home, cwd := m.Home, m.Cwd
-	xdg := cmp.Or(env("XDG_CONFIG_HOME"), filepath.Join(home, ".config"))
-	appData := cmp.Or(env("APPDATA"), filepath.Join(home, "AppData", "Roaming"))
-	macSupport := filepath.Join(home, "Library", "Application Support")
-	// userConfig is the per-user settings folder of an Electron or
-	// native app named name.
-	userConfig := func(name string) string {
-		switch m.GOOS {
-		case "darwin":
-			return filepath.Join(macSupport, name)
-		case "windows":
-			return filepath.Join(appData, name)
-		}
-		return filepath.Join(xdg, name)
-	}
-	var out []Place
-	add := func(scope string, path ...string) {
-		for _, p := range path {
-			out = append(out, Place{Client: c, Path: p, Scope: scope})
-		}
-	}
-	switch c {
-	case ClientCodex:
-		user, err := Locate("", env)
-		for _, dir := range projectDirs(cwd, home) {
-			// A project's .codex that is Codex's home is the user's file.
-			if p := filepath.Join(dir, ".codex", "config.toml"); err != nil || p != user {
-				add("project", p)
-			}
-		}
-		if err == nil {
-			add("user", user)
-		}
-		add("system", "/etc/codex/config.toml")
-	case ClientClaudeCode:
-		managed := "/etc/claude-code/managed-mcp.json"
-		switch m.GOOS {
-		case "darwin":
-			managed = "/Library/Application Support/ClaudeCode/managed-mcp.json"
-		case "windows":
-			managed = `C:\Program Files\ClaudeCode\managed-mcp.json`
-		}
-		add("managed", managed)
-		add("project", filepath.Join(cwd, ".mcp.json"))
-		add("user", filepath.Join(cmp.Or(env("CLAUDE_CONFIG_DIR"), home), ".claude.json"))
-	case ClientClaudeDesktop:
-		name := "Claude"
-		add("user", filepath.Join(userConfig(name), "claude_desktop_config.json"))
-	case ClientCursor:
-		add("project", filepath.Join(cwd, ".cursor", "mcp.json"))
-		add("user", filepath.Join(home, ".cursor", "mcp.json"))
-	case ClientVSCode:
-		add("workspace", filepath.Join(cwd, ".vscode", "mcp.json"))
-		add("user", filepath.Join(userConfig("Code"), "User", "mcp.json"), filepath.Join(userConfig("Code - Insiders"), "User", "mcp.json"))
-	case ClientWindsurf:
-		add("user", filepath.Join(home, ".codeium", "windsurf", "mcp_config.json"))
-	case ClientGemini:
-		system := "/etc/gemini-cli/settings.json"
-		switch m.GOOS {
-		case "darwin":
-			system = "/Library/Application Support/GeminiCli/settings.json"
-		case "windows":
-			system = `C:\ProgramData\gemini-cli\settings.json`
-		}
-		add("system", cmp.Or(env("GEMINI_CLI_SYSTEM_SETTINGS_PATH"), system))
-		geminiHome := cmp.Or(env("GEMINI_CLI_HOME"), home)
-		if filepath.Clean(cwd) != filepath.Clean(home) {
-			add("project", filepath.Join(cwd, ".gemini", "settings.json"))
-		}
-		add("user", filepath.Join(geminiHome, ".gemini", "settings.json"))
-		add("extension", geminiExtensions(filepath.Join(geminiHome, ".gemini", "extensions"))...)
-	case ClientZed:
-		add("project", filepath.Join(cwd, ".zed", "settings.json"))
-		zed := filepath.Join(xdg, "zed")
-		switch m.GOOS {
-		case "darwin":
-			zed = filepath.Join(home, ".config", "zed")
-		case "windows":
-			zed = filepath.Join(appData, "Zed")
-		}
-		add("user", filepath.Join(zed, "settings.json"))
-	case ClientOpencode:
-		if p := env("OPENCODE_CONFIG"); p != "" {
-			add("user", p)
-		}
-		for _, dir := range projectDirs(cwd, home) {
-			add("project", filepath.Join(dir, "opencode.jsonc"), filepath.Join(dir, "opencode.json"),
-				filepath.Join(dir, ".opencode", "opencode.jsonc"), filepath.Join(dir, ".opencode", "opencode.json"))
-		}
-		dir := filepath.Join(xdg, "opencode")
-		add("user", filepath.Join(dir, "opencode.jsonc"), filepath.Join(dir, "opencode.json"), filepath.Join(dir, "config.json"))
-	case ClientCopilotCLI:
-		add("project", filepath.Join(cwd, ".github", "mcp.json"))
-		add("user", filepath.Join(cmp.Or(env("COPILOT_HOME"), filepath.Join(home, ".copilot")), "mcp-config.json"))
-	case ClientCline:
-		dir := cmp.Or(env("CLINE_DIR"), filepath.Join(home, ".cline"))
-		data := cmp.Or(env("CLINE_DATA_DIR"), filepath.Join(dir, "data"))
-		add("user", cmp.Or(env("CLINE_MCP_SETTINGS_PATH"), filepath.Join(data, "settings", "cline_mcp_settings.json")))
-		add("legacy", filepath.Join(userConfig("Code"), "User", "globalStorage", "saoudrizwan.claude-dev", "settings", "cline_mcp_settings.json"))
-	case ClientContinue:
-		global := cmp.Or(env("CONTINUE_GLOBAL_DIR"), filepath.Join(home, ".continue"))
-		add("workspace", globYAML(filepath.Join(cwd, ".continue", "mcpServers"))...)
-		add("workspace", jsonFilesUnder(filepath.Join(cwd, ".continue", "mcpServers"))...)
-		add("user", filepath.Join(global, "config.yaml"))
-		add("user", globYAML(filepath.Join(global, "mcpServers"))...)
-		add("user", jsonFilesUnder(filepath.Join(global, "mcpServers"))...)
-	case ClientGoose:
-		path := filepath.Join(xdg, "goose", "config.yaml")
-		switch {
-		case env("GOOSE_PATH_ROOT") != "":
-			path = filepath.Join(env("GOOSE_PATH_ROOT"), "config", "config.yaml")
-		case m.GOOS == "windows":
-			path = filepath.Join(appData, "Block", "goose", "config", "config.yaml")
-		}
-		add("user", path)
-	}
-	return out
+	w := newWhere(c, m)
+	ci.places(w)
+	return w.out
 }
 
 // projectDirs lists cwd and its parents up to the project's root (the

@@ -53,7 +53,7 @@ type Server struct {
 	Source Source
 	// Transport is what the client speaks: stdio, streamable_http or sse;
 	// empty when the entry names neither a command nor a URL.
-	Transport string
+	Transport Transport
 	// HTTPFallback says the client falls back to the legacy HTTP+SSE
 	// transport when Streamable HTTP fails.
 	HTTPFallback bool
@@ -173,33 +173,8 @@ type OAuth struct {
 
 // Title is the client's name as its makers write it.
 func (c Client) Title() string {
-	switch c {
-	case ClientCodex:
-		return "Codex"
-	case ClientClaudeCode:
-		return "Claude Code"
-	case ClientClaudeDesktop:
-		return "Claude Desktop"
-	case ClientCursor:
-		return "Cursor"
-	case ClientVSCode:
-		return "VS Code"
-	case ClientWindsurf:
-		return "Windsurf"
-	case ClientGemini:
-		return "Gemini CLI"
-	case ClientZed:
-		return "Zed"
-	case ClientOpencode:
-		return "opencode"
-	case ClientCopilotCLI:
-		return "Copilot CLI"
-	case ClientCline:
-		return "Cline"
-	case ClientContinue:
-		return "Continue"
-	case ClientGoose:
-		return "Goose"
+	if ci := info(c); ci != nil {
+		return ci.title
 	}
 	return "the client"
 }

@@ -4,58 +4,65 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/mcpdoctor/mcpdoctor/internal/evidence"
 )
 
 // Severity says whether a client would refuse the config (error) or accept
-// it while doing something the user probably did not mean (warning).
-type Severity string
+// it while doing something the user probably did not mean (warning): the
+// one severity of problems and findings alike.
+type Severity = evidence.Severity
 
 const (
-	SeverityError   Severity = "error"
-	SeverityWarning Severity = "warning"
+	SeverityError   = evidence.SeverityError
+	SeverityWarning = evidence.SeverityWarning
 )
 
-// Problem codes: stable strings that tests and `validate --json` users match.
+// Code names a kind of problem: a stable string that tests, SARIF rules
+// and `validate --json` users match.
+type Code string
+
+// Problem codes.
 const (
-	CodeUnreadable        = "unreadable"
-	CodeSyntax            = "syntax"
-	CodeType              = "type"
-	CodeInvalidName       = "invalid_name"
-	CodeNoTransport       = "no_transport"
-	CodeWrongTransport    = "field_not_for_transport"
-	CodeBearerToken       = "bearer_token_unsupported"
-	CodeNegativeTimeout   = "invalid_timeout"
-	CodeIgnoredKey        = "ignored_key"
-	CodeUnknownKey        = "unknown_key"
-	CodeInvalidURL        = "invalid_url"
-	CodeInvalidValue      = "invalid_value"
-	CodeEnvUnset          = "env_unset"
-	CodeEnvEmpty          = "env_empty"
-	CodeHeaderEnvUnset    = "header_env_unset"
-	CodeCommandNotFound   = "command_not_found"
-	CodeCwdMissing        = "cwd_missing"
-	CodeForwardedEnvUnset = "env_var_unset"
-	CodeVariableUnset     = "variable_unset"
-	CodeVariableWithheld  = "variable_withheld"
-	CodeInputUnfilled     = "input_unfilled"
-	CodeFileUnreadable    = "file_unreadable"
-	CodeRemoteEnvVar      = "env_var_remote"
-	CodeClientRefuses     = "client_refuses"
-	CodeShadowed          = "shadowed"
-	CodeNotLoaded         = "not_loaded"
-	CodeHeadersHelper     = "headers_helper"
-	CodeUnsupported       = "unsupported_transport"
-	CodeStrictJSON        = "not_strict_json"
-	CodeTooLarge          = "too_large"
-	CodeTooDeep           = "too_deep"
-	CodeDuplicateKey      = "duplicate_key"
+	CodeUnreadable        Code = "unreadable"
+	CodeSyntax                 = "syntax"
+	CodeType                   = "type"
+	CodeInvalidName            = "invalid_name"
+	CodeNoTransport            = "no_transport"
+	CodeWrongTransport         = "field_not_for_transport"
+	CodeBearerToken            = "bearer_token_unsupported"
+	CodeNegativeTimeout        = "invalid_timeout"
+	CodeIgnoredKey             = "ignored_key"
+	CodeUnknownKey             = "unknown_key"
+	CodeInvalidURL             = "invalid_url"
+	CodeInvalidValue           = "invalid_value"
+	CodeEnvUnset               = "env_unset"
+	CodeEnvEmpty               = "env_empty"
+	CodeHeaderEnvUnset         = "header_env_unset"
+	CodeCommandNotFound        = "command_not_found"
+	CodeCwdMissing             = "cwd_missing"
+	CodeForwardedEnvUnset      = "env_var_unset"
+	CodeVariableUnset          = "variable_unset"
+	CodeVariableWithheld       = "variable_withheld"
+	CodeInputUnfilled          = "input_unfilled"
+	CodeFileUnreadable         = "file_unreadable"
+	CodeRemoteEnvVar           = "env_var_remote"
+	CodeClientRefuses          = "client_refuses"
+	CodeShadowed               = "shadowed"
+	CodeNotLoaded              = "not_loaded"
+	CodeHeadersHelper          = "headers_helper"
+	CodeUnsupported            = "unsupported_transport"
+	CodeStrictJSON             = "not_strict_json"
+	CodeTooLarge               = "too_large"
+	CodeTooDeep                = "too_deep"
+	CodeDuplicateKey           = "duplicate_key"
 )
 
 // Problem is one thing wrong with a config, located as precisely as the file
 // allows.
 type Problem struct {
 	Severity Severity `json:"severity"`
-	Code     string   `json:"code"`
+	Code     Code     `json:"code"`
 	File     string   `json:"file"`
 	Line     int      `json:"line,omitempty"`
 	Column   int      `json:"column,omitempty"`

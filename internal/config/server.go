@@ -11,17 +11,21 @@ import (
 	"time"
 )
 
-// Transport types, as they appear in the JSON contract.
+// Transport is what a client speaks to a server, as the JSON contract
+// names it.
+type Transport string
+
+// Transports.
 const (
-	TransportStdio          = "stdio"
-	TransportStreamableHTTP = "streamable_http"
-	TransportSSE            = "sse"
+	TransportStdio          Transport = "stdio"
+	TransportStreamableHTTP Transport = "streamable_http"
+	TransportSSE            Transport = "sse"
 	// TransportWebSocket is configured in Claude Code; mcpdoctor does not
 	// speak it.
-	TransportWebSocket = "websocket"
+	TransportWebSocket Transport = "websocket"
 	// TransportExtension is a server an editor's extension starts (Zed's
 	// {settings}): mcpdoctor cannot start it.
-	TransportExtension = "extension"
+	TransportExtension Transport = "extension"
 )
 
 // Codex's defaults for the two timeouts (codex-rs: DEFAULT_STARTUP_TIMEOUT,

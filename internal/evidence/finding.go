@@ -56,12 +56,15 @@ func (c Category) Unreachable() bool {
 	return false
 }
 
+// StageName names a stage of a probe; internal/probe lists them.
+type StageName string
+
 // Failure says which stage failed, why, and what to try.
 type Failure struct {
-	Stage    string   `json:"stage"`
-	Category Category `json:"category"`
-	Message  string   `json:"message"`
-	Hint     string   `json:"hint,omitempty"`
+	Stage    StageName `json:"stage"`
+	Category Category  `json:"category"`
+	Message  string    `json:"message"`
+	Hint     string    `json:"hint,omitempty"`
 }
 
 // Error is a failure the wire or the probe understood: it carries the

@@ -182,7 +182,7 @@ func (p *prober) handshakeEvidence() []string {
 		case StageDiscover, StageInitialize:
 			n := 0
 			for _, ex := range st.Exchanges {
-				if ex.RPCMethod == st.Name && n < 3 {
+				if ex.RPCMethod == string(st.Name) && n < 3 {
 					out = append(out, ex.Summary())
 					n++
 				}

@@ -77,11 +77,11 @@ func TestGoSDKEras(t *testing.T) {
 			if res.ToolCall == nil || !strings.Contains(string(res.ToolCall.Content), "eras") {
 				t.Errorf("tools/call: %+v", res.ToolCall)
 			}
-			handshake := []string{StageConnect, StageDiscover, StageInitialize, StageInitialized, StageToolsList, StageToolsCall}
+			handshake := []StageName{StageConnect, StageDiscover, StageInitialize, StageInitialized, StageToolsList, StageToolsCall}
 			if tt.era == wire.EraModern {
-				handshake = []string{StageConnect, StageDiscover, StageToolsList, StageToolsCall}
+				handshake = []StageName{StageConnect, StageDiscover, StageToolsList, StageToolsCall}
 			}
-			var stages []string
+			var stages []StageName
 			for _, s := range res.Stages {
 				if s.Name != StageOtherEra && s.Name != StageOAuthDiscovery {
 					stages = append(stages, s.Name)
@@ -120,8 +120,8 @@ func TestModernOnlyFindingQuotesTheServer(t *testing.T) {
 	}
 }
 
-func stageNames(res *Result) []string {
-	var out []string
+func stageNames(res *Result) []StageName {
+	var out []StageName
 	for _, s := range res.Stages {
 		out = append(out, s.Name)
 	}

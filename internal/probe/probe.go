@@ -494,7 +494,7 @@ func (p *prober) decode(method string, resp *wire.Message, err error, out any) e
 
 // stage records a finished stage with the exchanges since the last one. A
 // non-nil err fails the stage and, when it is the first failure, the probe.
-func (p *prober) stage(name string, start time.Time, err error, note string) {
+func (p *prober) stage(name StageName, start time.Time, err error, note string) {
 	ex, dropped := p.rec.Take()
 	st := Stage{Name: name, Status: StatusOK, Duration: time.Since(start), Note: note, Exchanges: ex}
 	if dropped > 0 {
@@ -509,13 +509,13 @@ func (p *prober) stage(name string, start time.Time, err error, note string) {
 	p.res.Stages = append(p.res.Stages, st)
 }
 
-func (p *prober) skip(name, why string) {
+func (p *prober) skip(name StageName, why string) {
 	p.res.Stages = append(p.res.Stages, Stage{Name: name, Status: StatusSkipped, Note: why})
 }
 
 // skipRest marks the stages that never ran because an earlier one failed, so
 // the timeline shows the whole handshake.
-func (p *prober) skipRest(names ...string) {
+func (p *prober) skipRest(names ...StageName) {
 	for _, name := range names {
 		if !slices.ContainsFunc(p.res.Stages, func(s Stage) bool { return s.Name == name }) {
 			p.skip(name, "an earlier stage failed")
@@ -523,7 +523,7 @@ func (p *prober) skipRest(names ...string) {
 	}
 }
 
-func (p *prober) fail(stage string, err error) {
+func (p *prober) fail(stage StageName, err error) {
 	if p.res.Failure != nil {
 		return
 	}

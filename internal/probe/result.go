@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"time"
 
+	"github.com/mcpdoctor/mcpdoctor/internal/config"
 	"github.com/mcpdoctor/mcpdoctor/internal/evidence"
 	"github.com/mcpdoctor/mcpdoctor/internal/oauth"
 	"github.com/mcpdoctor/mcpdoctor/internal/wire"
@@ -19,23 +20,27 @@ import (
 // tools/list (and tools/call); a legacy server's runs connect,
 // server/discover (which tells it is legacy), initialize,
 // notifications/initialized, tools/list (and tools/call).
+// StageName names a stage of a probe, as the JSON contract spells it.
+type StageName = evidence.StageName
+
+// Stages.
 const (
-	StageConnect     = "connect"
-	StageDiscover    = "server/discover"
-	StageInitialize  = "initialize"
-	StageInitialized = "notifications/initialized"
-	StageToolsList   = "tools/list"
-	StageToolsCall   = "tools/call"
+	StageConnect     StageName = "connect"
+	StageDiscover    StageName = "server/discover"
+	StageInitialize  StageName = "initialize"
+	StageInitialized StageName = "notifications/initialized"
+	StageToolsList   StageName = "tools/list"
+	StageToolsCall   StageName = "tools/call"
 	// StageOtherEra tries the era the server was not spoken to in (probe
 	// only), to tell which clients can use it.
-	StageOtherEra = "other_era"
+	StageOtherEra StageName = "other_era"
 	// StageConfig is where a failure of the entry, not of the server, is
 	// filed: the server answered without what the entry could not fill
 	// in.
-	StageConfig = "config"
+	StageConfig StageName = "config"
 	// StageOAuthDiscovery runs after the handshake when the auth verdict or
 	// Codex's status depends on the OAuth metadata the server advertises.
-	StageOAuthDiscovery = "oauth_discovery"
+	StageOAuthDiscovery StageName = "oauth_discovery"
 )
 
 // StageStatus is how a stage ended.
@@ -64,7 +69,7 @@ type Result struct {
 	Name string
 	// Transport is the wire that was actually spoken: stdio, streamable_http,
 	// or sse when a Streamable HTTP URL only answered the legacy transport.
-	Transport string
+	Transport config.Transport
 	// Healthy: the handshake and tools/list (and tools/call when asked)
 	// worked.
 	Healthy bool
@@ -95,7 +100,7 @@ type Result struct {
 
 // Stage is one step of the handshake.
 type Stage struct {
-	Name     string
+	Name     StageName
 	Status   StageStatus
 	Duration time.Duration
 	// Note says why a stage was skipped, or adds context to a result.

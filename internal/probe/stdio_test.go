@@ -28,7 +28,7 @@ func fakeStdio(t *testing.T, mode string, timeout time.Duration) config.Server {
 	return stdioServer(cmd, args, timeout)
 }
 
-func stage(r *probe.Result, name string) probe.Stage {
+func stage(r *probe.Result, name probe.StageName) probe.Stage {
 	for _, s := range r.Stages {
 		if s.Name == name {
 			return s
@@ -37,7 +37,7 @@ func stage(r *probe.Result, name string) probe.Stage {
 	return probe.Stage{Name: name, Status: "absent"}
 }
 
-func wantStages(t *testing.T, r *probe.Result, want map[string]probe.StageStatus) {
+func wantStages(t *testing.T, r *probe.Result, want map[probe.StageName]probe.StageStatus) {
 	t.Helper()
 	for name, status := range want {
 		if got := stage(r, name).Status; got != status {
@@ -46,7 +46,7 @@ func wantStages(t *testing.T, r *probe.Result, want map[string]probe.StageStatus
 	}
 }
 
-func wantFailure(t *testing.T, r *probe.Result, stageName string, category evidence.Category, contains string) {
+func wantFailure(t *testing.T, r *probe.Result, stageName probe.StageName, category evidence.Category, contains string) {
 	t.Helper()
 	if r.Healthy || r.Failure == nil {
 		t.Fatalf("healthy=%v failure=%+v, want a failure", r.Healthy, r.Failure)
@@ -61,7 +61,7 @@ func TestStdioHealthyFake(t *testing.T) {
 	if !r.Healthy || r.Server == nil || r.Server.Name != mcptest.FakeStdioName {
 		t.Fatalf("healthy=%v server=%+v failure=%+v", r.Healthy, r.Server, r.Failure)
 	}
-	wantStages(t, r, map[string]probe.StageStatus{"connect": "ok", "initialize": "ok", "notifications/initialized": "ok", "tools/list": "ok"})
+	wantStages(t, r, map[probe.StageName]probe.StageStatus{"connect": "ok", "initialize": "ok", "notifications/initialized": "ok", "tools/list": "ok"})
 	if len(r.Tools) != 2 || r.Auth.Status != probe.AuthNone {
 		t.Errorf("tools=%v auth=%s", r.Tools, r.Auth.Status)
 	}
@@ -99,7 +99,7 @@ func TestStdioExitsAtOnce(t *testing.T) {
 	if !strings.Contains(r.Failure.Hint, "missing API key") {
 		t.Errorf("hint should quote stderr: %q", r.Failure.Hint)
 	}
-	wantStages(t, r, map[string]probe.StageStatus{"tools/list": "skipped"})
+	wantStages(t, r, map[probe.StageName]probe.StageStatus{"tools/list": "skipped"})
 	if r.Auth.Status != probe.AuthFailed {
 		t.Errorf("auth = %s", r.Auth.Status)
 	}
@@ -228,7 +228,7 @@ func TestStdioEnvironmentAsCodexBuildsIt(t *testing.T) {
 func TestStdioCommandNotFound(t *testing.T) {
 	r := probe.Run(context.Background(), stdioServer("definitely-not-a-real-mcp-server", nil, 5*time.Second), probe.Options{})
 	wantFailure(t, r, "connect", evidence.CategoryConfig, "not on the PATH")
-	wantStages(t, r, map[string]probe.StageStatus{"server/discover": "skipped", "tools/list": "skipped"})
+	wantStages(t, r, map[probe.StageName]probe.StageStatus{"server/discover": "skipped", "tools/list": "skipped"})
 }
 
 func TestStdioLeavesNoGoroutines(t *testing.T) {

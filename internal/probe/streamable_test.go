@@ -41,7 +41,7 @@ func sessionEnd(t *testing.T, res *Result) evidence.Exchange {
 }
 
 // stageOf returns the named stage, failing the test when it is missing.
-func stageOf(t *testing.T, res *Result, name string) Stage {
+func stageOf(t *testing.T, res *Result, name StageName) Stage {
 	t.Helper()
 	for _, s := range res.Stages {
 		if s.Name == name {
@@ -82,7 +82,7 @@ func dumpStages(res *Result) string {
 }
 
 // wantHealthy checks a probe that should have worked end to end.
-func wantHealthy(t *testing.T, res *Result, transport string) {
+func wantHealthy(t *testing.T, res *Result, transport config.Transport) {
 	t.Helper()
 	if !res.Healthy || res.Failure != nil {
 		t.Fatalf("not healthy:%s", dumpStages(res))
@@ -98,7 +98,7 @@ func wantHealthy(t *testing.T, res *Result, transport string) {
 }
 
 // wantFailure checks the stage and category of a failed probe.
-func wantFailure(t *testing.T, res *Result, stage string, category evidence.Category) {
+func wantFailure(t *testing.T, res *Result, stage StageName, category evidence.Category) {
 	t.Helper()
 	if res.Healthy || res.Failure == nil {
 		t.Fatalf("healthy, want a %s failure at %s:%s", category, stage, dumpStages(res))
@@ -133,7 +133,7 @@ func TestStreamableFailures(t *testing.T) {
 	tests := []struct {
 		behaviour string
 		timeout   time.Duration
-		stage     string
+		stage     StageName
 		category  evidence.Category
 		// message and hint hold substrings of the failure's.
 		message []string
@@ -168,7 +168,7 @@ func TestStreamableFailures(t *testing.T) {
 				t.Errorf("Run took %s with a %s timeout", elapsed, tt.timeout)
 			}
 			ex := stageOf(t, res, tt.stage).Exchanges
-			if len(ex) == 0 || ex[0].Method != http.MethodPost || ex[0].RPCMethod != tt.stage {
+			if len(ex) == 0 || ex[0].Method != http.MethodPost || ex[0].RPCMethod != string(tt.stage) {
 				t.Fatalf("the %s POST is not recorded:%s", tt.stage, dumpStages(res))
 			}
 			if got := ex[0].RequestHeader.Get("Accept"); got != "application/json, text/event-stream" {
@@ -297,7 +297,7 @@ func TestStreamableSession(t *testing.T) {
 	if init.RequestHeader.Get("Mcp-Protocol-Version") != "" {
 		t.Errorf("initialize itself carried MCP-Protocol-Version %q", init.RequestHeader.Get("Mcp-Protocol-Version"))
 	}
-	for _, name := range []string{StageInitialized, StageToolsList} {
+	for _, name := range []StageName{StageInitialized, StageToolsList} {
 		ex := stageOf(t, res, name).Exchanges[0]
 		if got := ex.RequestHeader.Get("Mcp-Session-Id"); got != sid {
 			t.Errorf("%s sent Mcp-Session-Id %q, want %q", name, got, sid)
@@ -325,7 +325,7 @@ func TestStreamablePollingResume(t *testing.T) {
 	// Every answer comes by polling: server/discover's (a -32601, so a
 	// legacy server) and initialize's, each resumed with the id its
 	// priming event gave.
-	for i, stage := range []string{StageDiscover, StageInitialize} {
+	for i, stage := range []StageName{StageDiscover, StageInitialize} {
 		ex := stageOf(t, res, stage).Exchanges
 		if len(ex) != 2 || ex[1].Method != http.MethodGet || ex[1].RequestHeader.Get("Last-Event-Id") != fmt.Sprintf("poll-%d", i+1) || ex[1].Status != 200 {
 			t.Fatalf("%s was not resumed with a GET carrying Last-Event-ID:%s", stage, dumpStages(res))

@@ -36,7 +36,7 @@ func TestVerdict(t *testing.T) {
 		}
 		return r
 	}
-	authFailure := func(stage string) *evidence.Failure {
+	authFailure := func(stage StageName) *evidence.Failure {
 		return &evidence.Failure{Stage: stage, Category: evidence.CategoryHTTPStatus, Message: "answered 401", Hint: "check the URL"}
 	}
 	as := &oauth.AuthServerMetadata{Issuer: "https://auth.example.com", AuthorizationEndpoint: "https://auth.example.com/authorize",

@@ -185,7 +185,7 @@ func probedTable(w io.Writer, entries []Entry, views []Server, st Style, l layou
 			case e.Server.Enabled:
 				health = cell{text: "invalid", paint: st.Bad}
 			}
-			t.add(l.row(plain(v.Name), plain(source(e.Server)), plain(v.Transport.Type), []cell{plain("-"), plain("-")}, plain(dash(v.CodexAuthStatus)), health, plain("-"), plain(target(v)))...)
+			t.add(l.row(plain(v.Name), plain(source(e.Server)), plain(string(v.Transport.Type)), []cell{plain("-"), plain("-")}, plain(dash(v.CodexAuthStatus)), health, plain("-"), plain(target(v)))...)
 			continue
 		}
 		auth := cell{text: string(v.AuthStatus), paint: authPaint(v.AuthStatus, st)}
@@ -208,7 +208,7 @@ func probedTable(w io.Writer, entries []Entry, views []Server, st Style, l layou
 		if v.Server != nil {
 			tools, protocol = strconv.Itoa(len(v.Tools)), v.Server.ProtocolVersion
 		}
-		t.add(l.row(plain(v.Name), plain(source(e.Server)), plain(v.Transport.Type), []cell{plain(protocol), auth}, codex, health, plain(tools), plain(target(v)))...)
+		t.add(l.row(plain(v.Name), plain(source(e.Server)), plain(string(v.Transport.Type)), []cell{plain(protocol), auth}, codex, health, plain(tools), plain(target(v)))...)
 	}
 	t.write(w, st)
 	if disagree {
@@ -236,7 +236,7 @@ func staticTable(w io.Writer, entries []Entry, views []Server, st Style, l layou
 				problems.paint = st.Bad
 			}
 		}
-		t.add(l.row(plain(v.Name), plain(source(e.Server)), plain(v.Transport.Type), []cell{enabled,
+		t.add(l.row(plain(v.Name), plain(source(e.Server)), plain(string(v.Transport.Type)), []cell{enabled,
 			plain(seconds(v.Timeouts.StartupSec)), plain(seconds(v.Timeouts.ToolSec)), problems}, cell{}, plain(target(v)))...)
 	}
 	t.write(w, st)
@@ -252,7 +252,7 @@ func notes(w io.Writer, entries []Entry, views []Server, st Style, l layout) {
 			lines = append(lines, severityMark(string(p.Severity), st)+" "+problemText(p, l.sources))
 		}
 		if v.Failure != nil {
-			lines = append(lines, st.Bad("✗")+" "+v.Failure.Stage+" failed ("+string(v.Failure.Category)+"): "+v.Failure.Message)
+			lines = append(lines, st.Bad("✗")+" "+string(v.Failure.Stage)+" failed ("+string(v.Failure.Category)+"): "+v.Failure.Message)
 			if v.Failure.Hint != "" {
 				lines = append(lines, "  try: "+v.Failure.Hint)
 			}

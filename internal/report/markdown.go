@@ -160,9 +160,9 @@ func (m *mdWriter) server(s ServerReport) {
 	m.line("")
 	m.line("| | |")
 	m.line("|---|---|")
-	transport := s.Transport.Type
+	transport := string(s.Transport.Type)
 	if s.Transport.Configured != "" {
-		transport += " (configured as " + s.Transport.Configured + ")"
+		transport += " (configured as " + string(s.Transport.Configured) + ")"
 	}
 	m.row("transport", esc(transport))
 	m.row("target", code(target(s.Server)))
@@ -221,7 +221,7 @@ func (m *mdWriter) server(s ServerReport) {
 
 	if s.Failure != nil {
 		m.line("")
-		m.line(fmt.Sprintf("**%s failed (%s):** %s", esc(s.Failure.Stage), esc(string(s.Failure.Category)), esc(s.Failure.Message)))
+		m.line(fmt.Sprintf("**%s failed (%s):** %s", esc(string(s.Failure.Stage)), esc(string(s.Failure.Category)), esc(s.Failure.Message)))
 	}
 	if len(s.WhatToTry) > 0 {
 		m.line("")
@@ -236,7 +236,7 @@ func (m *mdWriter) server(s ServerReport) {
 		m.line("### Findings")
 		m.line("")
 		for _, p := range s.ConfigProblems {
-			m.line(fmt.Sprintf("- %s (config, %s): %s", esc(string(p.Severity)), code(p.Code), esc(problemText(p, false))))
+			m.line(fmt.Sprintf("- %s (config, %s): %s", esc(string(p.Severity)), code(string(p.Code)), esc(problemText(p, false))))
 		}
 		for _, f := range s.Findings {
 			m.line(fmt.Sprintf("- %s (%s): %s", esc(string(f.Severity)), code(f.Code), esc(f.Message)))

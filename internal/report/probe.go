@@ -17,9 +17,9 @@ import (
 // stage with its exchanges, the tools, and what to try.
 func ProbeText(w io.Writer, e Entry, red *redact.Redactor, st Style) {
 	v := forDisplay(View(e, red, Full))
-	transport := v.Transport.Type
+	transport := string(v.Transport.Type)
 	if v.Transport.Configured != "" {
-		transport += " (configured as " + v.Transport.Configured + ")"
+		transport += " (configured as " + string(v.Transport.Configured) + ")"
 	}
 	fmt.Fprintf(w, "%s  %s  %s\n", st.Bold(v.Name), transport, target(v))
 	field := func(name, value string) { fmt.Fprintf(w, "  %-8s %s\n", name, value) }

@@ -205,7 +205,7 @@ func (b *sarifBuilder) problem(p config.Problem, client string) {
 	if k := p.QualifiedKey(); k != "" {
 		msg = k + ": " + msg
 	}
-	b.add(p.Code, "config", sarifLevel(string(p.Severity)), msg, p.File, p.Line, p.Column,
+	b.add(string(p.Code), "config", sarifLevel(string(p.Severity)), msg, p.File, p.Line, p.Column,
 		sarifResultDetail{Server: p.Server, Key: p.Key, Client: client})
 }
 
@@ -272,7 +272,7 @@ func ListSARIF(w io.Writer, entries []Entry, red *redact.Redactor, version strin
 				sarifResultDetail{Server: v.Name, Client: client, Category: category})
 		}
 		if f := v.Failure; f != nil {
-			at(ruleProbeFailed, "error", f.Stage+" failed ("+string(f.Category)+"): "+f.Message, cmp.Or(f.Hint, v.Hint), string(f.Category))
+			at(ruleProbeFailed, "error", string(f.Stage)+" failed ("+string(f.Category)+"): "+f.Message, cmp.Or(f.Hint, v.Hint), string(f.Category))
 		}
 		for _, f := range v.Findings {
 			at(f.Code, sarifLevel(string(f.Severity)), f.Message, f.Hint, "")

@@ -160,7 +160,7 @@ env = { KEY = "`+secret+`" }
 	for i, r := range run.Results {
 		p := problems[i]
 		levels[r.Level]++
-		if r.RuleID != p.Code || r.Level != string(p.Severity) {
+		if r.RuleID != string(p.Code) || r.Level != string(p.Severity) {
 			t.Errorf("result %d: %s %s, want %s %s", i, r.RuleID, r.Level, p.Code, p.Severity)
 		}
 		if len(r.Locations) != 1 {

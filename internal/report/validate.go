@@ -87,7 +87,7 @@ func ListGitHub(w io.Writer, entries []Entry, red *redact.Redactor) {
 			githubAnnotation(w, severity, v.Source.File, v.Source.Line, v.Source.Column, "mcpdoctor: "+v.Name, msg)
 		}
 		if f := v.Failure; f != nil {
-			at("error", f.Stage+" failed ("+string(f.Category)+"): "+f.Message, cmp.Or(f.Hint, v.Hint))
+			at("error", string(f.Stage)+" failed ("+string(f.Category)+"): "+f.Message, cmp.Or(f.Hint, v.Hint))
 		}
 		for _, f := range v.Findings {
 			at(string(f.Severity), f.Message, f.Hint)

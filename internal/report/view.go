@@ -93,14 +93,14 @@ func loginState(v Server) string {
 // Transport describes where the server is. URL and command line are
 // redacted; env shows names only.
 type Transport struct {
-	Type string `json:"type"`
+	Type config.Transport `json:"type"`
 	// Configured is the transport the config asked for, when the probe spoke
 	// another (streamable_http that fell back to sse).
-	Configured string   `json:"configured,omitempty"`
-	URL        string   `json:"url,omitempty"`
-	Command    string   `json:"command,omitempty"`
-	Args       []string `json:"args,omitempty"`
-	Cwd        string   `json:"cwd,omitempty"`
+	Configured config.Transport `json:"configured,omitempty"`
+	URL        string           `json:"url,omitempty"`
+	Command    string           `json:"command,omitempty"`
+	Args       []string         `json:"args,omitempty"`
+	Cwd        string           `json:"cwd,omitempty"`
 	// Env lists the names of the variables set for a stdio server, with
 	// their values redacted.
 	Env map[string]string `json:"env,omitempty"`
@@ -265,7 +265,7 @@ func View(e Entry, red *redact.Redactor, detail Detail) Server {
 	}
 	v.StderrTail = red.Texts(r.StderrTail)
 	for _, st := range r.Stages {
-		sv := Stage{Name: st.Name, Status: st.Status, DurationMS: st.Duration.Milliseconds(), Note: red.Text(st.Note)}
+		sv := Stage{Name: string(st.Name), Status: st.Status, DurationMS: st.Duration.Milliseconds(), Note: red.Text(st.Note)}
 		if detail == Full {
 			for _, ex := range st.Exchanges {
 				sv.Exchanges = append(sv.Exchanges, exchangeView(ex, red))
