@@ -2,9 +2,13 @@ package main
 
 import (
 	"errors"
+	"fmt"
 	"os/exec"
 	"runtime"
 	"strings"
+	"time"
+
+	"github.com/mcpdoctor/mcpdoctor/internal/report"
 )
 
 // errNoBrowser says there is no browser to open here (a server, a
@@ -49,4 +53,19 @@ func openBrowser(getenv func(string) string, url string) error {
 	}
 	go cmd.Wait()
 	return nil
+}
+
+// showAuthorizationURL prints the URL whole and opens the browser when
+// asked. It holds no credential: its state and code_challenge are what the
+// login needs the browser to carry, so they are deliberately shown.
+func (a *app) showAuthorizationURL(name, url string, browser bool, timeout time.Duration) {
+	fmt.Fprintf(a.io.Err, "Open this URL in a browser on this machine to log in to %s:\n\n  %s\n\n", report.Printable(name, false), report.Printable(url, false))
+	if browser {
+		if err := openBrowser(a.io.Getenv, url); err != nil {
+			a.say("Could not open a browser (%v); open the URL yourself.", err)
+		} else {
+			a.say("Opened your browser.")
+		}
+	}
+	a.say("Waiting up to %s for the browser to come back…", timeout)
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -18,23 +17,16 @@ import (
 	"github.com/mcpdoctor/mcpdoctor/internal/tokens"
 )
 
+// loginOptions are login's flags, as their help says.
 type loginOptions struct {
-	Scopes    []string
-	Port      int
-	NoBrowser bool
-	Timeout   time.Duration
-	JSON      bool
-	// ClientSecretEnv names the variable holding a pre-registered
-	// client's secret; ClientMetadataURL is a client ID metadata document.
-	ClientSecretEnv   string
-	ClientMetadataURL string
-	// ClientCredentials uses the client credentials grant (headless);
-	// PrivateKeyFile signs its assertion instead of a secret.
-	ClientCredentials bool
-	PrivateKeyFile    string
-	// AllowPrivateDiscovery lets the URLs the server names reach private,
-	// loopback and link-local addresses.
-	AllowPrivateDiscovery bool
+	Scopes                             []string
+	Port                               int
+	NoBrowser, JSON                    bool
+	Timeout                            time.Duration
+	ClientSecretEnv, ClientMetadataURL string
+	ClientCredentials                  bool
+	PrivateKeyFile                     string
+	AllowPrivateDiscovery              bool
 }
 
 func newLoginCmd(a *app) *cobra.Command {
@@ -45,49 +37,29 @@ func newLoginCmd(a *app) *cobra.Command {
 		Long: `Log in to an HTTP server that needs OAuth, so that probe, list and report
 can reach it as a logged-in client.
 
-mcpdoctor first probes the server without any credential to find its
-authorization server (RFC 9728 protected resource metadata, RFC 8414 /
-OpenID metadata), then runs the authorization code flow with PKCE (S256;
-an authorization server that does not offer it is refused):
+mcpdoctor probes the server without any credential to find its
+authorization server (RFC 9728, RFC 8414 / OpenID metadata; a 2025-03-26
+server without metadata at its default /authorize, /token and /register),
+refuses metadata for another resource or issuer (RFC 9728 §3.3, RFC 8414
+§3.3), then runs the authorization code flow with PKCE S256:
 
-  - the client is oauth.client_id from the config (a confidential one takes
-    its secret from the environment variable --client-secret-env names,
-    never from the config), else the URL of a client ID metadata document
-    (--client-metadata-url) where the authorization server accepts them,
-    else one registered now by dynamic client registration (RFC 7591) as a
-    native public client; it authenticates at the token endpoint as its
-    registration or the server's metadata says (none, client_secret_basic,
-    client_secret_post);
-  - the resource (RFC 8707) is oauth_resource from the config, else the
-    server's advertised resource, else its URL;
-  - scopes are --scopes, else the config's scopes, else the scope of the
-    server's challenge, else its scopes_supported; with a login already
-    stored, it asks for those it holds too (a server that wants more scope
-    says which, and probe prints the login to run);
-  - the browser comes back to http://127.0.0.1:PORT/callback (a free port,
-    or --port), with a state that is checked, within --timeout.
+  - the client is oauth.client_id from the config (its secret, if any, from
+    the variable --client-secret-env names), else a client ID metadata
+    document (--client-metadata-url), else one registered now (RFC 7591);
+  - the resource (RFC 8707) is oauth_resource, else the server's, else its
+    URL; scopes are --scopes, else the config's, else the challenge's, else
+    scopes_supported, with those of a login already stored;
+  - the browser ($BROWSER, else the system's; the URL is always printed)
+    comes back to http://127.0.0.1:PORT/callback within --timeout, with a
+    state that is checked and, when promised, RFC 9207's iss.
 
-The browser is opened where there is one ($BROWSER, else the system's);
-the URL is always printed, so you can open it elsewhere on this machine.
-The redirect must come from the authorization server the login started
-with (RFC 9207's iss, when it sends it).
+Headless (CI): --client-credentials, authenticated by the secret or by a
+JWT signed with --private-key-file.
 
-A login is refused, as the RFCs ask, when the server's protected resource
-metadata names another resource than the server (RFC 9728 §3.3) or its
-authorization server's metadata another issuer (RFC 8414 §3.3). A server
-of the 2025-03-26 revision that advertises no metadata is logged in to at
-its default endpoints (/authorize, /token, /register).
-
-For headless use (CI), --client-credentials gets a token with the client
-credentials grant instead of a browser: the client is oauth.client_id,
-authenticated by its secret (from --client-secret-env) or by a JWT signed
-with --private-key-file (private_key_jwt).
-
-The token is stored, with its refresh token, in a file only you can read:
-$MCPDOCTOR_TOKENS_FILE, else mcpdoctor/tokens.json in your config directory.
-It is never printed. probe, list and report send it to this server's URL
-only, refresh it when it expires, and show "logged in, expires in …".
-Codex keeps its own logins: this does not log Codex in (codex mcp login).
+The token is kept, never printed, in a file only you can read
+($MCPDOCTOR_TOKENS_FILE, else mcpdoctor/tokens.json in your config
+directory), sent to this server's URL only and refreshed when it expires.
+It does not log Codex in (codex mcp login).
 
 Exit status: 0 when logged in, 1 when the login failed, 2 for usage or
 config errors.`,
@@ -189,18 +161,7 @@ func loginRun(a *app, name string, opts *loginOptions) error {
 	// authorization server named: no more private than the server.
 	result, err := oauth.LogIn(netguard.With(a.ctx, po.Guard(serverURL)), md, lo)
 	if err != nil {
-		var oe *oauth.Error
-		switch {
-		case errors.As(err, &oe) && oe.Step == oauth.StepDiscovery:
-			return a.loginFailure("%s", oe.Message)
-		case errors.As(err, &oe) && oe.Hint != "":
-			// What the server said (an error_description, a client_id) is
-			// one line each; only "Try:" starts a line.
-			return a.loginFailure("login to %s failed at the %s step: %s\nTry: %s", name, oe.Step, oe.Message, oe.Hint)
-		case errors.As(err, &oe):
-			return a.loginFailure("login to %s failed at the %s step: %s", name, oe.Step, oe.Message)
-		}
-		return a.loginFailure("login to %s failed: %v", name, err)
+		return a.loginFailed(name, err)
 	}
 	now := time.Now()
 	entry := tokens.Entry{
@@ -222,21 +183,6 @@ func loginRun(a *app, name string, opts *loginOptions) error {
 	}
 	report.LoginText(a.io.Out, outcome, now)
 	return nil
-}
-
-// showAuthorizationURL prints the URL whole and opens the browser when
-// asked. It holds no credential: its state and code_challenge are what the
-// login needs the browser to carry, so they are deliberately shown.
-func (a *app) showAuthorizationURL(name, url string, browser bool, timeout time.Duration) {
-	fmt.Fprintf(a.io.Err, "Open this URL in a browser on this machine to log in to %s:\n\n  %s\n\n", report.Printable(name, false), report.Printable(url, false))
-	if browser {
-		if err := openBrowser(a.io.Getenv, url); err != nil {
-			a.say("Could not open a browser (%v); open the URL yourself.", err)
-		} else {
-			a.say("Opened your browser.")
-		}
-	}
-	a.say("Waiting up to %s for the browser to come back…", timeout)
 }
 
 // splitScopes accepts --scopes a,b and --scopes "a b".

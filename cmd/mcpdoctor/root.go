@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mcpdoctor/mcpdoctor/internal/config"
+	"github.com/mcpdoctor/mcpdoctor/internal/oauth"
 	"github.com/mcpdoctor/mcpdoctor/internal/redact"
 	"github.com/mcpdoctor/mcpdoctor/internal/report"
 	"github.com/mcpdoctor/mcpdoctor/internal/tokens"
@@ -73,6 +74,22 @@ func (a *app) loginFailure(format string, args ...any) error {
 		shown[i] = report.Printable(a.red.Text(fmt.Sprint(arg)), false)
 	}
 	return &exitError{code: exitUnhealthy, category: report.ErrorLogin, err: fmt.Errorf(format, args...), shown: fmt.Sprintf(format, shown...)}
+}
+
+// loginFailed says why a login did not happen: the step, what went wrong
+// and what to try. What the server said (an error_description, a
+// client_id) is one line each; only "Try:" starts a line.
+func (a *app) loginFailed(name string, err error) error {
+	var oe *oauth.Error
+	switch {
+	case errors.As(err, &oe) && oe.Step == oauth.StepDiscovery:
+		return a.loginFailure("%s", oe.Message)
+	case errors.As(err, &oe) && oe.Hint != "":
+		return a.loginFailure("login to %s failed at the %s step: %s\nTry: %s", name, oe.Step, oe.Message, oe.Hint)
+	case errors.As(err, &oe):
+		return a.loginFailure("login to %s failed at the %s step: %s", name, oe.Step, oe.Message)
+	}
+	return a.loginFailure("login to %s failed: %v", name, err)
 }
 
 // silentFailure ends the command with status 1 after it printed its result.

@@ -359,7 +359,7 @@ func (d *discoverer) protectedResource(ctx context.Context, rawURL, why string, 
 		return nil
 	}
 	d.say(fmt.Sprintf("protected resource metadata at %s: resource=%s, authorization_servers=%v, scopes_supported=%v",
-		rawURL, orNone(prm.Resource), prm.AuthorizationServers, prm.ScopesSupported))
+		rawURL, evidence.OrNone(prm.Resource), prm.AuthorizationServers, prm.ScopesSupported))
 
 	// RFC 9728 §3.3: the resource must be the one the metadata was
 	// looked up for, or clients must not use it.
@@ -404,7 +404,7 @@ func (d *discoverer) authServer(ctx context.Context, rawURL, why, issuer string,
 		registration = "registration_endpoint=" + as.RegistrationEndpoint
 	}
 	d.say(fmt.Sprintf("authorization server metadata at %s: issuer=%s, authorization_endpoint=%s, token_endpoint=%s, %s, scopes_supported=%v, code_challenge_methods_supported=%v",
-		rawURL, orNone(as.Issuer), as.AuthorizationEndpoint, as.TokenEndpoint, registration, as.ScopesSupported, as.CodeChallengeMethodsSupported))
+		rawURL, evidence.OrNone(as.Issuer), as.AuthorizationEndpoint, as.TokenEndpoint, registration, as.ScopesSupported, as.CodeChallengeMethodsSupported))
 	if as.ClientIDMetadataDocumentSupported {
 		d.say("the authorization server accepts client ID metadata documents")
 	}
@@ -418,7 +418,7 @@ func (d *discoverer) authServer(ctx context.Context, rawURL, why, issuer string,
 		} else {
 			d.out.IssuerMismatch = true
 			d.finding("oauth_issuer_mismatch", evidence.SeverityWarning,
-				fmt.Sprintf("the authorization server metadata at %s says issuer %s, but it was looked up for %s", rawURL, orNone(as.Issuer), issuer),
+				fmt.Sprintf("the authorization server metadata at %s says issuer %s, but it was looked up for %s", rawURL, evidence.OrNone(as.Issuer), issuer),
 				"RFC 8414 §3.3 tells clients to refuse such metadata: the issuer must be exactly the URL in authorization_servers")
 		}
 	}
@@ -803,13 +803,6 @@ func compareResource(resource string, target *url.URL) int {
 		return resourceParent
 	}
 	return resourceMismatch
-}
-
-func orNone(s string) string {
-	if s == "" {
-		return "(none)"
-	}
-	return s
 }
 
 func containsFold(list []string, s string) bool {

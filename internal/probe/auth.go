@@ -189,16 +189,9 @@ func (p *prober) handshakeEvidence() []string {
 			}
 		case StageToolsList:
 			if st.Status == StatusOK {
-				out = append(out, fmt.Sprintf("tools/list answered with %d %s", len(p.res.Tools), plural(len(p.res.Tools), "tool")))
+				out = append(out, fmt.Sprintf("tools/list answered with %d %s", len(p.res.Tools), evidence.Plural(len(p.res.Tools), "tool")))
 			}
 		}
 	}
 	return out
-}
-
-func plural(n int, one string) string {
-	if n == 1 {
-		return one
-	}
-	return one + "s"
 }

@@ -148,7 +148,7 @@ func (p *prober) runHeadersHelper(ctx context.Context) error {
 			p.creds.Auth = &Credential{Header: http.CanonicalHeaderKey(name), Source: h.Key, Sent: true, Key: h.Key}
 		}
 	}
-	p.rec.Add(evidence.Exchange{Note: fmt.Sprintf("ran %s: it gave %d %s (%s)", h.Key, len(names), plural(len(names), "header"), strings.Join(names, ", ")), Duration: time.Since(start)})
+	p.rec.Add(evidence.Exchange{Note: fmt.Sprintf("ran %s: it gave %d %s (%s)", h.Key, len(names), evidence.Plural(len(names), "header"), strings.Join(names, ", ")), Duration: time.Since(start)})
 	return nil
 }
 

@@ -162,7 +162,7 @@ func (p *prober) negotiate(ctx context.Context, version string) bool {
 				p.rec.Add(evidence.Exchange{Note: "server/discover answered late: a modern server after all; the answer to initialize is not needed"})
 				return p.readEra(ctx, start, version, ans, nil, false)
 			}
-			lateNote = "server/discover answered late: " + cmp.Or(ans.Reason, errString(err))
+			lateNote = "server/discover answered late: " + cmp.Or(ans.Reason, evidence.ErrText(err))
 			if initRefused != nil {
 				return p.legacyHandshake(ctx, wire.LatestLegacy, initRefused, joinNote("the server refused initialize, and its late answer to server/discover was no modern one either", lateNote), initStart)
 			}
@@ -195,13 +195,6 @@ func (p *prober) negotiate(ctx context.Context, version string) bool {
 			return p.legacyHandshake(ctx, wire.LatestLegacy, initRefused, "the server refused initialize and stayed silent on server/discover", initStart)
 		}
 	}
-}
-
-func errString(err error) string {
-	if err == nil {
-		return ""
-	}
-	return err.Error()
 }
 
 // readEra settles the era from the answer to server/discover: modern,
@@ -237,13 +230,13 @@ func (p *prober) readEra(ctx context.Context, start time.Time, version string, a
 		switch {
 		case chosen == "" && pinned:
 			p.stage(StageDiscover, start, &evidence.Error{Category: evidence.CategoryProtocol,
-				Message: fmt.Sprintf("the server does not take %s, the version --protocol names (it names %s)", version, orNone(strings.Join(ans.Supported, ", "))),
+				Message: fmt.Sprintf("the server does not take %s, the version --protocol names (it names %s)", version, evidence.OrNone(strings.Join(ans.Supported, ", "))),
 				Hint:    "run without --protocol to speak the newest version both sides know, or name one the server does"}, ans.Reason)
 			return false
 		case chosen == "":
 			p.stage(StageDiscover, start, &evidence.Error{Category: evidence.CategoryProtocol,
 				Message: fmt.Sprintf("the server is modern but names no protocol version mcpdoctor speaks (it names %s; mcpdoctor speaks %s)",
-					orNone(strings.Join(ans.Supported, ", ")), strings.Join(append(slices.Clone(wire.ModernVersions), wire.LegacyVersions...), ", ")),
+					evidence.OrNone(strings.Join(ans.Supported, ", ")), strings.Join(append(slices.Clone(wire.ModernVersions), wire.LegacyVersions...), ", ")),
 				Hint: "a client can only speak a version both sides know: check the server's supported versions, or upgrade mcpdoctor"}, ans.Reason)
 			return false
 		case wire.EraOf(chosen) == wire.EraModern && !retried:

@@ -68,7 +68,7 @@ func (p *prober) otherEra(ctx context.Context) {
 			return
 		}
 		info.Eras = []wire.Era{wire.EraLegacy}
-		p.stage(StageOtherEra, start, nil, "it speaks no modern MCP: "+cmp.Or(ans.Reason, errString(err)))
+		p.stage(StageOtherEra, start, nil, "it speaks no modern MCP: "+cmp.Or(ans.Reason, evidence.ErrText(err)))
 		p.legacyOnly()
 	}
 }

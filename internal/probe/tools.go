@@ -207,7 +207,7 @@ func (p *prober) callTool(ctx context.Context) {
 				for _, ir := range tc.InputRequests {
 					asked = append(asked, ir.Method+" ("+ir.Key+")")
 				}
-				note = "the server asked for input before it can finish: " + orNone(strings.Join(asked, ", ")) + "; mcpdoctor provides none, so the call ends here"
+				note = "the server asked for input before it can finish: " + evidence.OrNone(strings.Join(asked, ", ")) + "; mcpdoctor provides none, so the call ends here"
 			}
 			p.res.ToolCall = tc
 			if err == nil && out.IsError {

@@ -269,7 +269,7 @@ func (d *decider) rejectedCredential() {
 		v.Hint = fmt.Sprintf("the stored login is from %s, which the server no longer names: log in again with `mcpdoctor login %s`, which registers with %s (a client registration never moves between authorization servers)",
 			o.Token.Issuer, o.Server.Name, o.Discovery.AuthServer)
 		d.finding("authorization_server_changed", evidence.SeverityWarning,
-			fmt.Sprintf("the server's protected resource metadata names %s as its authorization server now, but the stored login came from %s", orNone(strings.Join(o.Discovery.PRM.AuthorizationServers, ", ")), o.Token.Issuer),
+			fmt.Sprintf("the server's protected resource metadata names %s as its authorization server now, but the stored login came from %s", evidence.OrNone(strings.Join(o.Discovery.PRM.AuthorizationServers, ", ")), o.Token.Issuer),
 			v.Hint)
 	case oauthToken:
 		v.Hint = fmt.Sprintf("the stored OAuth token was refused: log in again with `mcpdoctor login %s`", o.Server.Name)
@@ -390,11 +390,4 @@ func (r *Refusal) evidence() []string {
 		out = append(out, fmt.Sprintf("the %d's body: %s", r.Status, body))
 	}
 	return out
-}
-
-func orNone(s string) string {
-	if s == "" {
-		return "(none)"
-	}
-	return s
 }

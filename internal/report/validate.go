@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/mcpdoctor/mcpdoctor/internal/config"
+	"github.com/mcpdoctor/mcpdoctor/internal/evidence"
 	"github.com/mcpdoctor/mcpdoctor/internal/redact"
 )
 
@@ -52,7 +53,7 @@ func ValidateText(w io.Writer, v Validation, st Style) {
 	if v.Client != "" && v.Client != string(config.ClientCodex) {
 		file += " (" + config.Client(v.Client).Title() + ")"
 	}
-	summary := fmt.Sprintf("%s: %s, %s", file, verdict, plural(v.Servers, "server"))
+	summary := fmt.Sprintf("%s: %s, %s", file, verdict, evidence.Count(v.Servers, "server"))
 	if v.Errors+v.Warnings > 0 {
 		summary += ", " + problemCount(v.Errors, v.Warnings)
 	}

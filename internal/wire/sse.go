@@ -170,7 +170,7 @@ func (t *sseTransport) stream(ctx context.Context, ready chan<- error) error {
 			if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
 				err = nil
 			}
-			t.w.rec.Add(evidence.Exchange{Note: "the event stream ended (" + sr.summary() + ")", Err: errString(err)})
+			t.w.rec.Add(evidence.Exchange{Note: "the event stream ended (" + sr.summary() + ")", Err: evidence.ErrText(err)})
 			return err
 		}
 		if ev.Name != "message" {
@@ -216,13 +216,6 @@ func (t *sseTransport) deliver(msg *Message) bool {
 }
 
 func idKey(id []byte) string { return string(bytes.TrimSpace(id)) }
-
-func errString(err error) string {
-	if err == nil {
-		return ""
-	}
-	return err.Error()
-}
 
 // post sends one message to the endpoint. The server answers 202 Accepted
 // (some 200) and puts any response on the stream.
