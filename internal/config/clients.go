@@ -37,6 +37,11 @@ type client struct {
 	// approve reads its decision about a project's own entry (approval.go);
 	// nil for a client that reads no project files.
 	approve func(ap *approver, s *Server) Approval
+	// write writes an entry as its file holds it (write.go), with
+	// references to variables in refs' syntax; nil for a client mcpdoctor
+	// writes no entries for.
+	write func(p *portable) (file, text string)
+	refs  refSyntax
 }
 
 // clientTable is filled in init: its readers and hints name clients by
@@ -70,7 +75,8 @@ func clientRows() []client {
 			credentialHint: `bearer_token_env_var = "VAR" for a bearer token, or env_http_headers = { "X-Api-Key" = "VAR" } for another header`,
 			headerKeys:     "http_headers or env_http_headers",
 			loginHint:      func(name string) string { return "codex mcp login " + name },
-			approve:        (*approver).codex},
+			approve:        (*approver).codex,
+			write:          writeCodex},
 		{id: ClientClaudeCode, title: "Claude Code", aliases: []string{"claude", "claudecode"},
 			places: func(w *where) {
 				w.add("managed", w.byOS("/etc/claude-code/managed-mcp.json", "/Library/Application Support/ClaudeCode/managed-mcp.json", `C:\Program Files\ClaudeCode\managed-mcp.json`))
@@ -83,7 +89,8 @@ func clientRows() []client {
 			read:           readClaudeCode,
 			credentialHint: `"headers": { "Authorization": "Bearer ${VAR}" }, or another header the same way`,
 			sseHint:        `set "type": "sse"`, httpHint: `set "type": "http"`,
-			approve: (*approver).claudeCode},
+			approve: (*approver).claudeCode,
+			write:   writeClaudeCode, refs: dollarBraces},
 		{id: ClientClaudeDesktop, title: "Claude Desktop",
 			places: func(w *where) {
 				w.add("user", filepath.Join(w.userConfig("Claude"), "claude_desktop_config.json"))
@@ -104,7 +111,8 @@ func clientRows() []client {
 				return Approval{State: ApprovalPending,
 					Reason:  "Cursor asks before it enables a project's MCP servers and keeps the answer in its own state database, which mcpdoctor does not read",
 					Approve: "in Cursor, enable it under Settings → MCP"}
-			}},
+			},
+			write: writeCursor, refs: envColon},
 		{id: ClientVSCode, title: "VS Code", aliases: []string{"code", "vs-code"},
 			places: func(w *where) {
 				w.add("workspace", filepath.Join(w.cwd, ".vscode", "mcp.json"))
@@ -121,7 +129,8 @@ func clientRows() []client {
 				return Approval{State: ApprovalPending,
 					Reason:  "VS Code starts a workspace's MCP servers only once you trust the workspace, and asks before each one's first start; it keeps those answers in its own state database, which mcpdoctor does not read",
 					Approve: "in VS Code, trust the workspace " + projectRoot(s) + " and start the server from \"MCP: List Servers\""}
-			}},
+			},
+			write: writeVSCode, refs: envColon},
 		{id: ClientWindsurf, title: "Windsurf",
 			places: func(w *where) {
 				w.add("user", filepath.Join(w.home, ".codeium", "windsurf", "mcp_config.json"))

@@ -4,6 +4,8 @@ package config
 // [mcp_servers.docs] in Codex's TOML, mcpServers.docs in JSON.
 func (s Server) Entry() string {
 	switch {
+	case s.Client() == ClientCommandLine:
+		return "the command line"
 	case s.Client() == ClientCodex:
 		return "[mcp_servers." + QuoteKey(s.Name) + "]"
 	case s.table == topLevel:
@@ -20,6 +22,9 @@ func (s Server) CredentialHint() string {
 	if ci := info(s.Client()); ci != nil && ci.credentialHint != "" {
 		return ci.credentialHint
 	}
+	if s.Client() == ClientCommandLine {
+		return "--bearer-env VAR for a bearer token, or --header 'X-Api-Key: $VAR' for another header"
+	}
 	return "a header with the credential"
 }
 
@@ -27,6 +32,9 @@ func (s Server) CredentialHint() string {
 func (s Server) HeaderKeys() string {
 	if ci := info(s.Client()); ci != nil && ci.headerKeys != "" {
 		return ci.headerKeys
+	}
+	if s.Client() == ClientCommandLine {
+		return "--header"
 	}
 	return "headers"
 }

@@ -176,6 +176,9 @@ func (c Client) Title() string {
 	if ci := info(c); ci != nil {
 		return ci.title
 	}
+	if c == ClientCommandLine {
+		return "mcpdoctor's command line"
+	}
 	return "the client"
 }
 
