@@ -65,3 +65,9 @@ func isTerminal(f *os.File) bool {
 func (s *IOStreams) colorOut() bool {
 	return s.OutTTY && s.Getenv("NO_COLOR") == ""
 }
+
+// colorErr is colorOut for stderr, where probe --print-config shows the
+// probe.
+func (s *IOStreams) colorErr() bool {
+	return s.ErrTTY && s.Getenv("NO_COLOR") == ""
+}

@@ -27,15 +27,18 @@ type loginOptions struct {
 	ClientCredentials                  bool
 	PrivateKeyFile                     string
 	AllowPrivateDiscovery              bool
+	target                             targetFlags
 }
 
 func newLoginCmd(a *app) *cobra.Command {
 	opts := &loginOptions{}
 	cmd := &cobra.Command{
-		Use:   "login NAME",
+		Use:   "login NAME | URL",
 		Short: "Log in to an OAuth-protected server and store its token for probe and list",
 		Long: `Log in to an HTTP server that needs OAuth, so that probe, list and report
-can reach it as a logged-in client.
+can reach it as a logged-in client. NAME is a configured server's; a URL
+needs no config, and probe URL then uses the token stored for it (both
+name it after its host, or after --name).
 
 mcpdoctor probes the server without any credential to find its
 authorization server (RFC 9728, RFC 8414 / OpenID metadata; a 2025-03-26
@@ -64,13 +67,14 @@ It does not log Codex in (codex mcp login).
 Exit status: 0 when logged in, 1 when the login failed, 2 for usage or
 config errors.`,
 		Example: `  mcpdoctor login notion
+  mcpdoctor login https://mcp.notion.com/mcp
   mcpdoctor login notion --no-browser --port 8765
   mcpdoctor login notion --scopes "mcp:read mcp:write"
   MCPDOCTOR_CLIENT_SECRET=… mcpdoctor login ci-server --client-credentials`,
-		Args:              oneServer,
+		Args:              oneTarget(urlTargets, false),
 		ValidArgsFunction: a.completeServerNames,
-		RunE:              runE(func(args []string) error { return loginRun(a, args[0], opts) }),
 	}
+	cmd.RunE = runE(func(args []string) error { return loginRun(a, cmd, args, opts) })
 	cmd.Flags().StringSliceVar(&opts.Scopes, "scopes", nil, "the `SCOPES` to ask for, comma- or space-separated (default: from the config or the server)")
 	cmd.Flags().IntVar(&opts.Port, "port", 0, "the loopback `PORT` the browser comes back to (default: a free one)")
 	cmd.Flags().BoolVar(&opts.NoBrowser, "no-browser", false, "print the URL only; do not open a browser")
@@ -82,21 +86,19 @@ config errors.`,
 	a.trustProjectFlag(cmd)
 	cmd.Flags().BoolVar(&opts.AllowPrivateDiscovery, "allow-private-discovery", false, allowPrivateHelp)
 	cmd.Flags().StringVar(&opts.PrivateKeyFile, "private-key-file", "", "with --client-credentials: sign the client's assertion with the PEM private key in `FILE` (private_key_jwt)")
+	opts.target.register(cmd, urlTargets)
 	return cmd
 }
 
-func loginRun(a *app, name string, opts *loginOptions) error {
+func loginRun(a *app, cmd *cobra.Command, args []string, opts *loginOptions) error {
 	if opts.Port < 0 || opts.Port > 65535 {
 		return usageError("--port must be between 1 and 65535, or 0 for a free port")
 	}
-	f, err := a.loadParsedConfig()
+	_, s, err := a.targetServer(cmd, args, &opts.target)
 	if err != nil {
 		return err
 	}
-	s, err := a.server(f, name)
-	if err != nil {
-		return err
-	}
+	name := s.Name
 	if !s.MayStart() {
 		return loginError(fmt.Errorf("mcpdoctor does not contact %s: %s would not start it (%s): %s; approve it: %s; or, once you have read the entry, log in anyway with --trust-project",
 			name, s.Client().Title(), s.Approval.Label(), s.Approval.Reason, s.Approval.Approve))
@@ -178,6 +180,13 @@ func loginRun(a *app, name string, opts *loginOptions) error {
 		Scopes: result.Scopes, ScopesFrom: result.ScopesFrom, Resource: result.Resource, ExpiresAt: entry.Expiry,
 		Refreshable: entry.RefreshToken != "", TokenFile: store.Path(),
 	}, a.red)
+	if s.Client() == config.ClientCommandLine {
+		// The token is the URL's under this name: probe it the same way.
+		outcome.Check = "mcpdoctor probe " + report.Printable(a.red.URL(serverURL), false)
+		if opts.target.Name != "" {
+			outcome.Check += " --name " + name
+		}
+	}
 	if opts.JSON {
 		return report.WriteJSON(a.io.Out, outcome)
 	}

@@ -7,20 +7,22 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/mcpdoctor/mcpdoctor/internal/config"
 	"github.com/mcpdoctor/mcpdoctor/internal/report"
 	"github.com/mcpdoctor/mcpdoctor/internal/tokens"
 )
 
 func newLogoutCmd(a *app) *cobra.Command {
 	return &cobra.Command{
-		Use:   "logout NAME",
+		Use:   "logout NAME | URL",
 		Short: "Remove the OAuth token `mcpdoctor login` stored for a server",
 		Long: `Remove every OAuth token mcpdoctor stored for the server NAME, whatever its
 URL, from the token file. The tokens are not revoked at the authorization
 server; Codex's own logins are not touched (codex mcp logout).
 
 NAME need not be in the config any more, so a server you removed can still
-be logged out of.
+be logged out of. A URL you logged in to with mcpdoctor login URL is
+logged out of by that URL too (or by the --name it was given).
 
 Exit status: 0 when a token was removed, 1 when none was stored for NAME,
 2 for usage errors.`,
@@ -29,6 +31,9 @@ Exit status: 0 when a token was removed, 1 when none was stored for NAME,
 		ValidArgsFunction: a.completeServerNames,
 		RunE: runE(func(args []string) error {
 			name := args[0]
+			if isURL(name) {
+				name = config.NameFor(config.Target{URL: name})
+			}
 			store, err := a.tokenStore()
 			if err != nil {
 				return configError(err)

@@ -17,20 +17,42 @@ type probeOptions struct {
 	Call    string
 	Args    string
 	Verbose bool
+	// PrintConfig is --print-config: the client whose entry to print,
+	// or printClientInUse.
+	PrintConfig string
 	probeFlags
+	target targetFlags
 }
+
+// printClientInUse is --print-config without a client: the one whose
+// config is in use.
+const printClientInUse = "in-use"
 
 func newProbeCmd(a *app) *cobra.Command {
 	opts := &probeOptions{}
 	cmd := &cobra.Command{
-		Use:   "probe NAME",
+		Use:   "probe NAME | URL | -- COMMAND [ARGS...]",
 		Short: "Probe one server in depth: every stage, every exchange, the verdict and its evidence",
-		Long: `Probe one configured server as a client would: connect, the handshake
+		Long: `Probe one server as a client would: connect, the handshake
 of its protocol era (server/discover; or initialize and
 notifications/initialized), tools/list, and — only with --call — one
 tools/call. Prints each stage with its duration and exchanges, the auth
 verdict with the evidence that decided it, and what to try when something
 failed. Tools are never called unless you ask.
+
+The server is a configured one's NAME, or one that needs no config at all:
+a URL (http:// or https://; Streamable HTTP, falling back to legacy SSE,
+or --transport sse), with --header 'Name: value' and --bearer-env VAR for
+its credentials; or the command that starts a stdio server, after --,
+with --env and --cwd. Write a secret header as --header 'Authorization:
+Bearer $TOKEN' (single quotes): mcpdoctor reads $TOKEN when it sends it,
+so the token never sits in your shell's history, and never prints it.
+
+--print-config prints the entry that configures what was probed, for the
+client in use (--client, the entry's own, else Codex) or the one named
+(--print-config=vscode: codex, claude-code, vscode or cursor), with every
+secret as a reference to a variable: stdout gets the entry alone, ready to
+paste or redirect into the client's file, and the probe goes to stderr.
 
 ` + protocolHelp + `
 
@@ -47,25 +69,33 @@ it all the same, once you have read its entry.
 Exit status: 0 when the server is healthy (or not started, as above), 1
 when it is not or its entry has a config error (one its client refuses),
 2 for usage or config errors (such as an unknown NAME).`,
-		Example: `  mcpdoctor probe docs
+		Example: `  mcpdoctor probe https://mcp.example.com/mcp
+  mcpdoctor probe https://mcp.example.com/mcp --header 'Authorization: Bearer $TOKEN'
+  mcpdoctor probe -- npx -y @modelcontextprotocol/server-everything
+  mcpdoctor probe --env API_KEY -- uvx my-server --stdio
+  mcpdoctor probe https://mcp.example.com/mcp --print-config=claude-code >> .mcp.json.new
+  mcpdoctor probe docs
   mcpdoctor probe docs --json
   mcpdoctor probe docs --call search --args '{"query": "mcp"}'
   mcpdoctor probe docs --verbose --timeout 10s
   mcpdoctor probe docs --protocol legacy`,
-		Args:              oneServer,
+		Args:              oneTarget(urlTargets|commandTargets, false),
 		ValidArgsFunction: a.completeServerNames,
-		RunE:              runE(func(args []string) error { return probeRun(a, args[0], opts) }),
 	}
+	cmd.RunE = runE(func(args []string) error { return probeRun(a, cmd, args, opts) })
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print one JSON object (the stable contract), with every exchange")
 	cmd.Flags().StringVar(&opts.Call, "call", "", "also call the `TOOL` named here (tools/call)")
 	cmd.Flags().StringVar(&opts.Args, "args", "", "the tool's arguments as a JSON object (with --call)")
 	opts.probeFlags.register(cmd)
+	opts.target.register(cmd, urlTargets|commandTargets)
+	cmd.Flags().StringVar(&opts.PrintConfig, "print-config", "", "print the entry that configures this server, for the client in use or the `CLIENT` named, on stdout (the probe goes to stderr)")
+	cmd.Flags().Lookup("print-config").NoOptDefVal = printClientInUse
 	a.trustProjectFlag(cmd)
 	cmd.Flags().BoolVarP(&opts.Verbose, "verbose", "v", false, "trace every exchange on stderr as it happens (redacted)")
 	return cmd
 }
 
-func probeRun(a *app, name string, opts *probeOptions) error {
+func probeRun(a *app, cmd *cobra.Command, args []string, opts *probeOptions) error {
 	call, err := parseCall(opts.Call, opts.Args)
 	if err != nil {
 		return err
@@ -73,13 +103,25 @@ func probeRun(a *app, name string, opts *probeOptions) error {
 	if err := opts.check(); err != nil {
 		return err
 	}
-	f, err := a.loadParsedConfig()
+	if opts.PrintConfig != "" && opts.JSON {
+		return usageError("--print-config prints the entry as the client's file holds it, --json the probe as JSON: use one")
+	}
+	f, s, err := a.targetServer(cmd, args, &opts.target)
 	if err != nil {
 		return err
 	}
-	s, err := a.server(f, name)
-	if err != nil {
-		return err
+	var print config.Client
+	if opts.PrintConfig != "" {
+		// Before the probe: a client mcpdoctor cannot write for is a
+		// usage error, not a surprise after a long probe.
+		if print, err = a.printClient(s, opts.PrintConfig); err != nil {
+			return err
+		}
+	}
+	out, color := a.io.Out, a.io.colorOut()
+	if print != "" {
+		// stdout is for the entry alone, to paste or redirect.
+		out, color = a.io.Err, a.io.colorErr()
 	}
 	entry := report.Entry{Server: s, Problems: a.problems(f, s)}
 	if !s.MayStart() {
@@ -89,7 +131,10 @@ func probeRun(a *app, name string, opts *probeOptions) error {
 		if opts.JSON {
 			return report.WriteJSON(a.io.Out, report.View(entry, a.red, report.Full))
 		}
-		report.ProbeText(a.io.Out, entry, a.red, report.Style{Color: a.io.colorOut()})
+		report.ProbeText(out, entry, a.red, report.Style{Color: color})
+		if print != "" {
+			return a.printConfig(print, s, nil)
+		}
 		return nil
 	}
 	if !s.Enabled {
@@ -121,7 +166,15 @@ func probeRun(a *app, name string, opts *probeOptions) error {
 			return err
 		}
 	} else {
-		report.ProbeText(a.io.Out, entry, a.red, report.Style{Color: a.io.colorOut()})
+		report.ProbeText(out, entry, a.red, report.Style{Color: color})
+	}
+	if !res.Healthy {
+		a.flagsAfterDash(cmd, s)
+	}
+	if print != "" {
+		if err := a.printConfig(print, s, res); err != nil {
+			return err
+		}
 	}
 	if !res.Healthy || config.HasErrors(entry.Problems) {
 		return silentFailure

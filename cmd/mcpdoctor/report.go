@@ -17,13 +17,14 @@ type reportOptions struct {
 	JSON bool
 	Jobs int
 	probeFlags
+	target targetFlags
 }
 
 func newReportCmd(a *app) *cobra.Command {
 	opts := &reportOptions{}
 	var cmd *cobra.Command
 	cmd = &cobra.Command{
-		Use:   "report [NAME]",
+		Use:   "report [NAME | URL | -- COMMAND [ARGS...]]",
 		Short: "Write a redacted Markdown bug report for a server (or for every server)",
 		Long: `Probe a server and write a Markdown report that can be attached to a bug
 report as it is: mcpdoctor's version and platform, the config entry
@@ -34,31 +35,29 @@ to try. Secrets are redacted before anything is written.
 
 Without NAME, every configured server is covered (disabled ones are listed,
 not started); with NAME, the report also says which protocol eras the
-server accepts.
+server accepts. A URL or a command after -- is reported on as probe takes
+them, with no config at all (mcpdoctor probe --help).
 
 ` + protocolHelp,
 		Example: `  mcpdoctor report docs > docs-report.md
   mcpdoctor report docs --out docs-report.md
+  mcpdoctor report https://mcp.example.com/mcp --header 'Authorization: Bearer $TOKEN' > report.md
+  mcpdoctor report -- npx -y @modelcontextprotocol/server-everything > report.md
   mcpdoctor report --json`,
-		Args:              cobra.MaximumNArgs(1),
+		Args:              oneTarget(urlTargets|commandTargets, true),
 		ValidArgsFunction: a.completeServerNames,
-		RunE: runE(func(args []string) error {
-			name := ""
-			if len(args) == 1 {
-				name = args[0]
-			}
-			return reportRun(a, cmd, name, opts)
-		}),
+		RunE:              runE(func(args []string) error { return reportRun(a, cmd, args, opts) }),
 	}
 	cmd.Flags().StringVarP(&opts.Out, "out", "o", "", "write the report to `FILE` instead of stdout")
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "write the same content as one JSON document")
 	opts.probeFlags.register(cmd)
+	opts.target.register(cmd, urlTargets|commandTargets)
 	a.trustProjectFlag(cmd)
 	cmd.Flags().IntVarP(&opts.Jobs, "jobs", "j", 0, jobsHelp)
 	return cmd
 }
 
-func reportRun(a *app, cmd *cobra.Command, name string, opts *reportOptions) error {
+func reportRun(a *app, cmd *cobra.Command, args []string, opts *reportOptions) error {
 	lim, err := limits(cmd, opts.Jobs)
 	if err != nil {
 		return err
@@ -66,12 +65,19 @@ func reportRun(a *app, cmd *cobra.Command, name string, opts *reportOptions) err
 	if err := opts.check(); err != nil {
 		return err
 	}
-	f, err := a.loadParsedConfig()
+	t, err := a.resolveTarget(cmd, args, &opts.target)
 	if err != nil {
 		return err
 	}
+	name := t.Name
+	var f *config.File
+	if t.named() {
+		f = commandLineFile(*t.Server)
+	} else if f, err = a.loadParsedConfig(); err != nil {
+		return err
+	}
 	servers := f.Servers
-	if name != "" {
+	if name != "" && !t.named() {
 		s, err := a.server(f, name)
 		if err != nil {
 			return err

@@ -116,6 +116,9 @@ type app struct {
 	stream *report.ListStream
 	// ctx is the run's: cancelled on SIGINT, SIGTERM or SIGHUP.
 	ctx context.Context
+	// completing is set while a shell completes a NAME: nothing is said
+	// on stderr.
+	completing bool
 }
 
 func run(args []string, streams *IOStreams) (code int) {
@@ -268,8 +271,12 @@ ${VAR} becomes when it is unset). --config FILE reads any of them and
 recognises the client from the file's name and content; --client NAME
 overrides that, or, without --config, reads that client's files on this
 machine. With neither, the config is Codex's: $CODEX_HOME/config.toml, else
-~/.codex/config.toml, with a trusted project's .codex/config.toml.
-` + "`mcpdoctor list --all-clients`" + ` finds every client's servers at once.
+~/.codex/config.toml, with a trusted project's .codex/config.toml; with no
+Codex config, every client's files found on this machine, as
+` + "`mcpdoctor list --all-clients`" + ` reads them.
+
+No config is needed to probe one server: mcpdoctor probe URL, or
+mcpdoctor probe -- COMMAND ARGS for a stdio server (mcpdoctor probe --help).
 
 Exit status: 0 when every enabled server is healthy and the config has no
 error (validate: the config is valid); 1 when a server is not, or the
@@ -339,6 +346,11 @@ func (a *app) loadConfigAt(path string) (*config.File, error) {
 		f, err = config.LoadClient(client, m)
 	default:
 		f, err = config.LoadClient(config.ClientCodex, m)
+		if errors.Is(err, config.ErrNoConfig) {
+			// Codex is the default, but its missing config is not the
+			// user's problem: the clients that are here are read.
+			return a.everyClient(m, "No Codex config here")
+		}
 	}
 	if err != nil {
 		return nil, configError(err)
@@ -376,12 +388,23 @@ func (a *app) discover() (*config.File, error) {
 	if a.configPath != "" || a.clientName != "" {
 		return nil, usageError("--all-clients reads every client's files: leave out --config and --client")
 	}
-	f, errs := config.Discover(a.machineInfo())
+	return a.everyClient(a.machineInfo(), "")
+}
+
+// everyClient reads every client's files found on this machine; why,
+// when set, starts the line that says so on stderr. A machine with none
+// is a config error that lists the places looked at and how to probe a
+// server without a config.
+func (a *app) everyClient(m config.Machine, why string) (*config.File, error) {
+	f, errs := config.Discover(m)
 	for _, err := range errs {
 		a.say("%v", err)
 	}
 	if len(f.Paths) == 0 {
-		return nil, configError(fmt.Errorf("%w: no client's MCP config was found on this machine (run `mcpdoctor list --help` for where mcpdoctor looks)", config.ErrNoConfig))
+		return nil, noConfigAnywhere(m)
+	}
+	if why != "" && !a.completing {
+		a.say("%s; reading the MCP servers of every client found instead (as --all-clients): %s", why, strings.Join(f.Paths, ", "))
 	}
 	a.optIn(f, false)
 	a.learnSecrets(f)
@@ -391,6 +414,28 @@ func (a *app) discover() (*config.File, error) {
 		}
 	}
 	return f, nil
+}
+
+// noConfigAnywhere says that no client has a config on this machine:
+// where mcpdoctor looked, client by client, and that a server can be
+// probed without one.
+func noConfigAnywhere(m config.Machine) error {
+	const first = "no MCP client's config was found on this machine"
+	const try = "Try: mcpdoctor probe https://… (a server's URL) or mcpdoctor probe -- COMMAND ARGS (a stdio server), which need no config; or --config FILE"
+	lines := []string{first, "Looked at:"}
+	var looked []string
+	for _, c := range config.Clients() {
+		var paths []string
+		for _, p := range config.Places(c, m) {
+			paths = append(paths, p.Path)
+		}
+		lines = append(lines, fmt.Sprintf("  %s: %s", c.Title(), strings.Join(paths, ", ")))
+		looked = append(looked, fmt.Sprintf("%s (%s)", c.Title(), strings.Join(paths, ", ")))
+	}
+	lines = append(lines, try)
+	return &exitError{code: exitUsage, category: report.ErrorConfig,
+		err:   fmt.Errorf("%s; looked at %s. %s", first, strings.Join(looked, "; "), try),
+		shown: strings.Join(lines, "\n")}
 }
 
 // machineInfo is where clients look for their files on this machine.
@@ -446,6 +491,8 @@ func (a *app) completeServerNames(_ *cobra.Command, args []string, _ string) ([]
 	if len(args) > 0 {
 		return nil, cobra.ShellCompDirectiveNoFileComp
 	}
+	// The shell shows stderr under the prompt: completing says nothing.
+	a.completing = true
 	f, err := a.loadConfig()
 	if err != nil {
 		return nil, cobra.ShellCompDirectiveNoFileComp

@@ -64,7 +64,7 @@ var serverName = regexp.MustCompile(`^[a-zA-Z0-9_-]+$`)
 // other kind of server.
 func FromCommandLine(t Target) (Server, error) {
 	s := Server{Name: t.Name, Enabled: true, StartupTimeout: DefaultStartupTimeout, ToolTimeout: DefaultToolTimeout,
-		Source: Source{Client: ClientCommandLine}, Approval: Approval{State: ApprovalNotNeeded}, keyPos: map[string]position{}}
+		Source: Source{Client: ClientCommandLine}, Approval: Approval{State: ApprovalNotNeeded}, table: commandLineTable, keyPos: map[string]position{}}
 	switch {
 	case t.URL != "" && t.Command != "":
 		return s, errors.New("a URL or a command, not both")

@@ -106,6 +106,10 @@ func gapProblem(s Server, g LaunchGap) (Severity, Code, string) {
 	if g.State == "is empty" {
 		what = "give it a value"
 	}
+	switch {
+	case s.Client() == ClientCommandLine:
+		return SeverityError, CodeEnvUnset, ref + " " + g.State + ": mcpdoctor sends nothing in its place, so it does not probe; " + what
+	}
 	switch g.Effect {
 	case UnsetFail:
 		return SeverityError, CodeEnvUnset, ref + " " + g.State + ": " + client + " refuses to start this server; " + what

@@ -81,6 +81,10 @@ type Problem struct {
 func (p Problem) String() string {
 	var b strings.Builder
 	b.WriteString(p.File)
+	if p.File == "" {
+		// A server named on the command line has no file.
+		b.WriteString("command line")
+	}
 	if p.Line > 0 {
 		fmt.Fprintf(&b, ":%d", p.Line)
 		if p.Column > 0 {
@@ -104,6 +108,8 @@ func (p Problem) QualifiedKey() string {
 	}
 	var k string
 	switch p.Table {
+	case commandLineTable:
+		return p.Key // a flag: --header, --env
 	case "":
 		k = "mcp_servers." + QuoteKey(p.Server)
 	case topLevel:
@@ -124,6 +130,10 @@ func QuoteKey(k string) string {
 	}
 	return fmt.Sprintf("%q", k)
 }
+
+// commandLineTable is the Table of a server named on the command line,
+// which has no file: its keys are flags.
+const commandLineTable = "command line"
 
 // topLevel is the Table of servers kept at the top of a file.
 const topLevel = "."

@@ -31,16 +31,25 @@ func WriteEntry(c Client, s Server) (Written, error) {
 	ci := info(c)
 	if ci == nil || ci.write == nil {
 		var can []string
-		for _, row := range clientTable {
-			if row.write != nil {
-				can = append(can, string(row.id))
-			}
+		for _, w := range WritableClients() {
+			can = append(can, string(w))
 		}
 		return Written{}, fmt.Errorf("mcpdoctor writes entries for %s, not for %s", strings.Join(can, ", "), c)
 	}
 	p := portableOf(s, ci.refs)
 	file, text := ci.write(p)
 	return Written{Client: c, File: file, Text: text, Notes: p.notes}, nil
+}
+
+// WritableClients are the clients WriteEntry writes for.
+func WritableClients() []Client {
+	var out []Client
+	for _, row := range clientTable {
+		if row.write != nil {
+			out = append(out, row.id)
+		}
+	}
+	return out
 }
 
 // refSyntax is how a client's file refers to an environment variable in a

@@ -24,6 +24,9 @@ type Login struct {
 	ExpiresAt           time.Time `json:"expires_at,omitzero"`
 	Refreshable         bool      `json:"refreshable"`
 	TokenFile           string    `json:"token_file"`
+	// Check is the command that probes the server with the token, for a
+	// person; empty means mcpdoctor probe NAME.
+	Check string `json:"-"`
 }
 
 // NewLogin is the view of a login's outcome, redacted: the URLs by their
@@ -66,7 +69,11 @@ func LoginText(w io.Writer, l Login, now time.Time) {
 			fmt.Fprintf(w, "  %-10s %s\n", r[0], r[1])
 		}
 	}
-	fmt.Fprintf(w, "Check it: mcpdoctor probe %s\n", l.Name)
+	check := l.Check
+	if check == "" {
+		check = "mcpdoctor probe " + l.Name
+	}
+	fmt.Fprintf(w, "Check it: %s\n", check)
 }
 
 // Expiry renders a token's expiry against now: "expires in 59m",

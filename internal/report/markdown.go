@@ -77,7 +77,11 @@ func Markdown(w io.Writer, br BugReport) {
 	m.line("| | |")
 	m.line("|---|---|")
 	m.row("mcpdoctor", esc(fmt.Sprintf("%s (%s, %s/%s)", a.Version, a.GoVersion, a.OS, a.Arch)))
-	m.row("config", code(a.ConfigPath))
+	if a.ConfigPath == "" {
+		m.row("config", "none: the server was named on mcpdoctor's command line")
+	} else {
+		m.row("config", code(a.ConfigPath))
+	}
 	for _, s := range br.Servers {
 		m.server(s)
 	}
@@ -255,7 +259,10 @@ func (m *mdWriter) server(s ServerReport) {
 	m.line("### Config entry")
 	m.line("")
 	lang := "toml"
-	if !strings.HasPrefix(s.ConfigEntry, "[") {
+	switch {
+	case strings.HasPrefix(s.ConfigEntry, "mcpdoctor "):
+		lang = "sh"
+	case !strings.HasPrefix(s.ConfigEntry, "["):
 		lang = "jsonc"
 	}
 	m.fence(lang, s.ConfigEntry)
@@ -402,10 +409,61 @@ func ignoredKeys(ps []config.Problem) []string {
 // redacted: values from the environment are shown by name, literal
 // credentials masked. Codex's is TOML; the others' JSON.
 func configEntry(s config.Server, red *redact.Redactor) string {
-	if s.Client() == config.ClientCodex {
+	switch s.Client() {
+	case config.ClientCodex:
 		return codexEntry(s, red)
+	case config.ClientCommandLine:
+		return commandLineEntry(s, red)
 	}
 	return jsonEntry(s, red)
+}
+
+// commandLineEntry shows a server named on mcpdoctor's command line as
+// the command that named it, redacted: variables by name, values
+// passed as text masked.
+func commandLineEntry(s config.Server, red *redact.Redactor) string {
+	args := []string{"mcpdoctor", "probe"}
+	if s.Transport == config.TransportStdio {
+		for _, e := range s.Env {
+			args = append(args, "--env", e.Name+"="+redact.Mask)
+		}
+		for _, f := range s.Forward {
+			args = append(args, "--env", f.Name)
+		}
+		if s.Cwd.Written != "" {
+			args = append(args, "--cwd", red.Text(s.Cwd.Written))
+		}
+		args = append(args, "--", red.Text(s.Command.Written))
+		args = append(args, red.Args(written(s.Args))...)
+		return shellWords(args) + "\n"
+	}
+	args = append(args, red.URL(s.URL.Written))
+	if s.Transport == config.TransportSSE {
+		args = append(args, "--transport", "sse")
+	}
+	for _, h := range s.Headers {
+		if refs := h.Value.Refs(); h.Key == config.KeyBearerEnvFlag && len(refs) == 1 {
+			args = append(args, "--bearer-env", refs[0].Name)
+			continue
+		}
+		name := h.Name
+		args = append(args, "--header", name+": "+shownValue(h.Value, func(v string) string { return red.Header(name, v) }, red))
+	}
+	return shellWords(args) + "\n"
+}
+
+// shellWords joins words as a POSIX shell reads them back: each that
+// holds anything but plain characters in single quotes.
+func shellWords(words []string) string {
+	out := make([]string, len(words))
+	for i, w := range words {
+		if w != "" && strings.Trim(w, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:=@%+,") == "" {
+			out[i] = w
+			continue
+		}
+		out[i] = "'" + strings.ReplaceAll(w, "'", `'\''`) + "'"
+	}
+	return strings.Join(out, " ")
 }
 
 // headersByKey shows the headers that come from one key.
