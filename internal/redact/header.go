@@ -39,8 +39,10 @@ func namesCredential(name string, more ...string) bool {
 // Header redacts one header value by the header's name. A credential
 // header is masked, keeping the scheme of Authorization and
 // Proxy-Authorization ("Bearer <redacted>"), because which scheme was sent
-// is evidence. Location is a URL. Everything else — WWW-Authenticate with
-// its error="invalid_token" and its resource_metadata URL among it — is
+// is evidence. Location is a URL. The headers that say what a message is
+// (Content-Type, MCP-Protocol-Version, Mcp-Method, Mcp-Session-Id…) are
+// fields. Everything else — WWW-Authenticate with its
+// error="invalid_token" and its resource_metadata URL among it — is
 // text, with known secrets and the secrets of URLs masked.
 func (r *Redactor) Header(name, value string) string {
 	if IsSensitiveHeader(name) {
@@ -49,11 +51,19 @@ func (r *Redactor) Header(name, value string) string {
 		}
 		return Mask
 	}
-	switch strings.ToLower(name) {
-	case "location", "content-location":
+	switch n := strings.ToLower(name); {
+	case n == "location" || n == "content-location":
 		return r.URL(value)
+	case standardHeaders[n] || fieldHeaders[n]:
+		return r.Field(value)
 	}
 	return r.Text(value)
+}
+
+// fieldHeaders, with standardHeaders, are evidence by what they are.
+var fieldHeaders = map[string]bool{
+	"content-length": true, "content-encoding": true, "mcp-method": true, "mcp-name": true, "mcp-session-id": true,
+	"date": true, "server": true, "vary": true, "connection": true, "transfer-encoding": true,
 }
 
 // authScheme splits "Bearer abc" into its scheme and credential, for the
