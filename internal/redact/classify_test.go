@@ -213,4 +213,19 @@ func TestHarmlessSecretsStayOutOfFields(t *testing.T) {
 			t.Errorf("URL(%q) = %q, want %q", in, got, want)
 		}
 	}
+	// A header sent is the user's setting or mcpdoctor's; one received is
+	// the server's text.
+	for _, c := range []struct{ name, value, sent, received string }{
+		{"X-Transport", "stdio", "stdio", Mask},
+		{"Mcp-Protocol-Version", "2025-06-18", "2025-06-18", "2025-06-18"},
+		{"X-Echo", "key sk-live-0123456789", "key <redacted>", "key <redacted>"},
+		{"Authorization", "Bearer stdio", "Bearer <redacted>", "Bearer <redacted>"},
+	} {
+		if got := r.SentHeader(c.name, c.value); got != c.sent {
+			t.Errorf("SentHeader(%q, %q) = %q, want %q", c.name, c.value, got, c.sent)
+		}
+		if got := r.Header(c.name, c.value); got != c.received {
+			t.Errorf("Header(%q, %q) = %q, want %q", c.name, c.value, got, c.received)
+		}
+	}
 }

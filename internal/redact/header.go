@@ -60,6 +60,18 @@ func (r *Redactor) Header(name, value string) string {
 	return r.Text(value)
 }
 
+// SentHeader redacts the value of a header as a client sends it: a
+// configured one, or one mcpdoctor sent. A credential header is masked as
+// Header masks it; any other is the user's own setting or mcpdoctor's, a
+// field (X-Mode: production, MCP-Protocol-Version: 2026-07-28), masked
+// only where it holds a credential. What a server sends back is Header's.
+func (r *Redactor) SentHeader(name, value string) string {
+	if IsSensitiveHeader(name) {
+		return r.Header(name, value)
+	}
+	return r.Field(value)
+}
+
 // fieldHeaders, with standardHeaders, are evidence by what they are.
 var fieldHeaders = map[string]bool{
 	"content-length": true, "content-encoding": true, "mcp-method": true, "mcp-name": true, "mcp-session-id": true,

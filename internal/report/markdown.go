@@ -413,7 +413,7 @@ func headersByKey(s config.Server, key string, red *redact.Redactor) map[string]
 	m := map[string]string{}
 	for _, h := range s.HeaderByKey(key) {
 		name := h.Name
-		m[name] = shownValue(h.Value, func(v string) string { return red.Header(name, v) }, red.Text)
+		m[name] = shownValue(h.Value, func(v string) string { return red.SentHeader(name, v) }, red.Text)
 	}
 	return m
 }

@@ -295,7 +295,7 @@ func transportView(s config.Server, red *redact.Redactor) Transport {
 		t.Headers = map[string]string{}
 		for _, h := range s.Headers {
 			name := h.Name
-			t.Headers[name] = shownValue(h.Value, func(v string) string { return red.Header(name, v) }, red.Text)
+			t.Headers[name] = shownValue(h.Value, func(v string) string { return red.SentHeader(name, v) }, red.Text)
 		}
 	}
 	return t
@@ -348,8 +348,8 @@ func sourceView(s config.Source, red *redact.Redactor) config.Source {
 func exchangeView(ex evidence.Exchange, red *redact.Redactor) Exchange {
 	r := ex
 	r.URL = red.URL(ex.URL)
-	r.RequestHeader = redactHeader(ex.RequestHeader, red)
-	r.ResponseHeader = redactHeader(ex.ResponseHeader, red)
+	r.RequestHeader = redactHeader(ex.RequestHeader, red.SentHeader)
+	r.ResponseHeader = redactHeader(ex.ResponseHeader, red.Header)
 	r.RPCMethod = red.Field(ex.RPCMethod)
 	r.Err = red.Text(ex.Err)
 	r.Note = red.Text(ex.Note)
@@ -373,8 +373,9 @@ func exchangeView(ex evidence.Exchange, red *redact.Redactor) Exchange {
 	}
 }
 
-// redactHeader redacts each value by its header's name.
-func redactHeader(h http.Header, red *redact.Redactor) http.Header {
+// redactHeader redacts each value by its header's name: what was sent
+// with SentHeader, what came back with Header.
+func redactHeader(h http.Header, by func(name, value string) string) http.Header {
 	if len(h) == 0 {
 		return nil
 	}
@@ -382,7 +383,7 @@ func redactHeader(h http.Header, red *redact.Redactor) http.Header {
 	for k, vals := range h {
 		redacted := make([]string, len(vals))
 		for i, val := range vals {
-			redacted[i] = red.Header(k, val)
+			redacted[i] = by(k, val)
 		}
 		out[k] = redacted
 	}
