@@ -297,7 +297,7 @@ func (p *progressLine) update(pr probe.Progress) {
 	if len(pr.Running) > 0 {
 		names := make([]string, len(pr.Running))
 		for i, n := range pr.Running {
-			names[i] = report.Printable(p.a.red.Text(n), false)
+			names[i] = report.Printable(p.a.red.Field(n), false) // a name, as the table shows it
 		}
 		line += "; waiting for " + strings.Join(names, ", ")
 	}

@@ -5,10 +5,12 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math/rand"
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -17,6 +19,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/mcpdoctor/mcpdoctor/internal/mcptest"
+	"github.com/mcpdoctor/mcpdoctor/internal/redact"
 	"github.com/mcpdoctor/mcpdoctor/internal/schematest"
 	"github.com/mcpdoctor/mcpdoctor/internal/tokens"
 )
@@ -26,11 +29,18 @@ import (
 // them back, every --json output is one document valid against its schema,
 // no form of any secret appears in any output, and no control character a
 // server sent reaches a terminal or a report.
+//
+// And its other half, issue 20: the innocent values planted beside them
+// (a version, a date, an era, a scheme word, a path, the server's own
+// directory, a log level, true, a number, the start of the servers' own
+// name), in env, in non-credential headers and in a query, never blank
+// what is evidence: protocol versions, the command's path, URLs' schemes
+// and hosts, server and tool names, Codex's explanation.
 
 // plant is one run's secrets, each where a credential can live.
 type plant struct {
 	env, pem, forwarded, arg             string // stdio: env, a multi-line env value, env_vars, an argument
-	bearer, header, tenant, envHeader    string // HTTP: bearer_token_env_var, http_headers (two), env_http_headers
+	bearer, header, tenant, envHeader    string // HTTP: bearer_token_env_var, http_headers (X-Api-Key; X-Tenant, which only its shape makes a secret), env_http_headers
 	basicUser, basicPass, envAuthPass    string // URL user info; an Authorization: Basic from the environment
 	query, otherQuery, path, storedToken string // URL query values, a key-like path segment, the token file
 	storedRefresh                        string
@@ -96,12 +106,13 @@ const (
 
 func newPlant(rng *rand.Rand) plant {
 	key := func() string {
-		// A path segment is masked when it looks like a key (letters and
-		// digits, long, varied); a secret one that does not is the
-		// server's URL design, and is shown.
+		// A path segment is masked, and a value that no credential name
+		// holds hunted, when it looks like a key (redact.LooksSecret,
+		// table-tested both ways there); a secret one that does not is
+		// the server's URL design, and is shown.
 		for {
-			s := draw(rng, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", 24)
-			if strings.ContainsAny(s, "0123456789") && strings.ContainsAny(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ") {
+			s := draw(rng, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", 16)
+			if redact.LooksSecret(s) {
 				return s
 			}
 		}
@@ -110,7 +121,7 @@ func newPlant(rng *rand.Rand) plant {
 		// env is long, so that excerpts (80 bytes of a log line) cut it.
 		env: draw(rng, anyRunes, 70), forwarded: draw(rng, anyRunes, 10), arg: draw(rng, tokenRunes, 10),
 		pem:    "-----BEGIN PRIVATE KEY-----\n" + draw(rng, tokenRunes, 30) + "\n" + draw(rng, tokenRunes, 30) + "\n-----END PRIVATE KEY-----",
-		bearer: draw(rng, tokenRunes, 12), header: draw(rng, headerRunes, 10), tenant: draw(rng, headerRunes, 10), envHeader: draw(rng, headerRunes, 10),
+		bearer: draw(rng, tokenRunes, 12), header: draw(rng, headerRunes, 10), tenant: key(), envHeader: draw(rng, headerRunes, 10),
 		basicUser: draw(rng, "abcdefghijklmnop", 6), basicPass: draw(rng, headerRunes, 10), envAuthPass: draw(rng, headerRunes, 10),
 		query: draw(rng, anyRunes, 10), otherQuery: draw(rng, anyRunes, 10), path: key(),
 		storedToken: draw(rng, tokenRunes, 16), storedRefresh: draw(rng, tokenRunes, 16),
@@ -136,6 +147,44 @@ func tomlString(s string) string {
 	return b.String()
 }
 
+// innocentEnv are values no credential is made of, under plain names and
+// under names that say credential (AUTH_MODE=http): none is hunted, so
+// none may blank the same characters anywhere. Among them the echo
+// servers' port, which every URL's host holds, the fake server's own
+// directory, which its command holds, and "echo", which starts the echo
+// servers' names.
+func innocentEnv(echoURL, fakeStdio string) map[string]string {
+	u, _ := url.Parse(echoURL)
+	return map[string]string{
+		"TINY_VERSIONS": "2026-07-28", "PROTOCOL": "2025-11-25", "ERA": "modern", "MODE": "stdio", "TRANSPORT": "http",
+		"WORKDIR": "/tmp", "SERVER_DIR": filepath.Dir(fakeStdio), "LOG_LEVEL": "info", "NODE_ENV": "production",
+		"ENABLED": "true", "ECHO_PORT": u.Port(), "SERVER_NAME": "echo",
+		"AUTH_MODE": "http", "AUTH_ENABLED": "true", "API_VERSION": "2026-07-28", "TOKEN_DIR": "/tmp", "SESSION_TIMEOUT": "3000",
+	}
+}
+
+// innocentHeaders go, with the credentials, to the bearer echo server,
+// which makes a tool of each value: its tools must keep these names.
+var innocentHeaders = map[string]string{"X-Mode": "production", "X-Protocol": "2026-07-28", "X-Transport": "http",
+	"X-Debug": "true", "X-Era": "legacy", "X-Workdir": "/tmp"}
+
+// innocentQuery are query values, secrets where they stand, that look
+// like none: masked in the URL and in free text, they must never blank a
+// protocol version, a URL's scheme or host, or a name.
+func innocentQuery(echoURL string) string {
+	u, _ := url.Parse(echoURL)
+	return url.Values{"v": {"2025-11-25"}, "mode": {"stdio"}, "scheme": {"http"}, "port": {u.Port()}}.Encode()
+}
+
+// tomlTable writes m as the inside of a TOML inline table.
+func tomlTable(m map[string]string) string {
+	var parts []string
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		parts = append(parts, tomlString(k)+" = "+tomlString(m[k]))
+	}
+	return strings.Join(parts, ", ")
+}
+
 // setup writes the config and the token file for a plant, and returns the
 // config's path and the environment mcpdoctor runs in.
 func setup(t *testing.T, p plant, echoURL, fakeStdio string) (string, map[string]string) {
@@ -148,7 +197,7 @@ func setup(t *testing.T, p plant, echoURL, fakeStdio string) (string, map[string
 [mcp_servers.bearer]
 url = %[1]s
 bearer_token_env_var = "TOK"
-http_headers = { "X-Api-Key" = %[2]s, "X-Tenant" = %[3]s }
+http_headers = { "X-Api-Key" = %[2]s, "X-Tenant" = %[3]s, %[15]s }
 env_http_headers = { "X-Env-Secret" = "HDR_VAR" }
 
 [mcp_servers.userinfo]
@@ -179,17 +228,17 @@ url = %[10]s
 [mcp_servers.stdio]
 command = %[11]s
 args = ["echo", "--api-key", %[12]s]
-env = { SECRET_ENV = %[13]s, SECRET_PEM = %[14]s }
+env = { SECRET_ENV = %[13]s, SECRET_PEM = %[14]s, %[16]s }
 env_vars = ["SECRET_FWD"]
 
 [mcp_servers.crash]
 command = %[11]s
 args = ["echo", "crash"]
-env = { SECRET_ENV = %[13]s }
-`, tomlString(echoURL+"/mcp?"+q), tomlString(p.header), tomlString(p.tenant), tomlString(basic.String()),
+env = { SECRET_ENV = %[13]s, %[16]s }
+`, tomlString(echoURL+"/mcp?"+q+"&"+innocentQuery(echoURL)), tomlString(p.header), tomlString(p.tenant), tomlString(basic.String()),
 		tomlString(echoURL+"/mcp"), tomlString(echoURL+"/401"), tomlString(echoURL+"/rpc-error?"+q), tomlString(echoURL+"/redirect"),
 		tomlString(echoURL+"/s/"+p.path+"/mcp"), tomlString(stored), tomlString(fakeStdio), tomlString(p.arg),
-		tomlString(p.env), tomlString(p.pem))
+		tomlString(p.env), tomlString(p.pem), tomlTable(innocentHeaders), tomlTable(innocentEnv(echoURL, fakeStdio)))
 	path := filepath.Join(dir, "config.toml")
 	if err := os.WriteFile(path, []byte(config), 0o600); err != nil {
 		t.Fatal(err)
@@ -234,15 +283,17 @@ func otherClients(t *testing.T, p plant, echoURL, fakeStdio string) []string {
 		return path
 	}
 	servers := func(ref func(string) string) string {
+		headers := map[string]string{"Authorization": "Bearer " + ref("TOK"), "X-Api-Key": p.header, "X-Tenant": p.tenant, "X-Env-Secret": ref("HDR_VAR")}
+		maps.Copy(headers, innocentHeaders)
+		env := map[string]string{"SECRET_ENV": p.env, "SECRET_PEM": p.pem, "SECRET_FWD": ref("SECRET_FWD")}
+		maps.Copy(env, innocentEnv(echoURL, fakeStdio))
 		return js(map[string]any{
-			"bearer": map[string]any{"type": "http", "url": echoURL + "/mcp?" + q, "headers": map[string]string{
-				"Authorization": "Bearer " + ref("TOK"), "X-Api-Key": p.header, "X-Tenant": p.tenant, "X-Env-Secret": ref("HDR_VAR")}},
+			"bearer":    map[string]any{"type": "http", "url": echoURL + "/mcp?" + q + "&" + innocentQuery(echoURL), "headers": headers},
 			"userinfo":  map[string]any{"type": "http", "url": basic.String()},
 			"env_basic": map[string]any{"type": "http", "url": echoURL + "/mcp", "headers": map[string]string{"Authorization": ref("AUTH_VAR")}},
 			"refused":   map[string]any{"type": "http", "url": echoURL + "/401", "headers": map[string]string{"Authorization": "Bearer " + ref("TOK")}},
 			"path":      map[string]any{"type": "http", "url": echoURL + "/s/" + p.path + "/mcp"},
-			"stdio": map[string]any{"type": "stdio", "command": fakeStdio, "args": []string{"echo", "--api-key", p.arg},
-				"env": map[string]string{"SECRET_ENV": p.env, "SECRET_PEM": p.pem, "SECRET_FWD": ref("SECRET_FWD")}},
+			"stdio":     map[string]any{"type": "stdio", "command": fakeStdio, "args": []string{"echo", "--api-key", p.arg}, "env": env},
 		})
 	}
 	claude := write(".mcp.json", servers(func(v string) string { return "${" + v + "}" }), `{"mcpServers": %s}`)
@@ -307,13 +358,17 @@ func TestPlantedSecretsNeverLeak(t *testing.T) {
 			if config != configs[0] {
 				names = []string{"bearer", "userinfo", "env_basic", "refused", "path", "stdio"}
 			}
-			t.Run(fmt.Sprint(i, filepath.Base(config)), func(t *testing.T) { checkPlant(t, p, config, env, names) })
+			t.Run(fmt.Sprint(i, filepath.Base(config)), func(t *testing.T) {
+				outs := checkPlant(t, p, config, env, names)
+				checkInnocents(t, outs, names, echo.URL, fakeStdio, config == configs[0])
+			})
 		}
 	}
 }
 
-// checkPlant runs every command on one config and checks its outputs.
-func checkPlant(t *testing.T, p plant, config string, env map[string]string, names []string) {
+// checkPlant runs every command on one config, checks its outputs and
+// returns them.
+func checkPlant(t *testing.T, p plant, config string, env map[string]string, names []string) []output {
 	{
 		{
 			var outs []output
@@ -386,6 +441,7 @@ func checkPlant(t *testing.T, p plant, config string, env map[string]string, nam
 			if !strings.Contains(outs[3].stdout, `\x1b`) {
 				t.Errorf("the report shows no escaped ESC, so the hostile text never reached it:\n%s", outs[3].stdout)
 			}
+			return outs
 		}
 	}
 }
@@ -428,5 +484,161 @@ env = { AUTH_ENABLED = "true", MODE = "stdio", LEVEL = "none", KIND = "false" }
 	}
 	if !got[1].Enabled || got[1].Transport.Type != "stdio" || got[1].Auth != "failed" || got[1].Healthy == nil || *got[1].Healthy {
 		t.Errorf("stdio server: %+v", got[1])
+	}
+}
+
+// checkInnocents checks, on the outputs of one config, that no innocent
+// value blanked evidence: every JSON document is parsed, and each server
+// object keeps its command's path, its URL's scheme and host, its
+// protocol versions, its server's name, Codex's explanation and, for the
+// bearer echo server, the tools named after the innocent values it was
+// sent; the text outputs show the same. codex says the config is
+// Codex's, so Codex's explanation is there to check.
+func checkInnocents(t *testing.T, outs []output, names []string, echoURL, fakeStdio string, codex bool) {
+	t.Helper()
+	u, _ := url.Parse(echoURL)
+	host := u.Host
+	var echoTools []string
+	for _, v := range innocentHeaders {
+		echoTools = append(echoTools, v)
+	}
+	echoTools = append(echoTools, "2025-11-25", "stdio", "http", u.Port())
+	seen := map[string]int{}
+	for _, o := range outs {
+		text := o.stdout + o.stderr
+		if strings.Contains(text, redact.Mask+"://") {
+			t.Errorf("%v: a URL's scheme was blanked:\n%s", o.args, text)
+		}
+		if strings.Count(text, filepath.Base(fakeStdio)) != strings.Count(text, fakeStdio) {
+			t.Errorf("%v: the command's path %s is not shown whole:\n%s", o.args, fakeStdio, text)
+		}
+		if o.schema == "" || o.schema == "validate" {
+			checkInnocentText(t, o, names, host, fakeStdio, codex, seen)
+			continue
+		}
+		var doc any
+		if err := json.Unmarshal([]byte(o.stdout), &doc); err != nil {
+			t.Errorf("%v: %v", o.args, err)
+			continue
+		}
+		var servers []any
+		switch d := doc.(type) {
+		case []any: // list
+			servers = d
+		case map[string]any:
+			if s, ok := d["servers"].([]any); ok { // report
+				servers = s
+			} else { // probe
+				servers = []any{d}
+			}
+		}
+		for _, s := range servers {
+			srv, _ := s.(map[string]any)
+			checkInnocentServer(t, o.args, srv, host, fakeStdio, echoTools, codex, seen)
+		}
+	}
+	// Not vacuous: the fields were there to be blanked.
+	for _, what := range []string{"command", "url", "protocol_version", "server name", "echo tools", "codex stdio"} {
+		if seen[what] == 0 && (what != "codex stdio" || codex) {
+			t.Errorf("no output showed a %s to check", what)
+		}
+	}
+}
+
+var protocolVersion = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
+
+func checkInnocentServer(t *testing.T, args []string, srv map[string]any, host, fakeStdio string, echoTools []string, codex bool, seen map[string]int) {
+	t.Helper()
+	name, _ := srv["name"].(string)
+	tr, _ := srv["transport"].(map[string]any)
+	if tr["type"] == "stdio" {
+		seen["command"]++
+		if tr["command"] != fakeStdio {
+			t.Errorf("%v: %s's command = %q, want %q", args, name, tr["command"], fakeStdio)
+		}
+	} else {
+		seen["url"]++
+		u, _ := tr["url"].(string)
+		if !strings.HasPrefix(u, "http://"+host+"/") && !strings.HasPrefix(u, "http://"+redact.Mask+"@"+host+"/") {
+			t.Errorf("%v: %s's URL %q lost its scheme or host (%s)", args, name, u, host)
+		}
+	}
+	if reason, ok := srv["codex_auth_reason"].(string); ok {
+		if strings.Contains(reason, redact.Mask) {
+			t.Errorf("%v: %s's codex_auth_reason was blanked: %q", args, name, reason)
+		}
+		if tr["type"] == "stdio" {
+			seen["codex stdio"]++
+			if reason != "Codex gives stdio servers no auth status" {
+				t.Errorf("%v: %s's codex_auth_reason = %q", args, name, reason)
+			}
+		}
+	}
+	info, ok := srv["server"].(map[string]any)
+	if !ok {
+		return
+	}
+	seen["protocol_version"]++
+	if pv, _ := info["protocol_version"].(string); !protocolVersion.MatchString(pv) {
+		t.Errorf("%v: %s's protocol_version = %q", args, name, pv)
+	}
+	if vs, ok := info["supported_versions"].([]any); ok {
+		for _, v := range vs {
+			if s, _ := v.(string); !protocolVersion.MatchString(s) {
+				t.Errorf("%v: %s's supported_versions = %v", args, name, vs)
+			}
+		}
+	}
+	seen["server name"]++
+	if n, _ := info["name"].(string); !strings.HasPrefix(n, "echo ") {
+		t.Errorf("%v: %s's server name lost its start: %q", args, name, n)
+	} else if name == "bearer" && !strings.Contains(n, " | production | ") {
+		t.Errorf("%v: %s's server name lost an innocent value it echoes: %q", args, name, n)
+	}
+	if name != "bearer" {
+		return
+	}
+	tools := map[string]bool{}
+	for _, tl := range srv["tools"].([]any) {
+		tn, _ := tl.(map[string]any)["name"].(string)
+		tools[tn] = true
+	}
+	for _, want := range echoTools {
+		seen["echo tools"]++
+		if !tools[want] {
+			t.Errorf("%v: %s has no tool named %q, the innocent value it echoes: %v", args, name, want, tools)
+		}
+	}
+}
+
+// checkInnocentText checks the text outputs: the table, probe's text
+// with its trace, the Markdown report.
+func checkInnocentText(t *testing.T, o output, names []string, host, fakeStdio string, codex bool, seen map[string]int) {
+	t.Helper()
+	var wants []string
+	switch {
+	case o.args[0] == "list":
+		wants = []string{fakeStdio + " echo --api-key " + redact.Mask, "http://" + host + "/mcp?", " 2025-11-25 "}
+	case o.markdown:
+		wants = []string{"`" + fakeStdio + " echo --api-key " + redact.Mask + "`", "`http://" + host + "/", "protocol 2025-11-25"}
+		if codex {
+			wants = append(wants, "Codex gives stdio servers no auth status", `command = "`+fakeStdio+`"`)
+		} else {
+			wants = append(wants, `"command": "`+fakeStdio+`"`)
+		}
+	case o.args[0] == "probe" && o.args[1] == "stdio":
+		wants = []string{fakeStdio, "(protocol 2025-11-25, legacy)"}
+		if codex {
+			wants = append(wants, "unsupported — Codex gives stdio servers no auth status")
+		}
+	case o.args[0] == "probe" && o.args[1] == "bearer":
+		wants = []string{"http://" + host + "/mcp?", "(protocol 2025-11-25, legacy)", "\n  production  ", "\n  2026-07-28  ", "\n  legacy  ",
+			"Mcp-Protocol-Version: 2026-07-28", "X-Mode: production", "X-Workdir: /tmp", "X-Transport: http"}
+	}
+	for _, want := range wants {
+		seen["text"]++
+		if !strings.Contains(o.stdout+o.stderr, want) {
+			t.Errorf("%v lacks %q:\n%s", o.args, want, o.stdout+o.stderr)
+		}
 	}
 }

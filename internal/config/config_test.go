@@ -391,36 +391,52 @@ func mustServer(t *testing.T, f *File, name string) Server {
 	return s
 }
 
-// TestSecretsCoverEveryPlace: every value the entry holds or points to is
-// a secret, in the forms it is sent in (schema/README.md, "What is never in it").
+// TestSecretsCoverEveryPlace: every value in a credential place is a
+// secret, in the forms it is sent in, whatever it looks like; a value
+// elsewhere is one only when it could be (schema/README.md, "What is
+// never in it"), so that an innocent env value never blanks evidence.
 func TestSecretsCoverEveryPlace(t *testing.T) {
 	f := ParseCodex("c.toml", []byte(`
 [mcp_servers.a]
-url = "https://u:pw@h/s/Zx81Kq29Lm47Np03Rt65Qa?config=abc"
-http_headers = { "X-Tenant" = "acme", "Authorization" = "Basic YWxpY2U6cGE1NXdvcmQ=", "Accept" = "application/json" }
-env_http_headers = { "X-Api-Key" = "API_KEY_VAR", "Authorization" = "AUTH_VAR" }
+url = "https://u:pw@h/s/Zx81Kq29Lm47Np03Rt65Qa?config=abc&v=2025-06-18"
+http_headers = { "X-Tenant" = "acme", "X-Workspace" = "3f9a6c0e1b2d4a5f8e7c9b0a", "Authorization" = "Basic YWxpY2U6cGE1NXdvcmQ=", "Accept" = "application/json", "X-Auth-Token" = "true" }
+env_http_headers = { "X-Api-Key" = "API_KEY_VAR", "Authorization" = "AUTH_VAR", "X-Region" = "REGION_VAR" }
 bearer_token_env_var = "BEARER_VAR"
 
 [mcp_servers.b]
 command = "srv"
 args = ["--token", "arg-secret"]
-env = { LOG_LEVEL = "info", OPENAI_API_KEY = "sk-1" }
-env_vars = ["GITHUB_TOKEN", "UNSET"]
+env = { LOG_LEVEL = "info", OPENAI_API_KEY = "sk-1", MODE = "stdio", WORKDIR = "/tmp", TINY_VERSIONS = "2026-07-28", AUTH_ENABLED = "true", AUTH_MODE = "http", DB_PASSWORD = "hunter2", NOTES = "sk-proj-abcdefghijklmnopqrstuvwx", DATABASE_URL = "postgres://app:db-pa55@db/x" }
+env_vars = ["GITHUB_TOKEN", "UNSET", "NODE_ENV"]
 `))
-	env := map[string]string{"GITHUB_TOKEN": "ghp_forwarded", "API_KEY_VAR": "key-from-env", "AUTH_VAR": "Bearer tok-from-env", "BEARER_VAR": "bearer-from-env"}
+	env := map[string]string{"GITHUB_TOKEN": "ghp_forwarded", "API_KEY_VAR": "key-from-env", "AUTH_VAR": "Bearer tok-from-env", "BEARER_VAR": "bearer-from-env",
+		"NODE_ENV": "production", "TEAM_TOKEN": "team-secret", "TIER_NAME": "gold-plan", "REGION_VAR": "eu-west"}
 	look := Lookup{Env: func(k string) (string, bool) { v, ok := env[k]; return v, ok }}
 	var got []string
 	for _, s := range f.Servers {
 		got = append(got, s.Secrets(look)...)
 	}
-	for _, want := range []string{"info", "sk-1", "ghp_forwarded", "acme", "YWxpY2U6cGE1NXdvcmQ=", "alice:pa55word", "pa55word",
-		"key-from-env", "Bearer tok-from-env", "tok-from-env", "bearer-from-env", "pw", "Zx81Kq29Lm47Np03Rt65Qa", "abc", "arg-secret"} {
+	// A value that refers to variables is judged with their names too.
+	claude, err := Read(".mcp.json", []byte(`{"mcpServers": {"c": {"command": "srv", "env": {"TEAM": "${TEAM_TOKEN}", "TIER": "${TIER_NAME}"}}}}`), ReadOptions{Client: ClientClaudeCode})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range claude.Servers {
+		got = append(got, s.Secrets(look)...)
+	}
+	for _, want := range []string{"sk-1", "hunter2", "sk-proj-abcdefghijklmnopqrstuvwx", "db-pa55", "ghp_forwarded", "team-secret",
+		"3f9a6c0e1b2d4a5f8e7c9b0a", "YWxpY2U6cGE1NXdvcmQ=", "alice:pa55word", "pa55word", "true",
+		"key-from-env", "Bearer tok-from-env", "tok-from-env", "bearer-from-env", "eu-west", "pw", "Zx81Kq29Lm47Np03Rt65Qa", "abc", "2025-06-18", "arg-secret"} {
 		if !slices.Contains(got, want) {
 			t.Errorf("Secrets lacks %q: %q", want, got)
 		}
 	}
-	if slices.Contains(got, "application/json") {
-		t.Errorf("a standard header's value is no secret: %q", got)
+	// Innocent values where no credential stands: never hunted.
+	for _, innocent := range []string{"application/json", "info", "stdio", "/tmp", "2026-07-28", "http", "acme", "production", "gold-plan",
+		"postgres://app:db-pa55@db/x"} {
+		if slices.Contains(got, innocent) {
+			t.Errorf("%q is no secret: %q", innocent, got)
+		}
 	}
 }
 

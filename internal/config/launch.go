@@ -7,8 +7,6 @@ import (
 	"maps"
 	"slices"
 	"strings"
-
-	"github.com/mcpdoctor/mcpdoctor/internal/redact"
 )
 
 // Launch is a server as its client would start it on this machine: every
@@ -210,10 +208,4 @@ func (s Server) HelperEnv(look Lookup) []string {
 		out = append(out, k+"="+vars[k])
 	}
 	return out
-}
-
-// Secrets are the header's value and its credential part, as the
-// redactor learns them: not a reference sent as written.
-func (h LaunchHeader) Secrets() []string {
-	return NotReferences(redact.HeaderSecrets(h.Name, h.Value), h.refs)
 }

@@ -3,8 +3,6 @@ package config
 import (
 	"cmp"
 	"time"
-
-	"github.com/mcpdoctor/mcpdoctor/internal/redact"
 )
 
 // Client names a client whose MCP config mcpdoctor reads.
@@ -265,55 +263,5 @@ func (s Server) HeaderByKey(key string) []Header {
 			out = append(out, h)
 		}
 	}
-	return out
-}
-
-// Secrets returns every value of the entry that must never be printed,
-// in the forms it is sent or shown in (schema/README.md: "What is never in
-// it"): every env value, written and resolved, and each forwarded
-// variable's value; each header value as written and as resolved, with its
-// credential part (Bearer X → X; Basic → the blob, user:password,
-// password); the URL's user info, query values, fragment and key-like path
-// segments; command-line values that follow credential flags. The OAuth
-// client_id is no secret. The redactor ignores values shorter than
-// redact.MinSecretLen.
-func (s Server) Secrets(look Lookup) []string {
-	var out []string
-	for _, e := range s.Env {
-		if lit, ok := e.Value.IsLiteral(); ok {
-			out = append(out, lit)
-		} else if v, _, _ := e.Value.Resolve(look); v != "" {
-			out = append(out, NotReferences([]string{v}, e.Value.Refs())...)
-		}
-	}
-	for _, f := range s.Forward {
-		if look.Env != nil {
-			if v, ok := look.Env(f.Name); ok {
-				out = append(out, v)
-			}
-		}
-	}
-	for _, h := range s.Headers {
-		if lit, ok := h.Value.IsLiteral(); ok {
-			out = append(out, redact.HeaderSecrets(h.Name, lit)...)
-			continue
-		}
-		if v, ok, _ := h.Value.Resolve(look); ok {
-			out = append(out, NotReferences(redact.HeaderSecrets(h.Name, v), h.Value.Refs())...)
-			for _, r := range h.Value.Refs() {
-				if val, state := fill(r, look); state == "" {
-					out = append(out, val)
-				}
-			}
-		}
-	}
-	url, _, _ := s.URL.Resolve(look)
-	out = append(out, redact.URLSecrets(url)...)
-	var args []string
-	for _, a := range s.Args {
-		v, _, _ := a.Resolve(look)
-		args = append(args, v)
-	}
-	out = append(out, redact.ArgSecrets(args)...)
 	return out
 }

@@ -4,7 +4,9 @@ import "strings"
 
 // Args redacts a command line, by what each argument is: the value after a
 // flag named like a credential ("--api-key X", "--token=X", "API_KEY=X"),
-// and any argument that looks like a key, is masked; the rest is text.
+// and any argument that looks like a key, is masked; the rest are fields,
+// masked only where they hold a credential (Field): "--mode stdio" stays
+// whole whatever else the run learned.
 func (r *Redactor) Args(args []string) []string {
 	if args == nil {
 		return nil
@@ -18,7 +20,7 @@ func (r *Redactor) Args(args []string) []string {
 		case ok && isCredentialName(name):
 			out[i] = name + "=" + Mask
 		default:
-			out[i] = r.Text(a)
+			out[i] = r.Field(a)
 		}
 	}
 	return out

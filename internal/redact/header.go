@@ -39,8 +39,10 @@ func namesCredential(name string, more ...string) bool {
 // Header redacts one header value by the header's name. A credential
 // header is masked, keeping the scheme of Authorization and
 // Proxy-Authorization ("Bearer <redacted>"), because which scheme was sent
-// is evidence. Location is a URL. Everything else — WWW-Authenticate with
-// its error="invalid_token" and its resource_metadata URL among it — is
+// is evidence. Location is a URL. The headers that say what a message is
+// (Content-Type, MCP-Protocol-Version, Mcp-Method, Mcp-Session-Id…) are
+// fields. Everything else — WWW-Authenticate with its
+// error="invalid_token" and its resource_metadata URL among it — is
 // text, with known secrets and the secrets of URLs masked.
 func (r *Redactor) Header(name, value string) string {
 	if IsSensitiveHeader(name) {
@@ -49,11 +51,31 @@ func (r *Redactor) Header(name, value string) string {
 		}
 		return Mask
 	}
-	switch strings.ToLower(name) {
-	case "location", "content-location":
+	switch n := strings.ToLower(name); {
+	case n == "location" || n == "content-location":
 		return r.URL(value)
+	case standardHeaders[n] || fieldHeaders[n]:
+		return r.Field(value)
 	}
 	return r.Text(value)
+}
+
+// SentHeader redacts the value of a header as a client sends it: a
+// configured one, or one mcpdoctor sent. A credential header is masked as
+// Header masks it; any other is the user's own setting or mcpdoctor's, a
+// field (X-Mode: production, MCP-Protocol-Version: 2026-07-28), masked
+// only where it holds a credential. What a server sends back is Header's.
+func (r *Redactor) SentHeader(name, value string) string {
+	if IsSensitiveHeader(name) {
+		return r.Header(name, value)
+	}
+	return r.Field(value)
+}
+
+// fieldHeaders, with standardHeaders, are evidence by what they are.
+var fieldHeaders = map[string]bool{
+	"content-length": true, "content-encoding": true, "mcp-method": true, "mcp-name": true, "mcp-session-id": true,
+	"date": true, "server": true, "vary": true, "connection": true, "transfer-encoding": true,
 }
 
 // authScheme splits "Bearer abc" into its scheme and credential, for the

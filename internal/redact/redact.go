@@ -14,11 +14,16 @@
 //   - [Redactor.Text]: free text (errors, stderr, hints) gets the known
 //     secrets replaced literally, and the URLs and self-describing tokens
 //     (JSON Web Tokens, GitHub and Slack tokens…) in it masked in place.
+//   - [Redactor.Field]: a value that is evidence by what it is (a protocol
+//     version, a server's or a tool's name, a path, mcpdoctor's own
+//     explanation) is masked only where it holds a credential.
 //
 // A Redactor learns the run's secrets as it goes ([Redactor.Add], with
 // [HeaderSecrets] and [URLSecrets] to split a value into the forms it is
-// sent in). Field names, enumerations, numbers and booleans never pass
-// through it; that is the caller's side of the bargain.
+// sent in, and [CouldBeSecret] and [ValueSecrets] to decide whether a
+// configured value is one: classify.go). Field names, enumerations,
+// numbers and booleans never pass through it; that is the caller's side
+// of the bargain.
 package redact
 
 import (
@@ -42,11 +47,42 @@ const MinSecretLen = 4
 // *Redactor know none and still apply the rules of each kind. It is safe for
 // concurrent use.
 type Redactor struct {
-	mu       sync.RWMutex
-	known    map[string]bool
+	mu sync.RWMutex
+	// known maps each form of a learned secret to whether it could be a
+	// credential; false for the harmless-looking ones (a number, a word
+	// of the vocabulary, a version, a path, learned because of where
+	// they stood), which are hunted through free text only, never
+	// through a structured field or a URL's scheme and host.
+	known map[string]bool
+	// strong and weak are the two sets, each longest first.
+	strong, weak literals
+}
+
+// literals are secrets to replace, and their forms, longest first for
+// cut-off excerpts.
+type literals struct {
 	replacer *strings.Replacer
-	// forms are the known forms, longest first, for cut-off excerpts.
-	forms []string
+	forms    []string
+}
+
+func newLiterals(forms []string) literals {
+	if len(forms) == 0 {
+		return literals{}
+	}
+	// Longest first: strings.Replacer prefers the earlier pair when several
+	// match at one position, so a secret that contains another is masked
+	// whole.
+	slices.SortFunc(forms, func(a, b string) int {
+		if len(a) != len(b) {
+			return len(b) - len(a)
+		}
+		return strings.Compare(a, b)
+	})
+	pairs := make([]string, 0, 2*len(forms))
+	for _, f := range forms {
+		pairs = append(pairs, f, Mask)
+	}
+	return literals{replacer: strings.NewReplacer(pairs...), forms: forms}
 }
 
 // New returns a Redactor that knows secrets.
@@ -59,6 +95,9 @@ func New(secrets ...string) *Redactor {
 // Add teaches the redactor more secrets: each value as it is and trimmed
 // of space, and each line of a value that has several (a PEM key shows up
 // line by line in a log). Values shorter than MinSecretLen are ignored.
+// What to teach is the caller's choice (CouldBeSecret, and where a value
+// stood); a value that looks like no credential (harmless: 2026-07-28,
+// stdio, /tmp, 8080) is hunted through free text only.
 func (r *Redactor) Add(secrets ...string) {
 	if r == nil {
 		return
@@ -82,9 +121,10 @@ func (r *Redactor) Add(secrets ...string) {
 		if len(strings.TrimSpace(v)) < MinSecretLen || strings.Contains(Mask, v) {
 			continue
 		}
+		strong := !harmless(v)
 		for _, form := range encodings(v) {
-			if !r.known[form] {
-				r.known[form] = true
+			if was, ok := r.known[form]; !ok || strong && !was {
+				r.known[form] = strong
 				changed = true
 			}
 		}
@@ -92,29 +132,21 @@ func (r *Redactor) Add(secrets ...string) {
 	if !changed {
 		return
 	}
-	forms := make([]string, 0, len(r.known))
-	for f := range r.known {
-		forms = append(forms, f)
-	}
-	// Longest first: strings.Replacer prefers the earlier pair when several
-	// match at one position, so a secret that contains another is masked
-	// whole.
-	slices.SortFunc(forms, func(a, b string) int {
-		if len(a) != len(b) {
-			return len(b) - len(a)
+	var strong, weak []string
+	for f, s := range r.known {
+		if s {
+			strong = append(strong, f)
+		} else {
+			weak = append(weak, f)
 		}
-		return strings.Compare(a, b)
-	})
-	pairs := make([]string, 0, 2*len(forms))
-	for _, f := range forms {
-		pairs = append(pairs, f, Mask)
 	}
-	r.replacer = strings.NewReplacer(pairs...)
-	r.forms = forms
+	r.strong, r.weak = newLiterals(strong), newLiterals(weak)
 }
 
 // Known reports whether s is, or contains, a secret the redactor was taught.
-func (r *Redactor) Known(s string) bool { return r.literal(s) != s }
+func (r *Redactor) Known(s string) bool {
+	return r.literal(s, strongSet) != s || r.literal(s, weakSet) != s
+}
 
 // encodings are the forms a secret takes where a server or mcpdoctor's own
 // messages may echo it: as it is, with its white space folded (as a
@@ -145,23 +177,27 @@ func encodings(s string) []string {
 	return out
 }
 
-// literal masks the known secrets. The masks already in s are left whole
-// (a secret such as "dact" must not eat into one), and masking repeats
-// until nothing changes, since it can join text into a secret again.
-func (r *Redactor) literal(s string) string {
+func strongSet(r *Redactor) literals { return r.strong }
+func weakSet(r *Redactor) literals   { return r.weak }
+
+// literal masks the known secrets of one set. The masks already in s are
+// left whole (a secret such as "dact" must not eat into one), and masking
+// repeats until nothing changes, since it can join text into a secret
+// again.
+func (r *Redactor) literal(s string, set func(*Redactor) literals) string {
 	if r == nil || s == "" {
 		return s
 	}
 	r.mu.RLock()
-	rep, forms := r.replacer, r.forms
+	l := set(r)
 	r.mu.RUnlock()
-	if rep == nil {
+	if l.replacer == nil {
 		return s
 	}
 	for range 4 {
 		parts := strings.Split(s, Mask)
 		for i, p := range parts {
-			parts[i] = cutSecrets(rep.Replace(p), forms)
+			parts[i] = cutSecrets(l.replacer.Replace(p), l.forms)
 		}
 		next := strings.Join(parts, Mask)
 		if next == s {
@@ -209,8 +245,10 @@ func cutSecrets(s string, forms []string) string {
 }
 
 // Text redacts free text: an error message, a line of stderr, a hint, a
-// tool's description. Known secrets are replaced wherever they stand; in
-// the URLs the text holds, user info, query values, fragments and key-like
+// tool's description. Known secrets are replaced wherever they stand —
+// those that look like no credential (a version, a word, a path: see
+// [Redactor.Add]) everywhere but in the scheme and host of a URL; in the
+// URLs the text holds, user info, query values, fragments and key-like
 // path segments are masked in place; and tokens that say what they are (a
 // JSON Web Token, a GitHub or Slack token) are masked. Nothing else is
 // touched, so the text keeps every character that is not a secret.
@@ -218,10 +256,82 @@ func (r *Redactor) Text(s string) string {
 	if s == "" {
 		return s
 	}
-	s = r.literal(s)
+	s = r.literal(s, strongSet)
 	s = textURLs(s)
+	s = r.outsideAuthorities(s)
 	s = selfDescribingTokens(s)
 	return s
+}
+
+// Field redacts a value that is evidence by what it is, not prose: a
+// protocol version, a server's name and version, a tool's name, a path, a
+// scheme, mcpdoctor's own explanation. It is masked only where it holds
+// a credential — a learned secret that could be one, a token that says
+// what it is, the secret parts of a URL — and never for a learned value
+// that looks like none: a query value "2025-06-18" or "stdio" blanks
+// free text that repeats it, never a protocol version or a server's name.
+func (r *Redactor) Field(s string) string {
+	if s == "" {
+		return s
+	}
+	s = r.literal(s, strongSet)
+	s = textURLs(s)
+	return selfDescribingTokens(s)
+}
+
+// Fields redacts each string of ss as a Field, in a new slice.
+func (r *Redactor) Fields(ss []string) []string {
+	if ss == nil {
+		return nil
+	}
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = r.Field(s)
+	}
+	return out
+}
+
+// outsideAuthorities masks the harmless-looking secrets in s, but not in
+// the scheme and host of the URLs it holds: AUTH_MODE=http must never
+// turn http://127.0.0.1 into <redacted>://127.0.0.1.
+func (r *Redactor) outsideAuthorities(s string) string {
+	if r == nil {
+		return s
+	}
+	r.mu.RLock()
+	none := r.weak.replacer == nil
+	r.mu.RUnlock()
+	if none {
+		return s
+	}
+	var b strings.Builder
+	last := 0
+	for from := 0; ; {
+		start, schemeEnd := nextURL(s, from)
+		if start < 0 {
+			break
+		}
+		from = schemeEnd
+		if start < last {
+			continue
+		}
+		end := urlEnd(s, schemeEnd)
+		authEnd := schemeEnd + authorityLen(s[schemeEnd:end])
+		b.WriteString(r.literal(s[last:start], weakSet))
+		b.WriteString(s[start:authEnd])
+		last = authEnd
+	}
+	b.WriteString(r.literal(s[last:], weakSet))
+	return b.String()
+}
+
+// authorityLen is the length of a URL's authority at the start of rest
+// (what follows "scheme://"): up to the path, the query or the fragment.
+func authorityLen(rest string) int {
+	if i := strings.IndexAny(rest, "/?#"); i >= 0 {
+		return i
+	}
+	return len(rest)
 }
 
 // Texts redacts each string of ss, in a new slice.

@@ -20,25 +20,29 @@ func (r *Redactor) URL(raw string) string {
 	if err != nil || u.Opaque != "" || (u.Host == "" && u.Scheme != "") || strings.ContainsAny(raw, " \t\r\n") {
 		return r.Text(raw)
 	}
-	var b strings.Builder
+	var head, tail strings.Builder
 	if u.Scheme != "" {
-		b.WriteString(u.Scheme + ":")
+		head.WriteString(u.Scheme + ":")
 	}
 	if u.Host != "" || u.Scheme != "" {
-		b.WriteString("//")
+		head.WriteString("//")
 		if u.User != nil {
-			b.WriteString(Mask + "@")
+			head.WriteString(Mask + "@")
 		}
-		b.WriteString(u.Host)
+		head.WriteString(u.Host)
 	}
-	b.WriteString(maskPath(u.EscapedPath()))
+	tail.WriteString(maskPath(u.EscapedPath()))
 	if u.ForceQuery || u.RawQuery != "" {
-		b.WriteString("?" + maskParams(u.RawQuery))
+		tail.WriteString("?" + maskParams(u.RawQuery))
 	}
 	if u.Fragment != "" {
-		b.WriteString("#" + maskFragment(u.EscapedFragment()))
+		tail.WriteString("#" + maskFragment(u.EscapedFragment()))
 	}
-	return r.literal(b.String())
+	// A secret that could be a credential is masked wherever it stands; one
+	// that looks like none (a scheme word, a host) never in the scheme and
+	// host, which are evidence.
+	out := r.literal(head.String()+r.literal(tail.String(), weakSet), strongSet)
+	return out
 }
 
 // maskPath masks the segments of an escaped path that look like keys.
@@ -238,29 +242,13 @@ func URLSecrets(raw string) []string {
 }
 
 // LooksSecret reports whether a path segment or an argument looks like a
-// key rather than a name: long, of token characters only, mixing letters
-// and digits, and varied. "server-everything", "v1" and "2025-06-18" are
-// names; "3f9a6c0e1b2d4a5f8e7c" is not.
-func LooksSecret(seg string) bool {
-	if len(seg) < 20 {
-		return false
-	}
-	var letters, digits int
-	distinct := map[rune]bool{}
-	for _, c := range seg {
-		switch {
-		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z':
-			letters++
-		case c >= '0' && c <= '9':
-			digits++
-		case strings.ContainsRune("-_.~+=", c):
-		default:
-			return false
-		}
-		distinct[c] = true
-	}
-	return letters > 0 && digits > 0 && len(distinct) >= 10
-}
+// key rather than a name (keyLike): 16 characters or more of letters,
+// digits and -_.~+=, with letters and digits both, and a UUID, hex,
+// letters and digits alternating three times or more (abc123def456ghi7),
+// or random mixed case. "server-everything", "v1", "mcp", "2025-06-18"
+// and "claude-3-5-sonnet-20241022" are names; "3f9a6c0e1b2d4a5f8e7c" and
+// "abc123def456ghi7" are not.
+func LooksSecret(seg string) bool { return keyLike(seg, "-_.~+=") }
 
 // IsSensitiveParam says whether a parameter, flag or variable name says it
 // carries a credential: a word ending in key, token, secret, password or

@@ -30,12 +30,13 @@ type Login struct {
 }
 
 // NewLogin is the view of a login's outcome, redacted: the URLs by their
-// parts, the rest as text. It never holds a token to begin with.
+// parts, the client ID, the token file's path and the scopes as the
+// fields they are. It never holds a token to begin with.
 func NewLogin(l Login, red *redact.Redactor) Login {
 	l.SchemaVersion = SchemaVersion
 	l.AuthorizationServer, l.Resource = red.URL(l.AuthorizationServer), red.URL(l.Resource)
-	l.ClientID, l.TokenFile, l.ScopesFrom = red.Text(l.ClientID), red.Text(l.TokenFile), red.Text(l.ScopesFrom)
-	l.Scopes = red.Texts(l.Scopes)
+	l.ClientID, l.TokenFile, l.ScopesFrom = red.Field(l.ClientID), red.Field(l.TokenFile), red.Field(l.ScopesFrom)
+	l.Scopes = red.Fields(l.Scopes)
 	if l.Scopes == nil {
 		l.Scopes = []string{}
 	}

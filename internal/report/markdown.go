@@ -45,7 +45,7 @@ type ServerReport struct {
 
 // NewBugReport builds the report for entries, redacted.
 func NewBugReport(about About, entries []Entry, red *redact.Redactor) BugReport {
-	about.ConfigPath = red.Text(about.ConfigPath)
+	about.ConfigPath = red.Field(about.ConfigPath)
 	br := BugReport{SchemaVersion: SchemaVersion, Mcpdoctor: about, Servers: []ServerReport{}}
 	for _, e := range entries {
 		v := View(e, red, Full)
@@ -431,9 +431,9 @@ func commandLineEntry(s config.Server, red *redact.Redactor) string {
 			args = append(args, "--env", f.Name)
 		}
 		if s.Cwd.Written != "" {
-			args = append(args, "--cwd", red.Text(s.Cwd.Written))
+			args = append(args, "--cwd", red.Field(s.Cwd.Written))
 		}
-		args = append(args, "--", red.Text(s.Command.Written))
+		args = append(args, "--", red.Field(s.Command.Written))
 		args = append(args, red.Args(written(s.Args))...)
 		return shellWords(args) + "\n"
 	}
@@ -447,7 +447,7 @@ func commandLineEntry(s config.Server, red *redact.Redactor) string {
 			continue
 		}
 		name := h.Name
-		args = append(args, "--header", name+": "+shownValue(h.Value, func(v string) string { return red.Header(name, v) }, red))
+		args = append(args, "--header", name+": "+shownValue(h.Value, func(v string) string { return red.SentHeader(name, v) }, red.Text))
 	}
 	return shellWords(args) + "\n"
 }
@@ -471,7 +471,7 @@ func headersByKey(s config.Server, key string, red *redact.Redactor) map[string]
 	m := map[string]string{}
 	for _, h := range s.HeaderByKey(key) {
 		name := h.Name
-		m[name] = shownValue(h.Value, func(v string) string { return red.Header(name, v) }, red)
+		m[name] = shownValue(h.Value, func(v string) string { return red.SentHeader(name, v) }, red.Text)
 	}
 	return m
 }
@@ -505,7 +505,7 @@ func codexEntry(s config.Server, red *redact.Redactor) string {
 		}
 		fmt.Fprintf(&b, "%s = { %s }\n", k, strings.Join(parts, ", "))
 	}
-	str("command", red.Text(s.Command.Written))
+	str("command", red.Field(s.Command.Written))
 	list("args", red.Args(written(s.Args)))
 	env := map[string]string{}
 	for _, e := range s.Env {
@@ -522,7 +522,7 @@ func codexEntry(s config.Server, red *redact.Redactor) string {
 		}
 		list("env_vars", names)
 	}
-	str("cwd", red.Text(s.Cwd.Written))
+	str("cwd", red.Field(s.Cwd.Written))
 	str("url", red.URL(s.URL.Written))
 	for _, h := range s.HeaderByKey("bearer_token_env_var") {
 		if refs := h.Value.Refs(); len(refs) > 0 {
@@ -557,12 +557,12 @@ func codexEntry(s config.Server, red *redact.Redactor) string {
 	if s.Required {
 		b.WriteString("required = true\n")
 	}
-	list("enabled_tools", red.Texts(s.EnabledTools))
-	list("disabled_tools", red.Texts(s.DisabledTools))
-	list("scopes", red.Texts(s.OAuth.Scopes))
+	list("enabled_tools", red.Fields(s.EnabledTools))
+	list("disabled_tools", red.Fields(s.DisabledTools))
+	list("scopes", red.Fields(s.OAuth.Scopes))
 	str("oauth_resource", red.URL(s.OAuth.Resource))
 	if s.OAuth.ClientID != "" {
-		fmt.Fprintf(&b, "oauth = { client_id = %s }\n", strconv.Quote(red.Text(s.OAuth.ClientID)))
+		fmt.Fprintf(&b, "oauth = { client_id = %s }\n", strconv.Quote(red.Field(s.OAuth.ClientID)))
 	}
 	return b.String()
 }
@@ -597,7 +597,7 @@ func jsonEntry(s config.Server, red *redact.Redactor) string {
 		entry["enabled"] = false
 	}
 	data, _ := json.MarshalIndent(map[string]any{s.Entry(): entry}, "", "  ")
-	return fmt.Sprintf("// %s, %s:%d\n%s\n", s.Client().Title(), red.Text(s.Source.File), s.Source.Line, data)
+	return fmt.Sprintf("// %s, %s:%d\n%s\n", s.Client().Title(), red.Field(s.Source.File), s.Source.Line, data)
 }
 
 func htmlEscape(s string) string {

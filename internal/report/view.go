@@ -5,8 +5,13 @@
 // Redaction happens here, once, where a view is built: every value that can
 // carry a secret goes through the run's redactor by its kind (a URL, a
 // header, a body, a command line, free text) before anything is encoded.
-// Field names, enumerations (auth_status, categories, stage names),
-// numbers and booleans never do. The human renderers then print a copy of
+// Field names, enumerations (auth_status, categories, stage names, eras),
+// numbers and booleans never do. Values that are evidence by what they
+// are — protocol versions, server and tool names and versions, paths,
+// mcpdoctor's own explanation of what Codex would do — go through
+// redact's Field, which masks a credential in them but never a learned
+// word that looks like none; free text (descriptions, errors, stderr,
+// hints) goes through Text, which hunts every secret of the run. The human renderers then print a copy of
 // the view whose control characters are shown as escapes (forDisplay).
 package report
 
@@ -217,7 +222,7 @@ func View(e Entry, red *redact.Redactor, detail Detail) Server {
 	v.AuthStatus = r.Auth.Status
 	if c := e.Codex; c != nil {
 		v.CodexAuthStatus = string(c.Status)
-		v.CodexAuthReason = red.Text(c.Reason)
+		v.CodexAuthReason = red.Field(c.Reason)
 	}
 	v.Evidence = red.Texts(r.Auth.Evidence)
 	if c := r.Auth.Credential; c != nil {
@@ -228,14 +233,14 @@ func View(e Entry, red *redact.Redactor, detail Detail) Server {
 	v.Hint = red.Text(r.Auth.Hint)
 	if r.Server != nil {
 		info := *r.Server
-		info.Name, info.Title, info.Version = red.Text(info.Name), red.Text(info.Title), red.Text(info.Version)
-		info.ProtocolVersion, info.SupportedVersions = red.Text(info.ProtocolVersion), red.Texts(info.SupportedVersions)
+		info.Name, info.Title, info.Version = red.Field(info.Name), red.Field(info.Title), red.Field(info.Version)
+		info.ProtocolVersion, info.SupportedVersions = red.Field(info.ProtocolVersion), red.Fields(info.SupportedVersions)
 		info.Eras = slices.Clone(info.Eras)
 		info.Capabilities, info.Instructions = redactRaw(info.Capabilities, red), red.Text(info.Instructions)
 		v.Server = &info
 	}
 	for _, t := range r.Tools {
-		tool := Tool{Name: red.Text(t.Name), Title: red.Text(t.Title), Description: red.Text(t.Description)}
+		tool := Tool{Name: red.Field(t.Name), Title: red.Field(t.Title), Description: red.Text(t.Description)}
 		if detail == Full && len(t.InputSchema) > 0 {
 			tool.InputSchema = redactSchema(t.InputSchema, red)
 		}
@@ -243,10 +248,10 @@ func View(e Entry, red *redact.Redactor, detail Detail) Server {
 	}
 	if r.ToolCall != nil {
 		tc := *r.ToolCall
-		tc.Name, tc.Content = red.Text(tc.Name), redactRaw(tc.Content, red)
+		tc.Name, tc.Content = red.Field(tc.Name), redactRaw(tc.Content, red)
 		tc.InputRequests = nil
 		for _, ir := range r.ToolCall.InputRequests {
-			tc.InputRequests = append(tc.InputRequests, wire.InputRequest{Key: red.Text(ir.Key), Method: red.Text(ir.Method), Message: red.Text(ir.Message)})
+			tc.InputRequests = append(tc.InputRequests, wire.InputRequest{Key: red.Field(ir.Key), Method: red.Field(ir.Method), Message: red.Text(ir.Message)})
 		}
 		v.ToolCall = &tc
 	}
@@ -282,9 +287,11 @@ func transportView(s config.Server, red *redact.Redactor) Transport {
 		t.Type = "unknown"
 	}
 	if s.Transport == config.TransportStdio {
-		t.Command = shownValue(s.Command, red.Text, red)
+		// The command's path and the directory are evidence, never hunted
+		// for a learned word; the arguments keep their own rules.
+		t.Command = shownValue(s.Command, red.Field, red.Field)
 		t.Args = red.Args(written(s.Args))
-		t.Cwd = shownValue(s.Cwd, red.Text, red)
+		t.Cwd = shownValue(s.Cwd, red.Field, red.Field)
 		if len(s.Env) > 0 {
 			t.Env = map[string]string{}
 			for _, e := range s.Env {
@@ -293,12 +300,12 @@ func transportView(s config.Server, red *redact.Redactor) Transport {
 		}
 		return t
 	}
-	t.URL = shownValue(s.URL, red.URL, red)
+	t.URL = shownValue(s.URL, red.URL, red.Text)
 	if len(s.Headers) > 0 {
 		t.Headers = map[string]string{}
 		for _, h := range s.Headers {
 			name := h.Name
-			t.Headers[name] = shownValue(h.Value, func(v string) string { return red.Header(name, v) }, red)
+			t.Headers[name] = shownValue(h.Value, func(v string) string { return red.SentHeader(name, v) }, red.Text)
 		}
 	}
 	return t
@@ -306,9 +313,9 @@ func transportView(s config.Server, red *redact.Redactor) Transport {
 
 // shownValue is a config value as output shows it: a literal redacted by
 // its kind (mask); a value with references as written, which names
-// variables, not their values, with its literal text still hunted for
-// secrets the redactor knows.
-func shownValue(v config.Value, mask func(string) string, red *redact.Redactor) string {
+// variables, not their values, with its literal pieces redacted by part
+// (Text, or Field for a path).
+func shownValue(v config.Value, mask, part func(string) string) string {
 	if lit, ok := v.IsLiteral(); ok {
 		return mask(lit)
 	}
@@ -317,7 +324,7 @@ func shownValue(v config.Value, mask func(string) string, red *redact.Redactor) 
 		if p.Ref != nil {
 			b.WriteString(p.Ref.Written)
 		} else {
-			b.WriteString(red.Text(p.Text))
+			b.WriteString(part(p.Text))
 		}
 	}
 	return b.String()
@@ -336,11 +343,12 @@ func written(vs []config.Value) []string {
 }
 
 func approvalView(a config.Approval, red *redact.Redactor) Approval {
-	return Approval{State: cmp.Or(a.State, config.ApprovalNotNeeded), Reason: red.Text(a.Reason), Approve: red.Text(a.Approve), OptIn: a.OptIn}
+	// mcpdoctor's own sentences, naming files, keys and commands.
+	return Approval{State: cmp.Or(a.State, config.ApprovalNotNeeded), Reason: red.Field(a.Reason), Approve: red.Field(a.Approve), OptIn: a.OptIn}
 }
 
 func sourceView(s config.Source, red *redact.Redactor) config.Source {
-	s.File, s.Project = red.Text(s.File), red.Text(s.Project)
+	s.File, s.Project = red.Field(s.File), red.Field(s.Project)
 	return s
 }
 
@@ -350,9 +358,9 @@ func sourceView(s config.Source, red *redact.Redactor) config.Source {
 func exchangeView(ex evidence.Exchange, red *redact.Redactor) Exchange {
 	r := ex
 	r.URL = red.URL(ex.URL)
-	r.RequestHeader = redactHeader(ex.RequestHeader, red)
-	r.ResponseHeader = redactHeader(ex.ResponseHeader, red)
-	r.RPCMethod = red.Text(ex.RPCMethod)
+	r.RequestHeader = redactHeader(ex.RequestHeader, red.SentHeader)
+	r.ResponseHeader = redactHeader(ex.ResponseHeader, red.Header)
+	r.RPCMethod = red.Field(ex.RPCMethod)
 	r.Err = red.Text(ex.Err)
 	r.Note = red.Text(ex.Note)
 	r.Proxy = red.URL(ex.Proxy)
@@ -375,8 +383,9 @@ func exchangeView(ex evidence.Exchange, red *redact.Redactor) Exchange {
 	}
 }
 
-// redactHeader redacts each value by its header's name.
-func redactHeader(h http.Header, red *redact.Redactor) http.Header {
+// redactHeader redacts each value by its header's name: what was sent
+// with SentHeader, what came back with Header.
+func redactHeader(h http.Header, by func(name, value string) string) http.Header {
 	if len(h) == 0 {
 		return nil
 	}
@@ -384,7 +393,7 @@ func redactHeader(h http.Header, red *redact.Redactor) http.Header {
 	for k, vals := range h {
 		redacted := make([]string, len(vals))
 		for i, val := range vals {
-			redacted[i] = red.Header(k, val)
+			redacted[i] = by(k, val)
 		}
 		out[k] = redacted
 	}
@@ -484,9 +493,9 @@ func oauthView(st *probe.OAuthState, red *redact.Redactor) *OAuth {
 		&o.AuthorizationEndpoint, &o.TokenEndpoint, &o.RegistrationEndpoint} {
 		*u = red.URL(*u)
 	}
-	o.ScopesSupported = red.Texts(o.ScopesSupported)
-	o.CodeChallengeMethods = red.Texts(o.CodeChallengeMethods)
-	o.ChallengeScope = red.Text(o.ChallengeScope)
+	o.ScopesSupported = red.Fields(o.ScopesSupported)
+	o.CodeChallengeMethods = red.Fields(o.CodeChallengeMethods)
+	o.ChallengeScope = red.Field(o.ChallengeScope)
 	return &o
 }
 
