@@ -31,11 +31,13 @@ func newListCmd(a *app) *cobra.Command {
 	cmd = &cobra.Command{
 		Use:   "list",
 		Short: "List every configured server: transport, auth status, health, tool count",
-		Long: `List every configured MCP server. Enabled servers are probed concurrently
-(initialize and tools/list, never tools/call); disabled ones are listed but
-never started. Under the table, each server with a problem gets what went
-wrong and what to try. With --json, each server's object is written as soon
-as it and the ones before it are done.
+		Long: `List every configured MCP server: Codex's, or those of --config FILE or
+--client NAME; on a machine with no Codex config, those of every client
+found (as --all-clients), which a line on stderr says. Enabled servers
+are probed concurrently (initialize and tools/list, never tools/call);
+disabled ones are listed but never started. Under the table, each server
+with a problem gets what went wrong and what to try. With --json, each
+server's object is written as soon as it and the ones before it are done.
 
 How many run at once: stdio servers are processes, so at most four per CPU
 are alive at once; HTTP probes mostly wait on the network, so they start as
