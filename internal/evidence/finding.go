@@ -18,6 +18,12 @@ type Finding struct {
 	Severity Severity `json:"severity"`
 	Message  string   `json:"message"`
 	Hint     string   `json:"hint,omitempty"`
+	// Tool names the tool a finding is about, when it is about one
+	// (internal/toolcheck).
+	Tool string `json:"tool,omitempty"`
+	// Clients names the clients the finding affects (config.Client
+	// names), when it is one client's rule and not every client's.
+	Clients []string `json:"clients,omitempty"`
 }
 
 // Category says what kind of thing stopped a probe; each comes with a hint.

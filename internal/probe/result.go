@@ -136,6 +136,14 @@ type Tool struct {
 	Title       string          `json:"title,omitempty"`
 	Description string          `json:"description,omitempty"`
 	InputSchema json.RawMessage `json:"input_schema,omitempty"`
+	// OutputSchema and Annotations are as the server sent them, for the
+	// tool checks (internal/toolcheck); nil when absent.
+	OutputSchema json.RawMessage `json:"output_schema,omitempty"`
+	Annotations  json.RawMessage `json:"annotations,omitempty"`
+	// Bytes is the size of the tool's definition as tools/list carried it:
+	// what a client passes on to the model, near enough, and what the
+	// context cost is estimated from.
+	Bytes int `json:"-"`
 }
 
 // ToolCall asks the probe to run one tools/call.

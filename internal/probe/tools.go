@@ -83,10 +83,12 @@ func (p *prober) listTools(ctx context.Context) {
 			}
 			listBytes += int64(len(raw))
 			var t struct {
-				Name        string          `json:"name"`
-				Title       string          `json:"title"`
-				Description string          `json:"description"`
-				InputSchema json.RawMessage `json:"inputSchema"`
+				Name         string          `json:"name"`
+				Title        string          `json:"title"`
+				Description  string          `json:"description"`
+				InputSchema  json.RawMessage `json:"inputSchema"`
+				OutputSchema json.RawMessage `json:"outputSchema"`
+				Annotations  json.RawMessage `json:"annotations"`
 			}
 			if err := json.Unmarshal(raw, &t); err != nil {
 				p.stage(StageToolsList, start, &evidence.Error{Category: evidence.CategoryProtocol, Err: err,
@@ -94,7 +96,8 @@ func (p *prober) listTools(ctx context.Context) {
 					Hint:    "the server does not follow the MCP schema for tools/list; report this to its authors"}, "")
 				return
 			}
-			tools = append(tools, Tool{Name: t.Name, Title: t.Title, Description: t.Description, InputSchema: t.InputSchema})
+			tools = append(tools, Tool{Name: t.Name, Title: t.Title, Description: t.Description, InputSchema: t.InputSchema,
+				OutputSchema: t.OutputSchema, Annotations: t.Annotations, Bytes: len(raw)})
 		}
 		if cut {
 			// A list this big is no list a client can use; keeping it
