@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/mcpdoctor/mcpdoctor/internal/report"
+	"github.com/mcpdoctor/mcpdoctor/internal/printable"
 )
 
 // errNoBrowser says there is no browser to open here (a server, a
@@ -59,7 +59,7 @@ func openBrowser(getenv func(string) string, url string) error {
 // asked. It holds no credential: its state and code_challenge are what the
 // login needs the browser to carry, so they are deliberately shown.
 func (a *app) showAuthorizationURL(name, url string, browser bool, timeout time.Duration) {
-	fmt.Fprintf(a.io.Err, "Open this URL in a browser on this machine to log in to %s:\n\n  %s\n\n", report.Printable(name, false), report.Printable(url, false))
+	fmt.Fprintf(a.io.Err, "Open this URL in a browser on this machine to log in to %s:\n\n  %s\n\n", printable.Text(name, false), printable.Text(url, false))
 	if browser {
 		if err := openBrowser(a.io.Getenv, url); err != nil {
 			a.say("Could not open a browser (%v); open the URL yourself.", err)

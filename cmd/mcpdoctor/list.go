@@ -12,6 +12,7 @@ import (
 	"github.com/mcpdoctor/mcpdoctor/internal/codex"
 	"github.com/mcpdoctor/mcpdoctor/internal/config"
 	"github.com/mcpdoctor/mcpdoctor/internal/netguard"
+	"github.com/mcpdoctor/mcpdoctor/internal/printable"
 	"github.com/mcpdoctor/mcpdoctor/internal/probe"
 	"github.com/mcpdoctor/mcpdoctor/internal/report"
 	"github.com/mcpdoctor/mcpdoctor/internal/tokens"
@@ -299,7 +300,7 @@ func (p *progressLine) update(pr probe.Progress) {
 	if len(pr.Running) > 0 {
 		names := make([]string, len(pr.Running))
 		for i, n := range pr.Running {
-			names[i] = report.Printable(p.a.red.Field(n), false) // a name, as the table shows it
+			names[i] = printable.Text(p.a.red.Field(n), false) // a name, as the table shows it
 		}
 		line += "; waiting for " + strings.Join(names, ", ")
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/mcpdoctor/mcpdoctor/internal/evidence"
 	"github.com/mcpdoctor/mcpdoctor/internal/netguard"
 	"github.com/mcpdoctor/mcpdoctor/internal/oauth"
+	"github.com/mcpdoctor/mcpdoctor/internal/printable"
 	"github.com/mcpdoctor/mcpdoctor/internal/probe"
 	"github.com/mcpdoctor/mcpdoctor/internal/report"
 	"github.com/mcpdoctor/mcpdoctor/internal/tokens"
@@ -182,7 +183,7 @@ func loginRun(a *app, cmd *cobra.Command, args []string, opts *loginOptions) err
 	}, a.red)
 	if s.Client() == config.ClientCommandLine {
 		// The token is the URL's under this name: probe it the same way.
-		outcome.Check = "mcpdoctor probe " + report.Printable(a.red.URL(serverURL), false)
+		outcome.Check = "mcpdoctor probe " + printable.Text(a.red.URL(serverURL), false)
 		if opts.target.Name != "" {
 			outcome.Check += " --name " + name
 		}

@@ -8,7 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mcpdoctor/mcpdoctor/internal/config"
-	"github.com/mcpdoctor/mcpdoctor/internal/report"
+	"github.com/mcpdoctor/mcpdoctor/internal/printable"
 	"github.com/mcpdoctor/mcpdoctor/internal/tokens"
 )
 
@@ -49,7 +49,7 @@ Exit status: 0 when a token was removed, 1 when none was stored for NAME,
 				}
 				return loginError(errors.New(msg))
 			}
-			fmt.Fprintf(a.io.Out, "Logged out of %s: removed its stored OAuth token from %s.\n", report.Printable(name, false), report.Printable(store.Path(), false))
+			fmt.Fprintf(a.io.Out, "Logged out of %s: removed its stored OAuth token from %s.\n", printable.Text(name, false), printable.Text(store.Path(), false))
 			return nil
 		}),
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mcpdoctor/mcpdoctor/internal/config"
+	"github.com/mcpdoctor/mcpdoctor/internal/printable"
 	"github.com/mcpdoctor/mcpdoctor/internal/report"
 )
 
@@ -113,7 +114,7 @@ func reportRun(a *app, cmd *cobra.Command, args []string, opts *reportOptions) e
 		return err
 	}
 	if opts.Out != "" {
-		fmt.Fprintf(a.io.Err, "wrote %s\n", report.Printable(opts.Out, false))
+		fmt.Fprintf(a.io.Err, "wrote %s\n", printable.Text(opts.Out, false))
 	}
 	if !healthy {
 		return silentFailure

@@ -13,6 +13,7 @@ import (
 
 	"github.com/mcpdoctor/mcpdoctor/internal/config"
 	"github.com/mcpdoctor/mcpdoctor/internal/oauth"
+	"github.com/mcpdoctor/mcpdoctor/internal/printable"
 	"github.com/mcpdoctor/mcpdoctor/internal/redact"
 	"github.com/mcpdoctor/mcpdoctor/internal/report"
 	"github.com/mcpdoctor/mcpdoctor/internal/tokens"
@@ -71,7 +72,7 @@ func loginError(err error) error {
 func (a *app) loginFailure(format string, args ...any) error {
 	shown := make([]any, len(args))
 	for i, arg := range args {
-		shown[i] = report.Printable(a.red.Text(fmt.Sprint(arg)), false)
+		shown[i] = printable.Text(a.red.Text(fmt.Sprint(arg)), false)
 	}
 	return &exitError{code: exitUnhealthy, category: report.ErrorLogin, err: fmt.Errorf(format, args...), shown: fmt.Sprintf(format, shown...)}
 }
@@ -228,7 +229,7 @@ func oneServer(cmd *cobra.Command, args []string) error {
 // text and printed as one line: what it says of a server (a client_id a
 // registration returned) cannot start a line of its own.
 func (a *app) say(format string, args ...any) {
-	fmt.Fprintln(a.io.Err, report.Printable(a.red.Text(fmt.Sprintf(format, args...)), false))
+	fmt.Fprintln(a.io.Err, printable.Text(a.red.Text(fmt.Sprintf(format, args...)), false))
 }
 
 // runE adapts a command's work to Cobra: an error that is not an exitError

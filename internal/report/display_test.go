@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"reflect"
 	"regexp"
@@ -13,6 +14,7 @@ import (
 	"github.com/mcpdoctor/mcpdoctor/internal/codex"
 	"github.com/mcpdoctor/mcpdoctor/internal/config"
 	"github.com/mcpdoctor/mcpdoctor/internal/evidence"
+	"github.com/mcpdoctor/mcpdoctor/internal/printable"
 	"github.com/mcpdoctor/mcpdoctor/internal/probe"
 	"github.com/mcpdoctor/mcpdoctor/internal/redact"
 	"github.com/mcpdoctor/mcpdoctor/internal/wire"
@@ -62,9 +64,20 @@ func fill(v reflect.Value, s string) {
 }
 
 // rawControls lists what a terminal would act on or a reader could not
-// see (printable_test.go's rule); newlines and tabs count only where not
-// allowed.
+// see, each character judged alone by the rule of internal/printable
+// (tested there against the list of issue 25); newlines and tabs count
+// only where not allowed.
 func rawControls(s string, allowNewlines bool) []string { return leaks(s, allowNewlines) }
+
+func leaks(s string, block bool) []string {
+	var bad []string
+	for _, r := range s {
+		if c := string(r); printable.Text(c, block) != c {
+			bad = append(bad, fmt.Sprintf("%U", r))
+		}
+	}
+	return bad
+}
 
 // TestForDisplayCoversEveryString fills every string of every view with
 // control characters and checks that the display copy shows none of them,

@@ -4,6 +4,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/mcpdoctor/mcpdoctor/internal/printable"
 	"github.com/mcpdoctor/mcpdoctor/internal/redact"
 )
 
@@ -49,9 +50,9 @@ func NewError(message, category string, exitStatus int, red *redact.Redactor) Er
 // error's own ("Try: …"), each printed as one line too.
 func ErrorText(w io.Writer, red *redact.Redactor, message string, more ...string) {
 	var b strings.Builder
-	b.WriteString("mcpdoctor: " + Printable(red.Text(message), false) + "\n")
+	b.WriteString("mcpdoctor: " + printable.Text(red.Text(message), false) + "\n")
 	for _, line := range more {
-		b.WriteString(Printable(red.Text(line), false) + "\n")
+		b.WriteString(printable.Text(red.Text(line), false) + "\n")
 	}
 	io.WriteString(w, b.String())
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/mcpdoctor/mcpdoctor/internal/config"
+	"github.com/mcpdoctor/mcpdoctor/internal/printable"
 )
 
 // annotation is one workflow command, decoded as the runner decodes it
@@ -75,7 +76,7 @@ func TestValidateGitHubEscapesTextFromTheConfig(t *testing.T) {
 		if a.command != string(p.Severity) {
 			t.Errorf("command %q, want %q", a.command, p.Severity)
 		}
-		want := map[string]string{"file": Printable(p.File, false), "title": Printable("mcpdoctor: "+p.QualifiedKey(), false)}
+		want := map[string]string{"file": printable.Text(p.File, false), "title": printable.Text("mcpdoctor: "+p.QualifiedKey(), false)}
 		for k, v := range want {
 			if a.props[k] != v {
 				t.Errorf("line %d: %s decodes to %q, want %q", i+1, k, a.props[k], v)
@@ -84,8 +85,8 @@ func TestValidateGitHubEscapesTextFromTheConfig(t *testing.T) {
 				t.Errorf("line %d: %s holds %v once decoded: %q", i+1, k, bad, a.props[k])
 			}
 		}
-		if a.message != Printable(p.Message, true) {
-			t.Errorf("line %d: message decodes to %q, want %q", i+1, a.message, Printable(p.Message, true))
+		if a.message != printable.Text(p.Message, true) {
+			t.Errorf("line %d: message decodes to %q, want %q", i+1, a.message, printable.Text(p.Message, true))
 		}
 	}
 	if !strings.Contains(lines[0], `title=mcpdoctor%3A projects["/home/u/x\x1b]0;owned\x07"].mcpServers.s.bogus`) {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/mcpdoctor/mcpdoctor/internal/config"
 	"github.com/mcpdoctor/mcpdoctor/internal/evidence"
+	"github.com/mcpdoctor/mcpdoctor/internal/printable"
 	"github.com/mcpdoctor/mcpdoctor/internal/redact"
 )
 
@@ -121,7 +122,7 @@ func githubAnnotation(w io.Writer, severity, file string, line, column int, titl
 	// characters would reach the log as they are.
 	var props []string
 	if file != "" {
-		props = append(props, "file="+escapeProperty(Printable(file, false)))
+		props = append(props, "file="+escapeProperty(printable.Text(file, false)))
 		if line > 0 {
 			props = append(props, fmt.Sprintf("line=%d", line))
 			if column > 0 {
@@ -129,8 +130,8 @@ func githubAnnotation(w io.Writer, severity, file string, line, column int, titl
 			}
 		}
 	}
-	props = append(props, "title="+escapeProperty(Printable(title, false)))
-	fmt.Fprintf(w, "::%s %s::%s\n", command, strings.Join(props, ","), escapeData(Printable(message, true)))
+	props = append(props, "title="+escapeProperty(printable.Text(title, false)))
+	fmt.Fprintf(w, "::%s %s::%s\n", command, strings.Join(props, ","), escapeData(printable.Text(message, true)))
 }
 
 // escapeData and escapeProperty follow the workflow-command encoding

@@ -1,9 +1,7 @@
-package report
+package printable
 
 import (
-	"encoding/json"
 	"fmt"
-	"reflect"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -16,7 +14,7 @@ import (
 // reorder what a reader sees; and a run of invisible characters (Unicode
 // tag characters, variation selectors, zero-width characters, fillers)
 // can carry instructions to a model that a person reading the same tool
-// description never sees ("ASCII smuggling", tool poisoning). Printable is
+// description never sees ("ASCII smuggling", tool poisoning). Text is
 // the one rule for every human output (tables, probe's text, -v traces,
 // the Markdown report, GitHub annotations, login's lines, errors): each
 // such character is shown as a visible escape ("\x1b", "\u200b",
@@ -64,18 +62,13 @@ import (
 // use a zero-width joiner or non-joiner in ordinary words (Persian, the
 // Indic scripts) show it escaped, which is the price of seeing every one.
 
-// Printable returns s with every character that acts on a terminal or
+// Text returns s with every character that acts on a terminal or
 // that a reader cannot see shown as an escape. A block (a body, a tool's
 // output) keeps its newlines and tabs; a line keeps neither, so that it
 // cannot break the layout it stands in or print a line of its own.
-func Printable(s string, block bool) string {
+func Text(s string, block bool) string {
 	var b *strings.Builder // made at the first escape
-	emoji := false         // the last character written ends an emoji
-	for i := 0; i < len(s); {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		prev, _ := utf8.DecodeLastRuneInString(s[:i])
-		next, _ := utf8.DecodeRuneInString(s[i+size:])
-		hide := hidden(r, size, block, prev, next, emoji)
+	scan(s, block, func(i, size int, r rune, hide bool) {
 		if hide && b == nil {
 			b = &strings.Builder{}
 			b.Grow(len(s) + 16)
@@ -86,26 +79,93 @@ func Printable(s string, block bool) string {
 			if b != nil {
 				b.WriteString(s[i : i+size])
 			}
-			emoji = unicode.Is(extendedPictographic, r) || emoji && (isEmojiModifier(r) || r == vs15 || r == vs16 || r == zwj)
 		case r == utf8.RuneError && size == 1:
 			fmt.Fprintf(b, `\x%02x`, s[i])
-			emoji = false
 		case r < 0x80:
 			fmt.Fprintf(b, `\x%02x`, r)
-			emoji = false
 		case r <= 0xffff:
 			fmt.Fprintf(b, `\u%04x`, r)
-			emoji = false
 		default:
 			fmt.Fprintf(b, `\U%08x`, r)
-			emoji = false
 		}
-		i += size
-	}
+	})
 	if b == nil {
 		return s
 	}
 	return b.String()
+}
+
+// A Run is a stretch of text that a reader cannot see: consecutive
+// characters Text would escape in a block (so newlines and tabs are not
+// part of one).
+type Run struct {
+	// Start and End are byte offsets into the text.
+	Start, End int
+	// Tags is what the run's Unicode tag characters spell, when it has
+	// any: each of U+E0020–U+E007E stands for the ASCII character 0xE0000
+	// below it, which is how an instruction to a model is smuggled past a
+	// person ("ASCII smuggling").
+	Tags string
+}
+
+// Hidden finds the runs of s that a reader cannot see. It returns nil for
+// text that Text leaves unchanged, and costs little for plain ASCII.
+func Hidden(s string) []Run {
+	if plainASCII(s) {
+		return nil
+	}
+	var runs []Run
+	scan(s, true, func(i, size int, r rune, hide bool) {
+		if !hide {
+			return
+		}
+		if n := len(runs); n > 0 && runs[n-1].End == i {
+			runs[n-1].End = i + size
+		} else {
+			runs = append(runs, Run{Start: i, End: i + size})
+		}
+		if r >= 0xe0020 && r <= 0xe007e {
+			runs[len(runs)-1].Tags += string(r - 0xe0000)
+		}
+	})
+	return runs
+}
+
+// plainASCII says whether s is printable ASCII, newlines and tabs: text
+// with nothing hidden, told at the speed of a byte loop.
+func plainASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; (c < 0x20 || c >= 0x7f) && c != '\n' && c != '\t' {
+			return false
+		}
+	}
+	return true
+}
+
+// scan calls see for each character of s with whether it is hidden in
+// its place: prev and next around it, and whether the characters before
+// it end an emoji.
+func scan(s string, block bool, see func(i, size int, r rune, hide bool)) {
+	emoji := false // the last character shown ends an emoji
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r < 0x80 && r >= 0x20 && r != 0x7f {
+			see(i, size, r, false) // printable ASCII, quickly
+			emoji = false
+			i += size
+			continue
+		}
+		prev, _ := utf8.DecodeLastRuneInString(s[:i])
+		next, _ := utf8.DecodeRuneInString(s[i+size:])
+		hide := hidden(r, size, block, prev, next, emoji)
+		if hide {
+			emoji = false
+		} else {
+			emoji = unicode.Is(extendedPictographic, r) || emoji && (isEmojiModifier(r) || r == vs15 || r == vs16 || r == zwj)
+		}
+		see(i, size, r, hide)
+		i += size
+	}
 }
 
 const (
@@ -171,66 +231,4 @@ var extendedPictographic = &unicode.RangeTable{
 		{0x1f90c, 0x1f93a, 1}, {0x1f93c, 0x1f945, 1}, {0x1f947, 0x1faff, 1}, {0x1fc00, 0x1fffd, 1},
 	},
 	LatinOffset: 2,
-}
-
-// forDisplay returns a deep copy of v (a view: structs, pointers, slices,
-// maps and strings) in which every string is Printable, as a line unless
-// its field is tagged `display:"block"`. Every string is covered, whatever
-// field a later change adds, because nothing is listed by hand.
-func forDisplay[T any](v T) T {
-	out := printableValue(reflect.ValueOf(v), false)
-	return out.Interface().(T)
-}
-
-var rawMessageType = reflect.TypeOf(json.RawMessage(nil))
-
-func printableValue(v reflect.Value, block bool) reflect.Value {
-	switch v.Kind() {
-	case reflect.String:
-		out := reflect.New(v.Type()).Elem()
-		out.SetString(Printable(v.String(), block))
-		return out
-	case reflect.Pointer:
-		if v.IsNil() {
-			return v
-		}
-		out := reflect.New(v.Type().Elem())
-		out.Elem().Set(printableValue(v.Elem(), block))
-		return out
-	case reflect.Struct:
-		out := reflect.New(v.Type()).Elem()
-		out.Set(v) // unexported fields travel as they are
-		for i := range v.NumField() {
-			f := v.Type().Field(i)
-			if !f.IsExported() {
-				continue
-			}
-			out.Field(i).Set(printableValue(v.Field(i), f.Tag.Get("display") == "block"))
-		}
-		return out
-	case reflect.Slice:
-		if v.IsNil() {
-			return v
-		}
-		if v.Type() == rawMessageType {
-			// A JSON value (a tool's result) is shown as its text, a block.
-			return reflect.ValueOf(json.RawMessage(Printable(string(v.Bytes()), true)))
-		}
-		out := reflect.MakeSlice(v.Type(), v.Len(), v.Len())
-		for i := range v.Len() {
-			out.Index(i).Set(printableValue(v.Index(i), block))
-		}
-		return out
-	case reflect.Map:
-		if v.IsNil() {
-			return v
-		}
-		out := reflect.MakeMapWithSize(v.Type(), v.Len())
-		iter := v.MapRange()
-		for iter.Next() {
-			out.SetMapIndex(printableValue(iter.Key(), false), printableValue(iter.Value(), block))
-		}
-		return out
-	}
-	return v
 }
