@@ -10,6 +10,17 @@ const (
 	SeverityError   Severity = "error"
 )
 
+// Rank orders severities: info 0, warning 1, error 2.
+func (s Severity) Rank() int {
+	switch s {
+	case SeverityError:
+		return 2
+	case SeverityWarning:
+		return 1
+	}
+	return 0
+}
+
 // Finding is something worth knowing that is not, by itself, a failure: a
 // fallback to legacy SSE, a server that logs to stdout, OAuth metadata that
 // is advertised but not required.
