@@ -16,6 +16,7 @@ import (
 	"github.com/mcpdoctor/mcpdoctor/internal/probe"
 	"github.com/mcpdoctor/mcpdoctor/internal/report"
 	"github.com/mcpdoctor/mcpdoctor/internal/tokens"
+	"github.com/mcpdoctor/mcpdoctor/internal/toolcheck"
 )
 
 type listOptions struct {
@@ -123,6 +124,7 @@ func listRun(a *app, cmd *cobra.Command, opts *listOptions) error {
 		// One entry at a time, in the config's order, as soon as it is
 		// ready: a script sees the first servers before the slowest ends.
 		stream := report.NewListStream(a.io.Out, a.red, len(f.Servers))
+		stream.Before = new(toolClashes).add
 		a.stream = stream
 		var werr error
 		_, healthy := a.probeEntries(f, f.Servers, pick, a.probeOptions(opts.probeFlags), lim, func(i int, e report.Entry) {
@@ -191,6 +193,7 @@ func (a *app) probeEntries(f *config.File, servers []config.Server, pick func(co
 		e := &entries[at[p.Index]]
 		e.Result = p.Result
 		e.Codex = a.codexVerdict(e.Server, p.Result)
+		e.ToolFindings = toolcheck.Check(e.Server.Name, e.Server.Client(), p.Result.Tools)
 		healthy = healthy && p.Result.Healthy
 		if done != nil {
 			done(at[p.Index], *e)
@@ -200,7 +203,34 @@ func (a *app) probeEntries(f *config.File, servers []config.Server, pick func(co
 		}
 	})
 	progress.done()
+	if done == nil {
+		clashes := new(toolClashes)
+		for i := range entries {
+			clashes.add(&entries[i])
+		}
+	}
 	return entries, healthy
+}
+
+// toolClashes finds the tools of a server that clash with those of the
+// servers before it of the same client (toolcheck.Across), entry by entry
+// in the config's order, so that a streamed list can attach them too.
+type toolClashes struct {
+	// earlier keeps the tools' names only: a long list does not hold
+	// every description and schema to the end.
+	earlier []toolcheck.Listed
+}
+
+func (c *toolClashes) add(e *report.Entry) {
+	if e.Result == nil || len(e.Result.Tools) == 0 {
+		return
+	}
+	names := make([]probe.Tool, len(e.Result.Tools))
+	for i, t := range e.Result.Tools {
+		names[i] = probe.Tool{Name: t.Name}
+	}
+	c.earlier = append(c.earlier, toolcheck.Listed{Server: e.Server.Name, Client: e.Server.Client(), Tools: names})
+	e.ToolFindings = append(e.ToolFindings, toolcheck.Across(c.earlier)[len(c.earlier)-1]...)
 }
 
 // codexVerdict is what Codex would show for a Codex entry probed as res.

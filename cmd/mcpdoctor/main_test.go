@@ -143,8 +143,14 @@ func TestScripts(t *testing.T) {
 		// Hostile authorization servers: one registers a client_id, and
 		// one refuses the token with an error_description, that hold
 		// lines of their own (mcptest.FakeForgedLines).
-		"FORGEDID_URL":  mcptest.FakeOAuth(t, mcptest.FakeOAuthOptions{ProtectedResource: true, AuthServer: true, Authorize: true, RegisteredClientID: mcptest.FakeForgedLines}).MCPURL,
-		"FORGEDERR_URL": mcptest.FakeOAuth(t, mcptest.FakeOAuthOptions{ProtectedResource: true, AuthServer: true, Authorize: true, TokenErrorDescription: mcptest.FakeForgedLines}).MCPURL,
+		"FORGEDID_URL": mcptest.FakeOAuth(t, mcptest.FakeOAuthOptions{ProtectedResource: true, AuthServer: true, Authorize: true, RegisteredClientID: mcptest.FakeForgedLines}).MCPURL,
+		// Tools as servers get them wrong (mcptest.BadTools), a second
+		// server offering one of their names, and 400 tools whose
+		// definitions pass the context warning (about 180 KB).
+		"TOOLS_BAD_URL":   mcptest.FakeTools(t, mcptest.ToolsOptions{Tools: mcptest.BadTools()}).URL + "/mcp",
+		"TOOLS_OTHER_URL": mcptest.FakeTools(t, mcptest.ToolsOptions{Tools: mcptest.OtherTools()}).URL + "/mcp",
+		"TOOLS_MANY_URL":  mcptest.FakeTools(t, mcptest.ToolsOptions{Generated: 400, DescriptionBytes: 400}).URL + "/mcp",
+		"FORGEDERR_URL":   mcptest.FakeOAuth(t, mcptest.FakeOAuthOptions{ProtectedResource: true, AuthServer: true, Authorize: true, TokenErrorDescription: mcptest.FakeForgedLines}).MCPURL,
 	}
 	// The GitHub Action's scripts, which action.txt runs.
 	actionDir, err := filepath.Abs(filepath.Join("..", "..", "action"))
@@ -305,7 +311,9 @@ func cmdSchema(ts *testscript.TestScript, neg bool, args []string) {
 // "json .auth_status none" compares the value at the path with WANT (a
 // JSON literal such as true, 3 or "x", else a plain string); with no WANT
 // it checks that the path exists. A path is made of .name and [index]
-// steps; [*] matches when any element does. "! json" inverts.
+// steps; [*] matches when any element does, and [key=value] when any
+// element whose member key is that string does:
+// "json .findings[code=tool_duplicate].tool search". "! json" inverts.
 func cmdJSON(ts *testscript.TestScript, neg bool, args []string) {
 	if len(args) < 1 || len(args) > 2 {
 		ts.Fatalf("usage: json PATH [WANT]")
@@ -377,8 +385,11 @@ func jsonMatch(v any, steps []string, compare bool, want any) bool {
 		if !ok {
 			return false
 		}
-		if step == "[*]" {
+		if key, value, ok := strings.Cut(step[1:len(step)-1], "="); ok || step == "[*]" {
 			for _, e := range arr {
+				if obj, isObj := e.(map[string]any); ok && (!isObj || obj[key] != value) {
+					continue
+				}
 				if jsonMatch(e, rest, compare, want) {
 					return true
 				}

@@ -10,6 +10,7 @@ import (
 	"github.com/mcpdoctor/mcpdoctor/internal/evidence"
 	"github.com/mcpdoctor/mcpdoctor/internal/probe"
 	"github.com/mcpdoctor/mcpdoctor/internal/report"
+	"github.com/mcpdoctor/mcpdoctor/internal/toolcheck"
 )
 
 type probeOptions struct {
@@ -161,6 +162,7 @@ func probeRun(a *app, cmd *cobra.Command, args []string, opts *probeOptions) err
 	a.red.Add(res.Secrets...)
 	entry.Result = res
 	entry.Codex = a.codexVerdict(s, res)
+	entry.ToolFindings = toolcheck.Check(s.Name, s.Client(), res.Tools)
 	if opts.JSON {
 		if err := report.WriteJSON(a.io.Out, report.View(entry, a.red, report.Full)); err != nil {
 			return err

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -12,6 +13,7 @@ import (
 	"github.com/mcpdoctor/mcpdoctor/internal/evidence"
 	"github.com/mcpdoctor/mcpdoctor/internal/probe"
 	"github.com/mcpdoctor/mcpdoctor/internal/redact"
+	"github.com/mcpdoctor/mcpdoctor/internal/toolcheck"
 )
 
 // WriteJSON writes v as indented JSON without HTML escaping, so "<redacted>"
@@ -39,6 +41,11 @@ func ListJSON(w io.Writer, entries []Entry, red *redact.Redactor) error {
 // the same entries, so a script cannot tell, except that the first ones
 // arrive sooner.
 type ListStream struct {
+	// Before, when set, gets each entry just before it is written, in the
+	// config's order: the moment every earlier entry is final, for what
+	// compares an entry with those before it.
+	Before func(e *Entry)
+
 	w       io.Writer
 	red     *redact.Redactor
 	n, next int
@@ -62,6 +69,9 @@ func (s *ListStream) Put(i int, e Entry) error {
 			return nil
 		}
 		delete(s.ready, s.next)
+		if s.Before != nil {
+			s.Before(&e)
+		}
 		var b bytes.Buffer
 		enc := json.NewEncoder(&b)
 		enc.SetEscapeHTML(false)
@@ -174,7 +184,7 @@ func (l layout) row(name, src, transport cell, middle []cell, codex cell, rest .
 }
 
 func probedTable(w io.Writer, entries []Entry, views []Server, st Style, l layout) {
-	t := table{header: header(l.row(plain("NAME"), plain("SOURCE"), plain("TRANSPORT"), []cell{plain("PROTOCOL"), plain("AUTH")}, plain("CODEX SAYS"), plain("HEALTH"), plain("TOOLS"), plain("TARGET")))}
+	t := table{header: header(l.row(plain("NAME"), plain("SOURCE"), plain("TRANSPORT"), []cell{plain("PROTOCOL"), plain("AUTH")}, plain("CODEX SAYS"), plain("HEALTH"), plain("TOOLS"), plain("CONTEXT"), plain("FINDINGS"), plain("TARGET")))}
 	disagree := false
 	for i, e := range entries {
 		v := views[i]
@@ -186,7 +196,7 @@ func probedTable(w io.Writer, entries []Entry, views []Server, st Style, l layou
 			case e.Server.Enabled:
 				health = cell{text: "invalid", paint: st.Bad}
 			}
-			t.add(l.row(plain(v.Name), plain(source(e.Server)), plain(string(v.Transport.Type)), []cell{plain("-"), plain("-")}, plain(dash(v.CodexAuthStatus)), health, plain("-"), plain(target(v)))...)
+			t.add(l.row(plain(v.Name), plain(source(e.Server)), plain(string(v.Transport.Type)), []cell{plain("-"), plain("-")}, plain(dash(v.CodexAuthStatus)), health, plain("-"), plain("-"), plain("-"), plain(target(v)))...)
 			continue
 		}
 		auth := cell{text: string(v.AuthStatus), paint: authPaint(v.AuthStatus, st)}
@@ -209,9 +219,13 @@ func probedTable(w io.Writer, entries []Entry, views []Server, st Style, l layou
 		if v.Server != nil {
 			tools, protocol = strconv.Itoa(len(v.Tools)), v.Server.ProtocolVersion
 		}
-		t.add(l.row(plain(v.Name), plain(source(e.Server)), plain(string(v.Transport.Type)), []cell{plain(protocol), auth}, codex, health, plain(tools), plain(target(v)))...)
+		t.add(l.row(plain(v.Name), plain(source(e.Server)), plain(string(v.Transport.Type)), []cell{plain(protocol), auth}, codex, health, plain(tools),
+			contextCell(v.Context, st), findingsCell(v.Findings, st), plain(target(v)))...)
 	}
 	t.write(w, st)
+	if total := contextTotal(entries, views); total != "" {
+		fmt.Fprintln(w, total)
+	}
 	if disagree {
 		fmt.Fprintln(w, st.Warn("* Codex would show a different status from what the server did; see the notes below."))
 	}
@@ -243,6 +257,93 @@ func staticTable(w io.Writer, entries []Entry, views []Server, st Style, l layou
 	t.write(w, st)
 }
 
+// contextCell is the CONTEXT cell: the estimated tokens of the server's
+// tool definitions, marked when over the threshold that warns.
+func contextCell(c *Context, st Style) cell {
+	if c == nil {
+		return plain("-")
+	}
+	out := plain(toolcheck.TokensText(c.EstimatedTokens))
+	if c.EstimatedTokens > c.WarnTokens {
+		out.paint = st.Warn
+	}
+	return out
+}
+
+// findingsCell is the FINDINGS cell: how many, painted by the worst.
+func findingsCell(fs []evidence.Finding, st Style) cell {
+	if len(fs) == 0 {
+		return plain("-")
+	}
+	c := plain(strconv.Itoa(len(fs)))
+	worst := slices.MaxFunc(fs, func(a, b evidence.Finding) int { return a.Severity.Rank() - b.Severity.Rank() })
+	switch worst.Severity {
+	case evidence.SeverityError:
+		c.paint = st.Bad
+	case evidence.SeverityWarning:
+		c.paint = st.Warn
+	}
+	return c
+}
+
+// contextTotal is the line under the table that adds the servers' tool
+// definitions up, per client: each client loads its own servers' tools
+// into its model's context, and no other's.
+func contextTotal(entries []Entry, views []Server) string {
+	type sum struct{ tokens, servers int }
+	sums := map[config.Client]*sum{}
+	var order []config.Client
+	for i, e := range entries {
+		c := views[i].Context
+		if c == nil {
+			continue
+		}
+		client := e.Server.Client()
+		if sums[client] == nil {
+			sums[client] = &sum{}
+			order = append(order, client)
+		}
+		sums[client].tokens += c.EstimatedTokens
+		sums[client].servers++
+	}
+	if len(order) == 0 {
+		return ""
+	}
+	var parts []string
+	for _, client := range order {
+		s := sums[client]
+		part := fmt.Sprintf("%s tokens from %s", toolcheck.TokensText(s.tokens), evidence.Count(s.servers, "server"))
+		if len(order) > 1 {
+			part = string(client) + " " + part
+		}
+		parts = append(parts, part)
+	}
+	return "Tool definitions in the model's context (estimated, bytes ÷ " + strconv.Itoa(toolcheck.BytesPerToken) + "): " + strings.Join(parts, "; ") + "."
+}
+
+// shownToolFindings is how many findings about single tools the notes
+// under the table show per server; `probe NAME` shows them all.
+const shownToolFindings = 5
+
+// worstToolFindings keeps a server's findings but for its tools', of
+// which it keeps the shownToolFindings most severe (in their order within
+// a severity), and says how many it left out.
+func worstToolFindings(fs []evidence.Finding) (kept []evidence.Finding, more int) {
+	var about []evidence.Finding
+	for _, f := range fs {
+		if f.Tool == "" {
+			kept = append(kept, f)
+		} else {
+			about = append(about, f)
+		}
+	}
+	slices.SortStableFunc(about, func(a, b evidence.Finding) int { return b.Severity.Rank() - a.Severity.Rank() })
+	if len(about) > shownToolFindings {
+		more, about = len(about)-shownToolFindings, about[:shownToolFindings]
+	}
+	return append(kept, about...), more
+}
+
 // notes lists, under the table, what each server's row cannot say: config
 // problems, the failure and what to try, findings.
 func notes(w io.Writer, entries []Entry, views []Server, st Style, l layout) {
@@ -258,11 +359,15 @@ func notes(w io.Writer, entries []Entry, views []Server, st Style, l layout) {
 				lines = append(lines, "  try: "+v.Failure.Hint)
 			}
 		}
-		for _, f := range v.Findings {
+		findings, more := worstToolFindings(v.Findings)
+		for _, f := range findings {
 			lines = append(lines, severityMark(string(f.Severity), st)+" "+f.Message)
 			if f.Hint != "" {
 				lines = append(lines, "  try: "+f.Hint)
 			}
+		}
+		if more > 0 {
+			lines = append(lines, fmt.Sprintf("  … and %s more about its tools: mcpdoctor probe %s shows them all", evidence.Count(more, "finding"), v.Name))
 		}
 		if v.Hint != "" && (v.Failure == nil || !strings.Contains(v.Failure.Hint, v.Hint)) {
 			lines = append(lines, "  try: "+v.Hint)

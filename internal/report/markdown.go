@@ -218,6 +218,9 @@ func (m *mdWriter) server(s ServerReport) {
 			m.row("eras", esc(erasText(info.Eras)))
 		}
 		m.row("tools", strconv.Itoa(len(s.Tools)))
+		if s.Context != nil {
+			m.row("context", esc(contextText(*s.Context)))
+		}
 	}
 	if s.DurationMS != nil {
 		m.row("probe took", fmt.Sprintf("%d ms", *s.DurationMS))

@@ -10,6 +10,7 @@ import (
 	"github.com/mcpdoctor/mcpdoctor/internal/evidence"
 	"github.com/mcpdoctor/mcpdoctor/internal/probe"
 	"github.com/mcpdoctor/mcpdoctor/internal/redact"
+	"github.com/mcpdoctor/mcpdoctor/internal/toolcheck"
 	"github.com/mcpdoctor/mcpdoctor/internal/wire"
 )
 
@@ -72,6 +73,13 @@ func ProbeText(w io.Writer, e Entry, red *redact.Redactor, st Style) {
 		health = st.Bad("failed")
 	}
 	field("health", fmt.Sprintf("%s (%d ms)", health, *v.DurationMS))
+	if v.Context != nil {
+		context := contextText(*v.Context)
+		if v.Context.EstimatedTokens > v.Context.WarnTokens {
+			context = st.Warn(context)
+		}
+		field("context", context)
+	}
 
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, st.Bold("Stages"))
@@ -148,6 +156,20 @@ func ProbeText(w io.Writer, e Entry, red *redact.Redactor, st Style) {
 		fmt.Fprintln(w)
 		fmt.Fprintln(w, "try: "+v.Hint)
 	}
+}
+
+// contextText says what the tool definitions cost: "~3.4k tokens of tool
+// definitions (estimated); biggest: search ~1.2k, fetch ~900".
+func contextText(c Context) string {
+	out := toolcheck.TokensText(c.EstimatedTokens) + " tokens of tool definitions (estimated)"
+	var biggest []string
+	for _, b := range c.Biggest {
+		biggest = append(biggest, b.Name+" "+toolcheck.TokensText(b.EstimatedTokens))
+	}
+	if len(biggest) > 0 {
+		out += "; biggest: " + strings.Join(biggest, ", ")
+	}
+	return out
 }
 
 // Trace prints one exchange as it happens (--verbose): its summary, the

@@ -111,6 +111,10 @@ type sarifResultDetail struct {
 	Client string `json:"client,omitempty"`
 	// Category is a failed probe's failure category.
 	Category string `json:"category,omitempty"`
+	// Tool is the tool a finding is about, and Clients the clients whose
+	// rules it breaks (internal/toolcheck).
+	Tool    string   `json:"tool,omitempty"`
+	Clients []string `json:"clients,omitempty"`
 }
 
 type sarifLocation struct {
@@ -264,18 +268,18 @@ func ListSARIF(w io.Writer, entries []Entry, red *redact.Redactor, version strin
 		for _, p := range v.ConfigProblems {
 			b.problem(p, client)
 		}
-		at := func(code, level, msg, hint, category string) {
+		at := func(code, level, msg, hint string, detail sarifResultDetail) {
 			if hint != "" {
 				msg += "\ntry: " + hint
 			}
-			b.add(code, "probe", level, v.Name+": "+msg, v.Source.File, v.Source.Line, v.Source.Column,
-				sarifResultDetail{Server: v.Name, Client: client, Category: category})
+			detail.Server, detail.Client = v.Name, client
+			b.add(code, "probe", level, v.Name+": "+msg, v.Source.File, v.Source.Line, v.Source.Column, detail)
 		}
 		if f := v.Failure; f != nil {
-			at(ruleProbeFailed, "error", string(f.Stage)+" failed ("+string(f.Category)+"): "+f.Message, cmp.Or(f.Hint, v.Hint), string(f.Category))
+			at(ruleProbeFailed, "error", string(f.Stage)+" failed ("+string(f.Category)+"): "+f.Message, cmp.Or(f.Hint, v.Hint), sarifResultDetail{Category: string(f.Category)})
 		}
 		for _, f := range v.Findings {
-			at(f.Code, sarifLevel(string(f.Severity)), f.Message, f.Hint, "")
+			at(f.Code, sarifLevel(string(f.Severity)), f.Message, f.Hint, sarifResultDetail{Tool: f.Tool, Clients: f.Clients})
 		}
 	}
 	return b.write(w)

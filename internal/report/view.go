@@ -28,6 +28,7 @@ import (
 	"github.com/mcpdoctor/mcpdoctor/internal/evidence"
 	"github.com/mcpdoctor/mcpdoctor/internal/probe"
 	"github.com/mcpdoctor/mcpdoctor/internal/redact"
+	"github.com/mcpdoctor/mcpdoctor/internal/toolcheck"
 	"github.com/mcpdoctor/mcpdoctor/internal/wire"
 )
 
@@ -54,11 +55,14 @@ type Server struct {
 	// CodexAuthReason says why Codex computes that status.
 	CodexAuthReason string `json:"codex_auth_reason,omitempty"`
 	// Healthy is absent when not probed.
-	Healthy  *bool                 `json:"healthy,omitempty"`
-	Evidence []string              `json:"evidence,omitempty"`
-	Stages   []Stage               `json:"stages,omitempty"`
-	Server   *probe.ServerInfo     `json:"server,omitempty"`
-	Tools    []Tool                `json:"tools,omitempty"`
+	Healthy  *bool             `json:"healthy,omitempty"`
+	Evidence []string          `json:"evidence,omitempty"`
+	Stages   []Stage           `json:"stages,omitempty"`
+	Server   *probe.ServerInfo `json:"server,omitempty"`
+	Tools    []Tool            `json:"tools,omitempty"`
+	// Context is the tools' estimated cost; absent when no tools were
+	// listed.
+	Context  *Context              `json:"context,omitempty"`
 	ToolCall *probe.ToolCallResult `json:"tool_call,omitempty"`
 	Failure  *evidence.Failure     `json:"failure,omitempty"`
 	Findings []evidence.Finding    `json:"findings,omitempty"`
@@ -156,6 +160,25 @@ type Tool struct {
 	// InputSchema is the tool's arguments, as the server declared them
 	// (probe and report only): what --args takes.
 	InputSchema json.RawMessage `json:"input_schema,omitempty"`
+	// EstimatedTokens is what the tool's definition costs the model's
+	// context, estimated (internal/toolcheck, schema_version 4).
+	EstimatedTokens int `json:"estimated_tokens"`
+}
+
+// Context is what a server's tool definitions cost the model's context,
+// estimated as internal/toolcheck documents (schema_version 4).
+type Context struct {
+	EstimatedTokens int `json:"estimated_tokens"`
+	// WarnTokens is the estimate above which a finding warns.
+	WarnTokens int `json:"warn_tokens"`
+	// Biggest are the tools that cost the most, largest first.
+	Biggest []ToolTokens `json:"biggest,omitempty"`
+}
+
+// ToolTokens is one tool's estimated cost.
+type ToolTokens struct {
+	Name            string `json:"name"`
+	EstimatedTokens int    `json:"estimated_tokens"`
 }
 
 // Approval is whether the server's client would start it without asking
@@ -189,10 +212,13 @@ type Entry struct {
 	// Codex is what Codex would show for it (internal/codex): for a
 	// Codex entry that was probed, nil otherwise.
 	Codex *codex.Verdict
+	// ToolFindings are what internal/toolcheck found in its tools, for its
+	// client and beside the other servers of that client.
+	ToolFindings []evidence.Finding
 }
 
 // SchemaVersion is the version of the JSON contract's schemas (schema/).
-const SchemaVersion = 3
+const SchemaVersion = 4
 
 // View builds the contract object for one entry, redacted by kind.
 func View(e Entry, red *redact.Redactor, detail Detail) Server {
@@ -239,12 +265,19 @@ func View(e Entry, red *redact.Redactor, detail Detail) Server {
 		info.Capabilities, info.Instructions = redactRaw(info.Capabilities, red), red.Text(info.Instructions)
 		v.Server = &info
 	}
-	for _, t := range r.Tools {
-		tool := Tool{Name: red.Field(t.Name), Title: red.Field(t.Title), Description: red.Text(t.Description)}
+	cost := toolcheck.Estimate(r.Tools)
+	for i, t := range r.Tools {
+		tool := Tool{Name: red.Field(t.Name), Title: red.Field(t.Title), Description: red.Text(t.Description), EstimatedTokens: cost.PerTool[i].Tokens}
 		if detail == Full && len(t.InputSchema) > 0 {
 			tool.InputSchema = redactSchema(t.InputSchema, red)
 		}
 		v.Tools = append(v.Tools, tool)
+	}
+	if len(r.Tools) > 0 {
+		v.Context = &Context{EstimatedTokens: cost.Tokens, WarnTokens: toolcheck.WarnTokens}
+		for _, b := range cost.Biggest {
+			v.Context.Biggest = append(v.Context.Biggest, ToolTokens{Name: red.Field(b.Name), EstimatedTokens: b.Tokens})
+		}
 	}
 	if r.ToolCall != nil {
 		tc := *r.ToolCall
@@ -260,12 +293,20 @@ func View(e Entry, red *redact.Redactor, detail Detail) Server {
 		f.Message, f.Hint = red.Text(f.Message), red.Text(f.Hint)
 		v.Failure = &f
 	}
-	findings := r.Findings
+	findings := slices.Clone(r.Findings)
 	if e.Codex != nil {
-		findings = append(slices.Clone(findings), e.Codex.Findings...)
+		findings = append(findings, e.Codex.Findings...)
 	}
-	for _, f := range findings {
+	for _, f := range append(findings, e.ToolFindings...) {
+		tool := red.Field(f.Tool)
 		f.Message, f.Hint = red.Text(f.Message), red.Text(f.Hint)
+		if tool != f.Tool {
+			// The tool's name holds a secret, and the message may hold
+			// forms of it the redactor cannot know (the name a client
+			// would rename the tool to): say only what kind of finding.
+			f.Message = "a finding about a tool whose name holds a secret from the config (" + RuleFor(f.Code).Title + "); its details are not shown, so that nothing made from the secret is printed"
+		}
+		f.Tool = tool
 		v.Findings = append(v.Findings, f)
 	}
 	v.StderrTail = red.Texts(r.StderrTail)

@@ -14,7 +14,7 @@ func TestSchemasCompile(t *testing.T) {
 // TestValidateBites: the schemas refuse what the contract forbids, so a
 // test that validates output can fail.
 func TestValidateBites(t *testing.T) {
-	good := `{"schema_version":3,"name":"a","enabled":true,"transport":{"type":"stdio","command":"x"},"source":{"client":"codex","file":"c.toml"},"approval":{"state":"not_needed"},"timeouts":{"startup_sec":30,"tool_sec":300}}`
+	good := `{"schema_version":4,"name":"a","enabled":true,"transport":{"type":"stdio","command":"x"},"source":{"client":"codex","file":"c.toml"},"approval":{"state":"not_needed"},"timeouts":{"startup_sec":30,"tool_sec":300}}`
 	probed := `"enabled":true,"auth_status":"none","healthy":true,"stages":[],"duration_ms":1,"codex_auth_status":"unsupported"`
 	if err := Validate("server", []byte(good)); err != nil {
 		t.Fatalf("a valid server is refused: %v", err)
@@ -31,7 +31,7 @@ func TestValidateBites(t *testing.T) {
 		"two documents":                            good + good,
 		"no approval":                              strings.Replace(good, `"approval":{"state":"not_needed"},`, ``, 1),
 		"an unknown approval state":                strings.Replace(good, `"not_needed"`, `"maybe"`, 1),
-		"an older schema_version":                  strings.Replace(good, `"schema_version":3`, `"schema_version":2`, 1),
+		"an older schema_version":                  strings.Replace(good, `"schema_version":4`, `"schema_version":3`, 1),
 		"probed while pending approval":            strings.Replace(strings.Replace(good, `"not_needed"`, `"pending"`, 1), `"enabled":true`, probed, 1),
 		"broken JSON":                              good[:len(good)-1],
 	} {
@@ -50,7 +50,7 @@ func TestValidateBites(t *testing.T) {
 	if err := Validate("list", []byte("["+good+"]")); err != nil {
 		t.Errorf("list: %v", err)
 	}
-	if err := Validate("error", []byte(`{"schema_version":3,"error":{"message":"m","category":"usage","exit_status":2}}`)); err != nil {
+	if err := Validate("error", []byte(`{"schema_version":4,"error":{"message":"m","category":"usage","exit_status":2}}`)); err != nil {
 		t.Errorf("error: %v", err)
 	}
 	if err := Validate("nope", []byte(good)); err == nil {
