@@ -144,6 +144,11 @@ func TestScripts(t *testing.T) {
 		// one refuses the token with an error_description, that hold
 		// lines of their own (mcptest.FakeForgedLines).
 		"FORGEDID_URL": mcptest.FakeOAuth(t, mcptest.FakeOAuthOptions{ProtectedResource: true, AuthServer: true, Authorize: true, RegisteredClientID: mcptest.FakeForgedLines}).MCPURL,
+		// Faults on the wire (issue 22): a response under the request's id
+		// as a string, a 301 and a 307 of the MCP URL to /mcp/.
+		"STRINGID_URL":  mcptest.FakeHTTP(t, mcptest.FakeStringID).URL + "/mcp",
+		"MOVED_URL":     mcptest.FakeHTTP(t, mcptest.FakeMoved).URL + "/mcp",
+		"TEMPREDIR_URL": mcptest.FakeHTTP(t, mcptest.FakeTemporaryRedirect).URL + "/mcp",
 		// Tools as servers get them wrong (mcptest.BadTools), a second
 		// server offering one of their names, and 400 tools whose
 		// definitions pass the context warning (about 180 KB).

@@ -73,6 +73,18 @@ const (
 	// application/json that waits FakeSlowDelay before each answer: the
 	// slow server among fast ones, for timing list.
 	FakeSlow = "slow"
+	// FakeMoved answers a request to /mcp with 301 Moved Permanently to
+	// /mcp/, where a correct stateless server answers in
+	// application/json (and a GET gets 405): a client that follows the
+	// 301 with a GET, as net/http does, never reaches it.
+	FakeMoved = "moved"
+	// FakeTemporaryRedirect is FakeMoved with 307, which keeps the POST:
+	// it works, one round trip later.
+	FakeTemporaryRedirect = "temporary-redirect"
+	// FakeStringID is a correct stateless server answering in
+	// application/json, but under each request's id turned into a string
+	// (1 becomes "1").
+	FakeStringID = "string-id"
 )
 
 // FakeSlowDelay is how long [FakeSlow] waits before each answer.
@@ -185,6 +197,29 @@ func FakeHTTP(t testing.TB, behaviour string) *Fake {
 		h = f.echo
 	case FakeModernInputRequired, FakeModernNoToolsList, FakeModernThenBroken, FakeModernBadVersionData, FakeModernHeaderMismatch, FakeModernBadHeaderTool, FakeModernRefuseFirst:
 		h = f.modern
+	case FakeMoved, FakeTemporaryRedirect:
+		status := map[string]int{FakeMoved: http.StatusMovedPermanently, FakeTemporaryRedirect: http.StatusTemporaryRedirect}[behaviour]
+		h = func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path == "/mcp" {
+				f.log.record(r, false)
+				http.Redirect(w, r, "/mcp/", status)
+				return
+			}
+			f.target(w, r)
+		}
+	case FakeStringID:
+		h = func(w http.ResponseWriter, r *http.Request) {
+			body := f.log.record(r, true)
+			if r.Method != http.MethodPost {
+				http.Error(w, "Method Not Allowed", http.StatusMethodNotAllowed)
+				return
+			}
+			if msg, ok := fakeRequest(w, body); ok {
+				answer := fakeAnswer(msg, "")
+				answer["id"] = strings.Trim(string(fakeJSON(msg.ID)), `"`)
+				fakeWriteJSON(w, answer)
+			}
+		}
 	case FakeSlow:
 		h = func(w http.ResponseWriter, r *http.Request) {
 			select {

@@ -62,6 +62,13 @@ const (
 	// characters around it; the server's name and instructions carry
 	// such characters too.
 	FakeStdioInvisible = "invisible"
+	// FakeStdioStringID answers each request with its id turned into a
+	// string (1 becomes "1"), as a JSON-RPC layer that keeps ids as
+	// strings does; otherwise it is FakeStdioOK.
+	FakeStdioStringID = "string-id"
+	// FakeStdioNullID answers every request with a JSON-RPC error whose
+	// id is null (-32600), as a server that cannot read the request does.
+	FakeStdioNullID = "null-id"
 )
 
 // FakeStdioName is the serverInfo.name of FakeStdio.

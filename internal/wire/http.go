@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/url"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -166,6 +167,27 @@ func (w *httpWire) checkRedirect(req *http.Request, via []*http.Request) error {
 		w.rec.Add(hop)
 		return &evidence.Error{Category: evidence.CategoryHTTPStatus, Message: fmt.Sprintf("%s %s redirected more than %d times", via[0].Method, via[0].URL, MaxRedirects),
 			Hint: "the URL redirects in a loop or too far: put the final URL in the config"}
+	}
+	if prev.Method == http.MethodPost && req.Method != http.MethodPost {
+		// A 301, 302 or 303 to a POST: net/http (like most clients and
+		// browsers) follows with a GET and no body, so the MCP request
+		// never reaches the server, and what the GET gets back (a 404, a
+		// 405, a page) would be taken for its answer.
+		msg := fmt.Sprintf("POST %s answered %d and redirected to %s; a client follows a %d with a GET and no body, so the server never gets the MCP request",
+			via[0].URL, hop.Status, req.URL, hop.Status)
+		hint := fmt.Sprintf("put the URL it redirects to in the config: %s", req.URL)
+		hop.Err = "not followed: a POST redirected with " + strconv.Itoa(hop.Status) + " would arrive as a GET"
+		w.rec.Add(hop)
+		w.finding(evidence.Finding{Code: "redirect_changed_method", Severity: evidence.SeverityError, Message: msg, Hint: hint})
+		return &evidence.Error{Category: evidence.CategoryHTTPStatus, Message: msg, Hint: hint}
+	}
+	if hop.RPCMethod != "" && SameOrigin(req.URL, w.target) {
+		// A 307 or 308 keeps the method and body, and it works; but every
+		// request pays the round trip, and clients that do not follow a
+		// redirect of a POST fail.
+		w.finding(evidence.Finding{Code: "redirect_followed", Severity: evidence.SeverityInfo,
+			Message: fmt.Sprintf("%s %s answered %d and redirected to %s, and mcpdoctor followed; every request pays the extra round trip, and clients that do not follow redirects of a POST fail", via[0].Method, via[0].URL, hop.Status, req.URL),
+			Hint:    fmt.Sprintf("put the final URL in the config: %s", req.URL)})
 	}
 	if !SameOrigin(req.URL, w.target) {
 		dropped := w.credentialNames(via[0].Header)

@@ -50,6 +50,54 @@ func SameID(a, b json.RawMessage) bool {
 	return bytes.Equal(bytes.TrimSpace(a), bytes.TrimSpace(b))
 }
 
+// answers reports whether msg is the response to req. A JSON-RPC error
+// with a null id is the server's answer to a request it could not read.
+func answers(msg, req *Message) bool {
+	if !msg.IsResponse() {
+		return false
+	}
+	return SameID(msg.ID, req.ID) || (msg.Error != nil && string(bytes.TrimSpace(msg.ID)) == "null")
+}
+
+// idMismatch explains a response that came where req's response should
+// be, under another id: the error that ends the call, and the finding
+// that names the fault. JSON-RPC ids match exactly, in type and in value,
+// so a client drops such an answer and waits on until it times out.
+func idMismatch(got, req *Message) (*evidence.Error, evidence.Finding) {
+	gotID, wantID := bytes.TrimSpace(got.ID), bytes.TrimSpace(req.ID)
+	var msg string
+	if looseID(gotID) == looseID(wantID) {
+		msg = fmt.Sprintf("the server answered %s (id %s, %s) with id %s (%s): JSON-RPC ids must match in type as well as value, so clients drop the answer and wait until they time out",
+			req.Method, wantID, idKind(wantID), gotID, idKind(gotID))
+	} else {
+		msg = fmt.Sprintf("the server answered %s (id %s) with a response to id %s, which was never sent: clients drop it and wait until they time out",
+			req.Method, wantID, evidence.OneLine(gotID, 40))
+	}
+	hint := "the server's JSON-RPC layer changes the ids of requests: report it to its authors with this exchange"
+	return protocolError(msg, hint), evidence.Finding{Code: "response_id_mismatch", Severity: evidence.SeverityError, Message: msg, Hint: hint}
+}
+
+// looseID is an id's value whatever its type: "1" and 1 are both 1.
+func looseID(id []byte) string {
+	var s string
+	if json.Unmarshal(id, &s) == nil {
+		return s
+	}
+	return string(id)
+}
+
+func idKind(id []byte) string {
+	switch {
+	case len(id) > 0 && id[0] == '"':
+		return "a string"
+	case string(id) == "null":
+		return "null"
+	case len(id) > 0 && (id[0] == '-' || id[0] >= '0' && id[0] <= '9'):
+		return "a number"
+	}
+	return "neither a string nor a number"
+}
+
 // NewRequest builds a request with a numeric id.
 func NewRequest(id int64, method string, params any) (*Message, error) {
 	m := &Message{JSONRPC: "2.0", ID: json.RawMessage(fmt.Sprint(id)), Method: method}

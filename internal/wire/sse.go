@@ -199,12 +199,15 @@ func (t *sseTransport) stream(ctx context.Context, ready chan<- error) error {
 func (t *sseTransport) deliver(msg *Message) bool {
 	t.mu.Lock()
 	ch, ok := t.pending[idKey(msg.ID)]
-	if !ok && msg.Error != nil && idKey(msg.ID) == "null" && len(t.pending) == 1 {
-		// An error for a request the server could not read: it can only
-		// be the one call in flight.
+	if !ok && len(t.pending) == 1 {
+		// An error for a request the server could not read (a null id),
+		// or the one call in flight answered under its id's value in
+		// another type ("1" for 1): the call judges it.
 		for k, c := range t.pending {
-			ch, ok = c, true
-			delete(t.pending, k)
+			if msg.Error != nil && idKey(msg.ID) == "null" || looseID([]byte(k)) == looseID([]byte(idKey(msg.ID))) {
+				ch, ok = c, true
+				delete(t.pending, k)
+			}
 		}
 	}
 	delete(t.pending, idKey(msg.ID))
@@ -262,6 +265,11 @@ func (t *sseTransport) Call(ctx context.Context, req *Message) (*Message, error)
 	received := func(msg *Message) (*Message, error) {
 		t.w.rec.Add(evidence.Exchange{Direction: "receive", RPCMethod: req.Method, ResponseBody: evidence.Excerpt(msg.Raw, evidence.MaxExcerpt),
 			Truncated: len(msg.Raw) > evidence.MaxExcerpt, Duration: time.Since(start), Note: "response on the event stream"})
+		if !answers(msg, req) {
+			err, f := idMismatch(msg, req)
+			t.w.finding(f)
+			return nil, err
+		}
 		return msg, nil
 	}
 	select {

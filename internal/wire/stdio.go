@@ -249,6 +249,15 @@ func (t *stdioTransport) receive(line []byte) {
 		ch := t.pending[id]
 		delete(t.pending, id)
 		ex.RPCMethod = t.methods[id]
+		if _, sent := t.methods[id]; ch == nil && !sent && len(t.pending) == 1 {
+			// An id never sent (a null one with an error, for a request
+			// the server could not read; or ours changed on the way):
+			// it can only answer the one call in flight, which judges it.
+			for k, c := range t.pending {
+				ch, ex.RPCMethod = c, t.methods[k]
+				delete(t.pending, k)
+			}
+		}
 		t.mu.Unlock()
 		if ch == nil {
 			ex.Note = "a response to no pending request"
@@ -353,7 +362,7 @@ func (t *stdioTransport) Call(ctx context.Context, req *Message) (*Message, erro
 	for {
 		select {
 		case resp := <-ch:
-			return resp, nil
+			return t.judge(resp, req)
 		case <-ctx.Done():
 			return nil, t.timeout(ctx, req.Method, time.Since(start))
 		case <-t.readerDone:
@@ -361,7 +370,7 @@ func (t *stdioTransport) Call(ctx context.Context, req *Message) (*Message, erro
 			// written just before may still be in the channel.
 			select {
 			case resp := <-ch:
-				return resp, nil
+				return t.judge(resp, req)
 			default:
 			}
 			return nil, t.gone(ctx, req.Method)
@@ -374,6 +383,19 @@ func (t *stdioTransport) Call(ctx context.Context, req *Message) (*Message, erro
 			}
 		}
 	}
+}
+
+// judge returns the response to req, or the error of one that came
+// under another id.
+func (t *stdioTransport) judge(resp, req *Message) (*Message, error) {
+	if answers(resp, req) {
+		return resp, nil
+	}
+	err, f := idMismatch(resp, req)
+	t.mu.Lock()
+	t.findings = append(t.findings, f)
+	t.mu.Unlock()
+	return nil, err
 }
 
 func (t *stdioTransport) Notify(ctx context.Context, n *Message) error {

@@ -156,15 +156,6 @@ func (t *streamableTransport) startSession(h http.Header, msg *Message) {
 	t.protocolVersion = r.ProtocolVersion
 }
 
-// answers reports whether msg is the response to req. A JSON-RPC error
-// with a null id is the server's answer to a request it could not read.
-func answers(msg, req *Message) bool {
-	if !msg.IsResponse() {
-		return false
-	}
-	return SameID(msg.ID, req.ID) || (msg.Error != nil && string(bytes.TrimSpace(msg.ID)) == "null")
-}
-
 func (t *streamableTransport) readJSON(ctx context.Context, resp *http.Response, ex *liveExchange, req *Message, record func(evidence.Exchange)) (*Message, error) {
 	body, err := ReadCapped(resp.Body, t.w.opts.maxMessageBytes())
 	if err != nil {
@@ -188,6 +179,11 @@ func (t *streamableTransport) readJSON(ctx context.Context, resp *http.Response,
 	}
 	if !answers(msg, req) {
 		err = protocolError(fmt.Sprintf("the answer to %s (id %s) is not its response: %s", req.Method, req.ID, describe(msg)), "")
+		if msg.IsResponse() {
+			var f evidence.Finding
+			err, f = idMismatch(msg, req)
+			t.w.finding(f)
+		}
 		t.w.finish(ex, err)
 		return nil, err
 	}
@@ -312,6 +308,15 @@ func (t *streamableTransport) readStream(ctx context.Context, resp *http.Respons
 		}
 		if answers(m, req) {
 			return m, nil
+		}
+		if m.IsResponse() {
+			// The stream of a POST carries the response to its request
+			// and nothing else's: this one answers it under another id.
+			record(evidence.Exchange{Direction: "receive", ResponseBody: evidence.Excerpt(m.Raw, evidence.MaxExcerpt), Truncated: len(m.Raw) > evidence.MaxExcerpt,
+				Note: "a response under another id than the request's"})
+			err, f := idMismatch(m, req)
+			t.w.finding(f)
+			return nil, err
 		}
 		t.w.incoming(m, record, t.answerFunc(ctx, record))
 	}

@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -134,6 +135,13 @@ func main() {
 			out.WriteString(strings.Repeat("x", 20<<20))
 			out.WriteString("\"}}\n")
 			out.Flush()
+			continue
+		case "string-id":
+			if id := string(m.ID); !strings.HasPrefix(id, `"`) {
+				m.ID = json.RawMessage(strconv.Quote(id)) // 1 becomes "1"
+			}
+		case "null-id":
+			send(map[string]any{"jsonrpc": "2.0", "id": nil, "error": map[string]any{"code": -32600, "message": "Invalid Request: id must be a string"}})
 			continue
 		case "log-stdout":
 			fmt.Fprintf(out, "[info] handling %s\n", m.Method)
