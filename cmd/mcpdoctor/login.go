@@ -2,8 +2,6 @@ package main
 
 import (
 	"fmt"
-	"os"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -135,7 +133,7 @@ func loginRun(a *app, cmd *cobra.Command, args []string, opts *loginOptions) err
 		// A 401 that stopped the probe: the server needs a login.
 		Refused:  res.Failure != nil && res.Failure.Category == evidence.CategoryAuth,
 		ClientID: s.OAuth.ClientID, ConfigScopes: s.OAuth.Scopes, Resource: s.OAuth.Resource, CallbackPort: s.OAuth.CallbackPort,
-		Scopes: splitScopes(opts.Scopes), ClientMetadataURL: opts.ClientMetadataURL, ClientCredentials: opts.ClientCredentials,
+		Scopes: oauth.SplitScopes(opts.Scopes), ClientMetadataURL: opts.ClientMetadataURL, ClientCredentials: opts.ClientCredentials,
 		Port: opts.Port, Timeout: opts.Timeout,
 		Open:     func(u string) error { a.showAuthorizationURL(name, u, !opts.NoBrowser, opts.Timeout); return nil },
 		Progress: func(line string) { a.say("%s", line) },
@@ -152,12 +150,8 @@ func loginRun(a *app, cmd *cobra.Command, args []string, opts *loginOptions) err
 		a.red.Add(lo.ClientSecret)
 	}
 	if opts.PrivateKeyFile != "" {
-		data, err := os.ReadFile(opts.PrivateKeyFile)
-		if err != nil {
+		if lo.PrivateKey, err = oauth.ReadPrivateKey(opts.PrivateKeyFile); err != nil {
 			return usageError("--private-key-file: %v", err)
-		}
-		if lo.PrivateKey, err = oauth.ParsePrivateKey(data); err != nil {
-			return usageError("--private-key-file %s: %v", opts.PrivateKeyFile, err)
 		}
 	}
 	// Registration and the token requests go to endpoints the server's
@@ -193,13 +187,4 @@ func loginRun(a *app, cmd *cobra.Command, args []string, opts *loginOptions) err
 	}
 	report.LoginText(a.io.Out, outcome, now)
 	return nil
-}
-
-// splitScopes accepts --scopes a,b and --scopes "a b".
-func splitScopes(flag []string) []string {
-	var out []string
-	for _, f := range flag {
-		out = append(out, strings.Fields(f)...)
-	}
-	return out
 }

@@ -19,6 +19,17 @@ const (
 	ScopesFromSupported = "scopes_supported in the server's metadata"
 )
 
+// SplitScopes reads scopes as a user writes them, in one value or several,
+// each comma- or space-separated (--scopes a,b or --scopes "a b"): a
+// scope is a space-delimited list (RFC 6749 §3.3).
+func SplitScopes(values []string) []string {
+	var out []string
+	for _, v := range values {
+		out = append(out, strings.Fields(strings.ReplaceAll(v, ",", " "))...)
+	}
+	return out
+}
+
 // ChooseScopes picks the scopes to ask for: the flag's, else the config's,
 // else the challenge's scope (space separated), else scopes_supported (the
 // spec's scope selection strategy). It says where they came from; none at

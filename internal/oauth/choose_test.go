@@ -1,7 +1,9 @@
 package oauth
 
 import (
+	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -55,5 +57,16 @@ func TestCheckEndpoint(t *testing.T) {
 		if err := checkEndpoint(raw); (err == nil) != ok {
 			t.Errorf("checkEndpoint(%q) = %v, want ok=%v", raw, err, ok)
 		}
+	}
+}
+
+func TestSplitScopes(t *testing.T) {
+	got := SplitScopes([]string{"mcp:read mcp:write", "admin", " a,b  "})
+	want := []string{"mcp:read", "mcp:write", "admin", "a", "b"}
+	if !slices.Equal(got, want) {
+		t.Errorf("SplitScopes = %q, want %q", got, want)
+	}
+	if _, err := ReadPrivateKey(filepath.Join(t.TempDir(), "missing.pem")); err == nil || !strings.Contains(err.Error(), "missing.pem") {
+		t.Errorf("ReadPrivateKey of a missing file: %v", err)
 	}
 }

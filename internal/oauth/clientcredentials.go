@@ -16,6 +16,7 @@ import (
 	"math/big"
 	"net/http"
 	"net/url"
+	"os"
 	"time"
 
 	"golang.org/x/oauth2"
@@ -141,6 +142,20 @@ func (c ClientCredentials) assertion() (string, error) {
 func pad32(n *big.Int) []byte {
 	b := make([]byte, 32)
 	return n.FillBytes(b)
+}
+
+// ReadPrivateKey reads the PEM private key in the file at path (see
+// ParsePrivateKey), naming the file in its error.
+func ReadPrivateKey(path string) (crypto.Signer, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	key, err := ParsePrivateKey(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return key, nil
 }
 
 // ParsePrivateKey reads a PEM private key: PKCS #8, SEC 1 (EC) or
