@@ -3,8 +3,10 @@ package toolcheck
 import (
 	"encoding/json"
 	"fmt"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/mcpdoctor/mcpdoctor/internal/config"
 	"github.com/mcpdoctor/mcpdoctor/internal/evidence"
@@ -18,25 +20,57 @@ import (
 // server's context cost.
 func Check(server string, client config.Client, tools []probe.Tool) []evidence.Finding {
 	rows := namingFor(client)
-	schemas := newSchemaChecker()
-	seen := make(map[string]int, len(tools))
+	// Each tool is judged alone, a long list on every CPU: decoding the
+	// schemas is most of the cost.
+	perTool := make([][]evidence.Finding, len(tools))
+	first := make(map[string]int, len(tools))
+	for i, t := range tools {
+		if _, dup := first[t.Name]; !dup {
+			first[t.Name] = i
+		}
+	}
+	workers := 1
+	if len(tools) >= parallelFrom {
+		workers = min(runtime.GOMAXPROCS(0), len(tools)/parallelFrom+1)
+	}
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			schemas := newSchemaChecker() // a compiler is not shared
+			for i := w; i < len(tools); i += workers {
+				if t := tools[i]; first[t.Name] == i { // a duplicate is said of its first
+					perTool[i] = checkTool(server, t, rows, schemas)
+				}
+			}
+		}()
+	}
+	wg.Wait()
 	var out []evidence.Finding
-	for _, t := range tools {
-		if seen[t.Name]++; seen[t.Name] == 2 {
+	reported := map[string]bool{}
+	for i, t := range tools {
+		if first[t.Name] != i && !reported[t.Name] {
+			reported[t.Name] = true
 			out = append(out, duplicate(t.Name, count(tools, t.Name)))
 		}
-		if seen[t.Name] > 1 {
-			continue // the rest is said of its first definition
-		}
-		out = append(out, names(server, t.Name, rows)...)
-		out = append(out, hiddenText(t)...)
-		out = append(out, schemas.check(t)...)
-		out = append(out, annotations(t)...)
+		out = append(out, perTool[i]...)
 	}
 	if f, ok := contextFinding(Estimate(tools)); ok {
 		out = append(out, f)
 	}
 	return out
+}
+
+// parallelFrom is the length of list from which Check uses more CPUs.
+const parallelFrom = 64
+
+func checkTool(server string, t probe.Tool, rows []naming, schemas *schemaChecker) []evidence.Finding {
+	var out []evidence.Finding
+	out = append(out, names(server, t.Name, rows)...)
+	out = append(out, hiddenText(t)...)
+	out = append(out, schemas.check(t)...)
+	return append(out, annotations(t)...)
 }
 
 func count(tools []probe.Tool, name string) int {
@@ -238,31 +272,38 @@ func annotations(t probe.Tool) []evidence.Finding {
 	if len(t.Annotations) == 0 || string(t.Annotations) == "null" {
 		return nil
 	}
-	var a map[string]json.RawMessage
+	var a struct {
+		ReadOnly    json.RawMessage `json:"readOnlyHint"`
+		Destructive json.RawMessage `json:"destructiveHint"`
+		Idempotent  json.RawMessage `json:"idempotentHint"`
+		OpenWorld   json.RawMessage `json:"openWorldHint"`
+	}
 	if err := json.Unmarshal(t.Annotations, &a); err != nil {
 		return []evidence.Finding{annotationFinding(evidence.Finding{Code: "tool_annotations_invalid", Tool: t.Name}, "annotations is not an object: clients ignore it")}
 	}
-	hints := map[string]bool{}
 	var out []evidence.Finding
-	for _, k := range []string{"readOnlyHint", "destructiveHint", "idempotentHint", "openWorldHint"} {
-		raw, ok := a[k]
-		if !ok {
-			continue
+	hint := func(name string, raw json.RawMessage) (value, set bool) {
+		switch string(raw) {
+		case "":
+			return false, false
+		case "true":
+			return true, true
+		case "false":
+			return false, true
 		}
-		var b bool
-		if err := json.Unmarshal(raw, &b); err != nil {
-			out = append(out, annotationFinding(evidence.Finding{Code: "tool_annotations_invalid", Tool: t.Name}, fmt.Sprintf("annotations.%s is %s, not true or false: clients ignore it and assume the default", k, string(raw))))
-			continue
-		}
-		hints[k] = b
+		out = append(out, annotationFinding(evidence.Finding{Code: "tool_annotations_invalid", Tool: t.Name},
+			fmt.Sprintf("annotations.%s is %s, not true or false: clients ignore it and assume the default", name, raw)))
+		return false, false
 	}
-	if ro, ok := hints["readOnlyHint"]; ok && ro {
-		if hints["destructiveHint"] {
-			out = append(out, annotationFinding(evidence.Finding{Code: "tool_annotations_contradict", Tool: t.Name}, "annotations say the tool is read-only (readOnlyHint) and destructive (destructiveHint) at once: a client that asks before destructive calls may skip asking because of readOnlyHint"))
-		}
-		if idem, ok := hints["idempotentHint"]; ok && !idem {
-			out = append(out, annotationFinding(evidence.Finding{Code: "tool_annotations_contradict", Tool: t.Name}, "annotations say the tool is read-only (readOnlyHint) but not idempotent (idempotentHint false): a read-only tool changes nothing, so calling it twice cannot differ"))
-		}
+	readOnly, _ := hint("readOnlyHint", a.ReadOnly)
+	destructive, _ := hint("destructiveHint", a.Destructive)
+	idempotent, idempotentSet := hint("idempotentHint", a.Idempotent)
+	hint("openWorldHint", a.OpenWorld)
+	if readOnly && destructive {
+		out = append(out, annotationFinding(evidence.Finding{Code: "tool_annotations_contradict", Tool: t.Name}, "annotations say the tool is read-only (readOnlyHint) and destructive (destructiveHint) at once: a client that asks before destructive calls may skip asking because of readOnlyHint"))
+	}
+	if readOnly && idempotentSet && !idempotent {
+		out = append(out, annotationFinding(evidence.Finding{Code: "tool_annotations_contradict", Tool: t.Name}, "annotations say the tool is read-only (readOnlyHint) but not idempotent (idempotentHint false): a read-only tool changes nothing, so calling it twice cannot differ"))
 	}
 	return out
 }

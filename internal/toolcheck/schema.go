@@ -90,9 +90,13 @@ func (c *schemaChecker) one(t probe.Tool, field string, raw json.RawMessage, inp
 			fmt.Sprintf(`has "type" %s, not "object"; the model APIs take only an object as a function's parameters, so clients refuse the tool or the request fails`, compact(typ)),
 			`wrap the value in an object schema: {"type": "object", "properties": {"value": …}}`))
 	}
-	for _, h := range schemaTexts(doc) {
-		if f, ok := hiddenIn(t.Name, field+" "+h.where, h.text); ok {
-			out = append(out, f)
+	// Text in plain ASCII with no \u escape hides nothing: most schemas
+	// need no walk.
+	if !plainASCII(raw) || bytes.Contains(raw, []byte(`\u`)) {
+		for _, h := range schemaTexts(doc) {
+			if f, ok := hiddenIn(t.Name, field+" "+h.where, h.text); ok {
+				out = append(out, f)
+			}
 		}
 	}
 	if quickValid(doc) {
@@ -277,6 +281,16 @@ func schemaTexts(doc any) []schemaText {
 	}
 	walk(doc)
 	return out
+}
+
+// plainASCII says whether b is printable ASCII and JSON's whitespace.
+func plainASCII(b []byte) bool {
+	for _, c := range b {
+		if (c < 0x20 || c >= 0x7f) && c != '\n' && c != '\t' && c != '\r' {
+			return false
+		}
+	}
+	return true
 }
 
 func jsonKind(v any) string {

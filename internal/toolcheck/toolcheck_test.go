@@ -276,8 +276,13 @@ func BenchmarkCheck400Tools(b *testing.B) {
 		desc := strings.Repeat("Reads the thing it is given and returns what it found. ", 10)
 		tools = append(tools, tool(b, fmt.Sprintf(`{"name":"gen_tool_%d","description":%q,"inputSchema":{"type":"object","properties":{"q":{"type":"string","description":"What to look for."},"limit":{"type":"integer","minimum":1}},"required":["q"]},"annotations":{"readOnlyHint":true}}`, i, desc)))
 	}
-	b.ResetTimer()
-	for b.Loop() {
-		Check("server", config.ClientClaudeCode, tools)
+	// One client's rule, as for a configured server; every client's, as
+	// for a server named on the command line.
+	for _, client := range []config.Client{config.ClientClaudeCode, config.ClientCommandLine} {
+		b.Run(string(client), func(b *testing.B) {
+			for b.Loop() {
+				Check("server", client, tools)
+			}
+		})
 	}
 }
