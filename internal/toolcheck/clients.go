@@ -102,8 +102,8 @@ var namings = []naming{
 	// tool of the same qualified name is skipped with a warning.
 	{client: config.ClientCodex, full: mcpPrefixed, fullText: "mcp__SERVER__TOOL",
 		allowed: modelAPIAllowed, allowedText: modelAPIText,
-		badChars: renames, renamed: func(s, t string) string { return codexName(s, t) },
-		maxLen: 64, tooLong: renames, shortened: func(s, t string) string { return codexName(s, t) },
+		badChars: renames, renamed: codexName,
+		maxLen: 64, tooLong: renames, shortened: codexName,
 		namespaced: true},
 	// Claude Code names each tool mcp__SERVER__TOOL (its permission rules
 	// use the same form), with the characters the Anthropic API refuses
