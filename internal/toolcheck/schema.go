@@ -51,14 +51,14 @@ func (refused) Load(string) (any, error) { return nil, errNotLoaded }
 
 func (c *schemaChecker) check(t probe.Tool) []evidence.Finding {
 	var out []evidence.Finding
-	out = append(out, c.one(t, "inputSchema", t.InputSchema, true)...)
+	out = append(out, c.one(t, "inputSchema", t.InputSchema)...)
 	if len(t.OutputSchema) > 0 && string(t.OutputSchema) != "null" {
-		out = append(out, c.one(t, "outputSchema", t.OutputSchema, false)...)
+		out = append(out, c.one(t, "outputSchema", t.OutputSchema)...)
 	}
 	return out
 }
 
-func (c *schemaChecker) one(t probe.Tool, field string, raw json.RawMessage, input bool) []evidence.Finding {
+func (c *schemaChecker) one(t probe.Tool, field string, raw json.RawMessage) []evidence.Finding {
 	finding := func(code string, severity evidence.Severity, msg, hint string) evidence.Finding {
 		return evidence.Finding{Code: code, Severity: severity, Tool: t.Name,
 			Message: fmt.Sprintf("the %s of tool %s %s", field, quote(t.Name), msg), Hint: hint}
@@ -107,9 +107,13 @@ func (c *schemaChecker) one(t probe.Tool, field string, raw json.RawMessage, inp
 		var pointer *jsonschema.JSONPointerNotFoundError
 		var anchor *jsonschema.AnchorNotFoundError
 		switch {
+		case errors.As(err, &load) && load.URL == strings.TrimSuffix(fmt.Sprint(obj["$schema"]), "#"):
+			out = append(out, finding("tool_schema_invalid", evidence.SeverityError,
+				fmt.Sprintf("names as its $schema %s, which is no JSON Schema draft clients know", quote(load.URL)),
+				`leave $schema out (2020-12 is the default) or name a published draft`))
 		case errors.As(err, &load):
 			out = append(out, finding("tool_schema_ref", evidence.SeverityError,
-				fmt.Sprintf("refers to %s, outside the tool's definition; clients do not fetch it, so the schema cannot be used", load.URL),
+				fmt.Sprintf("refers to %s, outside the tool's definition; clients do not fetch it, so the schema cannot be used", quote(c.shown(load.URL))),
 				"ask the server's authors to put every definition the schema uses in its $defs"))
 		case errors.As(err, &pointer):
 			out = append(out, finding("tool_schema_ref", evidence.SeverityError,
@@ -135,7 +139,7 @@ func (c *schemaChecker) compile(doc any) error {
 		c.compiler.UseLoader(refused{})
 	}
 	c.n++
-	url := fmt.Sprintf("mcpdoctor:///tool/%d/schema.json", c.n)
+	url := c.base() + "schema.json"
 	if err := c.compiler.AddResource(url, doc); err != nil {
 		return err
 	}
@@ -282,6 +286,14 @@ func schemaTexts(doc any) []schemaText {
 	walk(doc)
 	return out
 }
+
+// base is where the schema being compiled stands: a name of mcpdoctor's
+// own, which a relative $ref resolves against.
+func (c *schemaChecker) base() string { return fmt.Sprintf("mcpdoctor:///tool/%d/", c.n) }
+
+// shown is a URL a schema refers to as the schema wrote it: relative to
+// the schema, without the name the checker gave it.
+func (c *schemaChecker) shown(url string) string { return strings.TrimPrefix(url, c.base()) }
 
 // plainASCII says whether b is printable ASCII and JSON's whitespace.
 func plainASCII(b []byte) bool {

@@ -65,6 +65,7 @@ func TestGoodToolsHaveNoFindings(t *testing.T) {
 		tool(t, `{"name":"no-args","inputSchema":{"type":"object"}}`),
 		tool(t, `{"name":"refs","inputSchema":{"type":"object","properties":{"a":{"$ref":"#/$defs/A"}},"$defs":{"A":{"type":"string"}}}}`),
 		tool(t, `{"name":"anyof","inputSchema":{"type":"object","properties":{"a":{"anyOf":[{"type":"string"},{"type":"null"}]}}},"outputSchema":{"type":"object"}}`),
+		tool(t, `{"name":"draft7","inputSchema":{"$schema":"http://json-schema.org/draft-07/schema#","type":"object","properties":{"a":{"type":"string"}},"additionalProperties":false}}`),
 		tool(t, `{"name":"hints","inputSchema":{"type":"object"},"annotations":{"readOnlyHint":true,"openWorldHint":false,"title":"Hints"}}`),
 		tool(t, `{"name":"emoji","description":"Sunny ☀️ or family 👨‍👩‍👧, in Ελληνικά","inputSchema":{"type":"object","x-vendor":{"$ref":42}}}`),
 	}
@@ -153,6 +154,9 @@ func TestSchemas(t *testing.T) {
 		{`{"name":"a","inputSchema":{"type":"object","properties":{"n":{"$ref":"#/$defs/missing"}}}}`, "tool_schema_ref", `$ref to "#/$defs/missing", which points at nothing`, evidence.SeverityError},
 		{`{"name":"a","inputSchema":{"type":"object","properties":{"n":{"$ref":"https://example.com/s.json"}}}}`, "tool_schema_ref", "https://example.com/s.json", evidence.SeverityError},
 		{`{"name":"a","inputSchema":{"type":"object","properties":{"n":{"$ref":"file:///dev/zero"}}}}`, "tool_schema_ref", "file:///dev/zero", evidence.SeverityError},
+		{`{"name":"a","inputSchema":{"type":"object","properties":{"n":{"$ref":"defs.json#/n"}}}}`, "tool_schema_ref", `refers to "defs.json", outside`, evidence.SeverityError},
+		{`{"name":"a","inputSchema":{"$schema":"https://example.com/my-draft","type":"object"}}`, "tool_schema_invalid", `names as its $schema "https://example.com/my-draft"`, evidence.SeverityError},
+		{`{"name":"a","inputSchema":{"$schema":"http://json-schema.org/draft-07/schema#","type":"object","properties":{"n":{"type":"int"}}}}`, "tool_schema_invalid", "is not a valid JSON Schema: at /properties/n/type", evidence.SeverityError},
 		{`{"name":"a","inputSchema":{"type":"object"},"outputSchema":{"type":"array"}}`, "tool_schema_not_object", "outputSchema", evidence.SeverityError},
 		{`{"name":"a","inputSchema":{"type":"object"},"outputSchema":{"type":"object","properties":{"x":{"minimum":"1"}}}}`, "tool_schema_invalid", "outputSchema", evidence.SeverityError},
 	}
