@@ -90,9 +90,9 @@ func (c *schemaChecker) one(t probe.Tool, field string, raw json.RawMessage) []e
 			fmt.Sprintf(`has "type" %s, not "object"; the model APIs take only an object as a function's parameters, so clients refuse the tool or the request fails`, compact(typ)),
 			`wrap the value in an object schema: {"type": "object", "properties": {"value": …}}`))
 	}
-	// Text in plain ASCII with no \u escape hides nothing: most schemas
-	// need no walk.
-	if !plainASCII(raw) || bytes.Contains(raw, []byte(`\u`)) {
+	// JSON that hides nothing as it stands and has no \u escape holds no
+	// text that hides anything: most schemas need no walk.
+	if printable.Hidden(string(raw)) != nil || bytes.Contains(raw, []byte(`\u`)) {
 		for _, h := range schemaTexts(doc) {
 			if f, ok := hiddenIn(t.Name, field+" "+h.where, h.text); ok {
 				out = append(out, f)
@@ -294,16 +294,6 @@ func (c *schemaChecker) base() string { return fmt.Sprintf("mcpdoctor:///tool/%d
 // shown is a URL a schema refers to as the schema wrote it: relative to
 // the schema, without the name the checker gave it.
 func (c *schemaChecker) shown(url string) string { return strings.TrimPrefix(url, c.base()) }
-
-// plainASCII says whether b is printable ASCII and JSON's whitespace.
-func plainASCII(b []byte) bool {
-	for _, c := range b {
-		if (c < 0x20 || c >= 0x7f) && c != '\n' && c != '\t' && c != '\r' {
-			return false
-		}
-	}
-	return true
-}
 
 func jsonKind(v any) string {
 	switch v.(type) {
