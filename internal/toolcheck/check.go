@@ -154,10 +154,11 @@ func charsClause(r naming, server, name string) string {
 }
 
 func lengthClause(r naming, server, name, full string) string {
-	what := fmt.Sprintf("%s is %d characters (at most %d)", r.fullText, len(full), r.maxLen)
-	if r.fullText == "mcp__SERVER__TOOL" {
-		what = fmt.Sprintf("%s is %d characters (at most %d)", full, len(full), r.maxLen)
+	subject := r.fullText
+	if r.namespaced {
+		subject = full // mcp__SERVER__TOOL, as the model would see it
 	}
+	what := fmt.Sprintf("%s is %d characters (at most %d)", subject, len(full), r.maxLen)
 	switch r.tooLong {
 	case renames:
 		return what + ", so it is offered as " + r.shortened(server, name)

@@ -47,11 +47,11 @@ type naming struct {
 	// full is the name the model sees, before any renaming: a prefix
 	// with the server's name, or the tool's name alone.
 	full func(server, tool string) string
-	// fullText says in words what full builds, for messages.
+	// fullText says in words what full builds, for messages; a namespaced
+	// row's messages show the name itself.
 	fullText string
-	// allowed says whether a name may hold r; allowedText lists them.
-	allowed     func(r rune) bool
-	allowedText string
+	// allowed says whether a name may hold r.
+	allowed func(r rune) bool
 	// badChars is what the client does with other characters; renamed
 	// shows the name it makes of them (nil when it does not rename).
 	badChars outcome
@@ -100,8 +100,8 @@ var namings = []naming{
 	// Responses API refuses with "_", and cuts a name over 64 characters
 	// to make room for the SHA-1 of the whole (40 hex digits). A second
 	// tool of the same qualified name is skipped with a warning.
-	{client: config.ClientCodex, full: mcpPrefixed, fullText: "mcp__SERVER__TOOL",
-		allowed: modelAPIAllowed, allowedText: modelAPIText,
+	{client: config.ClientCodex, full: mcpPrefixed,
+		allowed:  modelAPIAllowed,
 		badChars: renames, renamed: codexName,
 		maxLen: 64, tooLong: renames, shortened: codexName,
 		namespaced: true},
@@ -111,8 +111,8 @@ var namings = []naming{
 	// API answers every request with "400 … tools.N.custom.name: String
 	// should have at most 64 characters" until the server is removed
 	// (anthropics/claude-code#2485, #20643).
-	{client: config.ClientClaudeCode, full: mcpPrefixed, fullText: "mcp__SERVER__TOOL",
-		allowed: modelAPIAllowed, allowedText: modelAPIText,
+	{client: config.ClientClaudeCode, full: mcpPrefixed,
+		allowed:  modelAPIAllowed,
 		badChars: renames, renamed: func(s, t string) string { return underscore(mcpPrefixed(s, t), modelAPIAllowed) },
 		maxLen: 64, tooLong: breaks, namespaced: true},
 	// Cursor refuses such a tool with "Tool name must only contain
@@ -121,12 +121,12 @@ var namings = []naming{
 	// characters (Cursor's MCP documentation and forum).
 	{client: config.ClientCursor, full: func(s, t string) string { return s + t },
 		fullText: "the server's and the tool's names together",
-		allowed:  modelAPIAllowed, allowedText: modelAPIText, badChars: drops,
+		allowed:  modelAPIAllowed, badChars: drops,
 		maxLen: 60, tooLong: drops, clash: undocumented},
 	// VS Code logs "Tool … is invalid. Tools names may only contain
 	// [a-z0-9_-]" and offers the tool anyway (microsoft/vscode#308463).
 	{client: config.ClientVSCode, full: func(_, t string) string { return t }, fullText: "the tool's name",
-		allowed: modelAPIAllowed, allowedText: modelAPIText, badChars: warns,
+		allowed: modelAPIAllowed, badChars: warns,
 		maxLen: modelAPIMax, tooLong: undocumented, clash: undocumented},
 	// Gemini CLI: packages/core/src/tools/mcp-tool.ts (generateValidName)
 	// in google-gemini/gemini-cli replaces what is not a letter, digit,
@@ -134,7 +134,7 @@ var namings = []naming{
 	// cutting its middle to "___"; its tool registry gives a tool whose
 	// name another server took first the name SERVER__TOOL.
 	{client: config.ClientGemini, full: func(_, t string) string { return t }, fullText: "the tool's name",
-		allowed: withDot, allowedText: modelAPIText + " and .",
+		allowed:  withDot,
 		badChars: renames, renamed: func(_, t string) string { return geminiName(t) },
 		maxLen: 63, tooLong: renames, shortened: func(_, t string) string { return geminiName(t) },
 		clash: renames},
@@ -142,7 +142,7 @@ var namings = []naming{
 	// prompt fails with "CAPIError: 400 tools.N.custom.name: String should
 	// match pattern '^[a-zA-Z0-9_-]{1,128}$'" (github/copilot-cli#1879).
 	{client: config.ClientCopilotCLI, full: func(_, t string) string { return t }, fullText: "the tool's name",
-		allowed: modelAPIAllowed, allowedText: modelAPIText, badChars: breaks,
+		allowed: modelAPIAllowed, badChars: breaks,
 		maxLen: 128, tooLong: breaks, clash: undocumented},
 }
 
@@ -150,7 +150,7 @@ var namings = []naming{
 // rule on the tool's own name.
 func modelAPI(c config.Client) naming {
 	return naming{client: c, full: func(_, t string) string { return t }, fullText: "the tool's name",
-		allowed: modelAPIAllowed, allowedText: modelAPIText, badChars: undocumented,
+		allowed: modelAPIAllowed, badChars: undocumented,
 		maxLen: modelAPIMax, tooLong: undocumented, clash: undocumented}
 }
 
