@@ -213,24 +213,16 @@ func (a *app) probeEntries(f *config.File, servers []config.Server, pick func(co
 }
 
 // toolClashes finds the tools of a server that clash with those of the
-// servers before it of the same client (toolcheck.Across), entry by entry
-// in the config's order, so that a streamed list can attach them too.
-type toolClashes struct {
-	// earlier keeps the tools' names only: a long list does not hold
-	// every description and schema to the end.
-	earlier []toolcheck.Listed
-}
+// servers before it of the same client (toolcheck.Clashes), entry by
+// entry in the config's order, so that a streamed list can attach them
+// too.
+type toolClashes struct{ toolcheck.Clashes }
 
 func (c *toolClashes) add(e *report.Entry) {
-	if e.Result == nil || len(e.Result.Tools) == 0 {
+	if e.Result == nil {
 		return
 	}
-	names := make([]probe.Tool, len(e.Result.Tools))
-	for i, t := range e.Result.Tools {
-		names[i] = probe.Tool{Name: t.Name}
-	}
-	c.earlier = append(c.earlier, toolcheck.Listed{Server: e.Server.Name, Client: e.Server.Client(), Tools: names})
-	e.ToolFindings = append(e.ToolFindings, toolcheck.Across(c.earlier)[len(c.earlier)-1]...)
+	e.ToolFindings = append(e.ToolFindings, c.Add(toolcheck.Listed{Server: e.Server.Name, Client: e.Server.Client(), Tools: e.Result.Tools})...)
 }
 
 // codexVerdict is what Codex would show for a Codex entry probed as res.

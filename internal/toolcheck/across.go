@@ -16,37 +16,41 @@ type Listed struct {
 	Tools  []probe.Tool
 }
 
-// Across finds tools of the same name offered by two servers of one
-// client. A client that sets each server's tools apart by the server's
-// name (Codex, Claude Code) takes both; for the others the finding goes
-// to the later server, by the index it has in servers, and says what its
-// client does with the tool: which one wins, or that nothing says.
-func Across(servers []Listed) map[int][]evidence.Finding {
-	type first struct {
-		server string
+// Clashes finds tools of the same name offered by two servers of one
+// client, server by server in the order they are added, keeping only the
+// names it has seen. A client that sets each server's tools apart by the
+// server's name (Codex, Claude Code) takes both; for the others the
+// finding goes to the later server, and says what its client does with
+// the tool: which one wins, or that nothing says. The zero value is ready.
+type Clashes struct {
+	// first maps, per client, a tool's name to the server that offered it
+	// first.
+	first map[config.Client]map[string]string
+}
+
+// Add returns the clashes of s's tools with those of the servers added
+// before it.
+func (c *Clashes) Add(s Listed) []evidence.Finding {
+	row := rowOf(s.Client)
+	if row.namespaced || s.Client == config.ClientCommandLine {
+		return nil
 	}
-	taken := map[config.Client]map[string]first{}
-	out := map[int][]evidence.Finding{}
-	for i, s := range servers {
-		row := rowOf(s.Client)
-		if row.namespaced || s.Client == config.ClientCommandLine {
-			continue
-		}
-		names := taken[s.Client]
-		if names == nil {
-			names = map[string]first{}
-			taken[s.Client] = names
-		}
-		for _, t := range s.Tools {
-			was, clash := names[t.Name]
-			if !clash {
-				names[t.Name] = first{s.Server}
-				continue
-			}
-			if was.server == s.Server {
-				continue // the same server's duplicate: Check says so
-			}
-			out[i] = append(out[i], clashFinding(row, t.Name, was.server, s.Server))
+	if c.first == nil {
+		c.first = map[config.Client]map[string]string{}
+	}
+	names := c.first[s.Client]
+	if names == nil {
+		names = map[string]string{}
+		c.first[s.Client] = names
+	}
+	var out []evidence.Finding
+	for _, t := range s.Tools {
+		earlier, clash := names[t.Name]
+		switch {
+		case !clash:
+			names[t.Name] = s.Server
+		case earlier != s.Server: // the same server's duplicate is Check's to say
+			out = append(out, clashFinding(row, t.Name, earlier, s.Server))
 		}
 	}
 	return out

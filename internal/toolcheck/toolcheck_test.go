@@ -221,7 +221,17 @@ func TestAcrossServersOfOneClient(t *testing.T) {
 		{Server: "code", Client: config.ClientCursor, Tools: b}, // another client
 		{Server: "web", Client: config.ClientGemini, Tools: b},
 	}
-	got := Across(listed)
+	across := func(listed []Listed) map[int][]evidence.Finding {
+		var c Clashes
+		got := map[int][]evidence.Finding{}
+		for i, s := range listed {
+			if fs := c.Add(s); fs != nil {
+				got[i] = fs
+			}
+		}
+		return got
+	}
+	got := across(listed)
 	if len(got) != 1 || len(got[3]) != 1 {
 		t.Fatalf("want one finding on the 4th server, got %+v", got)
 	}
@@ -231,7 +241,7 @@ func TestAcrossServersOfOneClient(t *testing.T) {
 	}
 	listed[0].Client = config.ClientCursor
 	listed[3].Client = config.ClientCursor
-	got = Across(listed)
+	got = across(listed)
 	if len(got[2]) != 1 || got[2][0].Severity != evidence.SeverityWarning || len(got[3]) != 1 {
 		t.Errorf("cursor: %+v", got)
 	}
