@@ -178,11 +178,12 @@ func (t *streamableTransport) readJSON(ctx context.Context, resp *http.Response,
 		return nil, err
 	}
 	if !answers(msg, req) {
-		err = protocolError(fmt.Sprintf("the answer to %s (id %s) is not its response: %s", req.Method, req.ID, describe(msg)), "")
 		if msg.IsResponse() {
 			var f evidence.Finding
 			err, f = idMismatch(msg, req)
 			t.w.finding(f)
+		} else {
+			err = protocolError(fmt.Sprintf("the answer to %s (id %s) is not its response: %s", req.Method, req.ID, describe(msg)), "")
 		}
 		t.w.finish(ex, err)
 		return nil, err
