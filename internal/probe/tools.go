@@ -82,22 +82,14 @@ func (p *prober) listTools(ctx context.Context) {
 				break
 			}
 			listBytes += int64(len(raw))
-			var t struct {
-				Name         string          `json:"name"`
-				Title        string          `json:"title"`
-				Description  string          `json:"description"`
-				InputSchema  json.RawMessage `json:"inputSchema"`
-				OutputSchema json.RawMessage `json:"outputSchema"`
-				Annotations  json.RawMessage `json:"annotations"`
-			}
-			if err := json.Unmarshal(raw, &t); err != nil {
+			t, err := ParseTool(raw)
+			if err != nil {
 				p.stage(StageToolsList, start, &evidence.Error{Category: evidence.CategoryProtocol, Err: err,
 					Message: "tools/list returned a tool of the wrong shape: " + err.Error() + " (" + evidence.OneLine(raw, 80) + ")",
 					Hint:    "the server does not follow the MCP schema for tools/list; report this to its authors"}, "")
 				return
 			}
-			tools = append(tools, Tool{Name: t.Name, Title: t.Title, Description: t.Description, InputSchema: t.InputSchema,
-				OutputSchema: t.OutputSchema, Annotations: t.Annotations, Bytes: len(raw)})
+			tools = append(tools, t)
 		}
 		if cut {
 			// A list this big is no list a client can use; keeping it
@@ -221,4 +213,22 @@ func (p *prober) callTool(ctx context.Context) {
 		}
 	}
 	p.stage(StageToolsCall, start, err, note)
+}
+
+// ParseTool reads one tool of a tools/list answer as the probe keeps it:
+// the fields mcpdoctor shows and checks, and the size of its definition.
+func ParseTool(raw json.RawMessage) (Tool, error) {
+	var t struct {
+		Name         string          `json:"name"`
+		Title        string          `json:"title"`
+		Description  string          `json:"description"`
+		InputSchema  json.RawMessage `json:"inputSchema"`
+		OutputSchema json.RawMessage `json:"outputSchema"`
+		Annotations  json.RawMessage `json:"annotations"`
+	}
+	if err := json.Unmarshal(raw, &t); err != nil {
+		return Tool{}, err
+	}
+	return Tool{Name: t.Name, Title: t.Title, Description: t.Description, InputSchema: t.InputSchema,
+		OutputSchema: t.OutputSchema, Annotations: t.Annotations, Bytes: len(raw)}, nil
 }

@@ -13,22 +13,14 @@ import (
 	"github.com/mcpdoctor/mcpdoctor/internal/probe"
 )
 
-// tool builds a probe.Tool as listTools does, from the JSON a server sent.
+// tool builds a probe.Tool as the probe does, from the JSON a server sent.
 func tool(t testing.TB, def string) probe.Tool {
 	t.Helper()
-	var d struct {
-		Name         string          `json:"name"`
-		Title        string          `json:"title"`
-		Description  string          `json:"description"`
-		InputSchema  json.RawMessage `json:"inputSchema"`
-		OutputSchema json.RawMessage `json:"outputSchema"`
-		Annotations  json.RawMessage `json:"annotations"`
-	}
-	if err := json.Unmarshal([]byte(def), &d); err != nil {
+	pt, err := probe.ParseTool(json.RawMessage(def))
+	if err != nil {
 		t.Fatalf("bad test tool %s: %v", def, err)
 	}
-	return probe.Tool{Name: d.Name, Title: d.Title, Description: d.Description, InputSchema: d.InputSchema,
-		OutputSchema: d.OutputSchema, Annotations: d.Annotations, Bytes: len(def)}
+	return pt
 }
 
 const okSchema = `{"type":"object","properties":{"city":{"type":"string","description":"A city."}},"required":["city"]}`
